@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import threading
+from asyncio import Future
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["CancellationToken"]
+
+_FutureT = TypeVar("_FutureT", bound="Future[Any]")
+
+
+class CancellationToken:
+    """A token that cancels pending async work when :meth:`cancel` is called.
+
+    Cancellation is level-triggered: once cancelled, the token stays cancelled, and every
+    future linked or callback added afterwards is cancelled or called at once.
+
+    Example:
+        >>> token = CancellationToken()
+        >>> token.cancel()
+        >>> token.is_cancelled()
+        True
+    """
+
+    __slots__ = ("_callbacks", "_cancelled", "_lock")
+
+    def __init__(self) -> None:
+        self._cancelled = False
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
+
+    def cancel(self) -> None:
+        """Cancel every linked future and call every callback, once."""
+        with self._lock:
+            if self._cancelled:
+                return
+            self._cancelled = True
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+    def is_cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._cancelled
+
+    def add_callback(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on cancellation (at once if already cancelled)."""
+        with self._lock:
+            if not self._cancelled:
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    def link_future(self, future: _FutureT) -> _FutureT:
+        """Cancel ``future`` when this token is cancelled, and return it."""
+
+        def _cancel_future() -> None:
+            loop = future.get_loop()
+            if loop.is_closed():
+                return
+            try:
+                running = loop is _running_loop()
+            except RuntimeError:
+                running = False
+            if running:
+                future.cancel()
+            else:
+                loop.call_soon_threadsafe(future.cancel)
+
+        self.add_callback(_cancel_future)
+        return future
+
+
+def _running_loop() -> object:
+    import asyncio
+
+    return asyncio.get_running_loop()

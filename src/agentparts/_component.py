@@ -1,0 +1,397 @@
+from __future__ import annotations
+
+import json
+import os
+import typing
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar, overload
+
+from pydantic import BaseModel, SecretStr, ValidationError
+from typing_extensions import Self
+
+from ._component_model import ComponentModel, ComponentType
+from ._providers import allowing_providers, import_provider, register_class
+from ._secrets import (
+    ENV_REFERENCE_KEY,
+    MASK,
+    dump_config,
+    including_secrets,
+    secret_from_env,
+    secrets_included,
+)
+from .errors import ComponentConfigError, ComponentTypeError, ComponentVersionError, SecretError
+from .logging import ComponentLoadEvent, emit
+
+__all__ = [
+    "Component",
+    "ComponentBase",
+    "ComponentFromConfig",
+    "ComponentLoader",
+    "ComponentSchemaType",
+    "ComponentToConfig",
+    "is_component_class",
+    "is_component_instance",
+]
+
+ConfigT = TypeVar("ConfigT", bound=BaseModel)
+FromConfigT = TypeVar("FromConfigT", bound=BaseModel, contravariant=True)
+ToConfigT = TypeVar("ToConfigT", bound=BaseModel, covariant=True)
+ExpectedT = TypeVar("ExpectedT")
+
+ComponentSource = ComponentModel | dict[str, Any] | str | os.PathLike[str]
+"""What ``load_component`` takes: a component model, its dict, or a JSON/YAML file path."""
+
+
+def _provider_of(cls: type) -> str:
+    override: str | None = getattr(cls, "component_provider_override", None)
+    return override or f"{cls.__module__}.{cls.__qualname__}"
+
+
+class ComponentFromConfig(Generic[FromConfigT]):
+    """The half of a component that builds an instance from its config."""
+
+    @classmethod
+    def _from_config(cls, config: FromConfigT) -> Self:
+        """Create an instance from a validated config of the current version."""
+        raise NotImplementedError(f"{cls.__name__} does not implement _from_config().")
+
+    @classmethod
+    def _from_config_past_version(cls, config: dict[str, Any], version: int) -> Self:
+        """Create an instance from the raw config of an older ``component_version``."""
+        raise NotImplementedError(
+            f"{cls.__name__} cannot load component_version {version}: it does not implement "
+            "_from_config_past_version()."
+        )
+
+
+class ComponentToConfig(Generic[ToConfigT]):
+    """The half of a component that saves an instance as its config."""
+
+    component_type: ClassVar[ComponentType]
+    component_version: ClassVar[int] = 1
+    component_provider_override: ClassVar[str | None] = None
+    component_description: ClassVar[str | None] = None
+    component_label: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        register_class(_provider_of(cls), cls)
+
+    def _to_config(self) -> ToConfigT:
+        """The config that recreates this instance."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement _to_config().")
+
+    def dump_component(self, *, include_secrets: bool | None = None) -> ComponentModel:
+        """Save this component as a :class:`ComponentModel`.
+
+        Args:
+            include_secrets: Write ``SecretStr`` values in plain text. By default they are
+                masked, except secrets read from an environment variable, which are saved
+                as a reference ``{"$env": "NAME"}`` to that variable. Nested components
+                follow the outermost call.
+        """
+        cls = type(self)
+        component_type = getattr(cls, "component_type", None)
+        if component_type is None:
+            raise TypeError(
+                f"{cls.__name__} has no component_type: set the class variable, or derive "
+                "from a base such as ChatCompletionClient, BaseTool or CodeExecutor."
+            )
+        include = secrets_included() if include_secrets is None else include_secrets
+        with including_secrets(include):
+            config = dump_config(self._to_config())
+        return ComponentModel(
+            provider=_provider_of(cls),
+            component_type=component_type,
+            version=cls.component_version,
+            component_version=cls.component_version,
+            description=cls.component_description or _first_paragraph(cls.__doc__),
+            label=cls.component_label or cls.__name__,
+            config=config,
+        )
+
+
+class ComponentSchemaType(Generic[ConfigT]):
+    """Declares the config class of a component."""
+
+    component_config_schema: type[ConfigT]
+    required_class_vars: ClassVar[Sequence[str]] = ("component_config_schema", "component_type")
+
+
+class ComponentLoader:
+    """Loads components from their saved form, safely."""
+
+    @overload
+    @classmethod
+    def load_component(
+        cls,
+        model: ComponentSource,
+        expected: None = None,
+        *,
+        allowed_providers: Sequence[str] | None = None,
+    ) -> Self: ...
+
+    @overload
+    @classmethod
+    def load_component(
+        cls,
+        model: ComponentSource,
+        expected: type[ExpectedT],
+        *,
+        allowed_providers: Sequence[str] | None = None,
+    ) -> ExpectedT: ...
+
+    @classmethod
+    def load_component(
+        cls,
+        model: ComponentSource,
+        expected: type[ExpectedT] | None = None,
+        *,
+        allowed_providers: Sequence[str] | None = None,
+    ) -> Self | ExpectedT:
+        """Create a component from its saved form.
+
+        Only allowed providers are imported (see the safe-loading docs); nothing is ever
+        exec'd. Nested components load under the same allowlist.
+
+        Args:
+            model: A :class:`ComponentModel`, its dict, or the path of a JSON or YAML file.
+            expected: The class the result must be an instance of. Defaults to the class
+                this is called on (``ChatCompletionClient.load_component`` expects a model
+                client).
+            allowed_providers: Extra provider prefixes to trust, such as ``["mypackage"]``.
+
+        Raises:
+            ComponentLoadError: the source is malformed, the provider refused or unknown,
+                the type unexpected, the version unsupported, a secret masked, or the config
+                invalid. Its subclass and message say which, and what to do.
+        """
+        component_model = _as_component_model(model)
+        target: type[Any] | None = expected
+        if target is None and cls not in (ComponentLoader, ComponentBase):
+            target = cls
+        with allowing_providers(allowed_providers):
+            instance = _load(component_model, target)
+        return typing.cast("Self | ExpectedT", instance)
+
+
+class ComponentBase(ComponentToConfig[ConfigT], ComponentLoader, Generic[ConfigT]):
+    """Base of every interface whose implementations are components (model clients, tools...)."""
+
+
+class Component(ComponentFromConfig[ConfigT], ComponentSchemaType[ConfigT], Generic[ConfigT]):
+    """Mix-in that makes a class a loadable component with config class ``ConfigT``.
+
+    Example:
+        >>> from pydantic import BaseModel
+        >>> from agentparts import Component, ComponentBase
+        >>> class GreeterConfig(BaseModel):
+        ...     greeting: str
+        >>> class Greeter(ComponentBase[GreeterConfig], Component[GreeterConfig]):
+        ...     component_type = "greeter"
+        ...     component_config_schema = GreeterConfig
+        ...     def __init__(self, greeting: str) -> None:
+        ...         self.greeting = greeting
+        ...     def _to_config(self) -> GreeterConfig:
+        ...         return GreeterConfig(greeting=self.greeting)
+        ...     @classmethod
+        ...     def _from_config(cls, config: GreeterConfig) -> "Greeter":
+        ...         return cls(config.greeting)
+        >>> Greeter.load_component(Greeter("hi").dump_component()).greeting
+        'hi'
+    """
+
+
+def is_component_class(cls: type[Any]) -> bool:
+    """Whether ``cls`` can be saved and loaded as a component."""
+    return (
+        issubclass(cls, ComponentFromConfig)
+        and issubclass(cls, ComponentToConfig)
+        and issubclass(cls, ComponentSchemaType)
+        and issubclass(cls, ComponentLoader)
+    )
+
+
+def is_component_instance(obj: Any) -> bool:
+    """Whether ``obj`` is an instance of a component class."""
+    cls: type[Any] = type(obj)
+    return is_component_class(cls)
+
+
+def _first_paragraph(doc: str | None) -> str | None:
+    if not doc:
+        return None
+    return doc.strip().split("\n\n", 1)[0].strip() or None
+
+
+def _as_component_model(model: ComponentSource) -> ComponentModel:
+    if isinstance(model, ComponentModel):
+        return model
+    source = "the given dict"
+    data: Any = model
+    if isinstance(model, str | os.PathLike):
+        path = Path(model)
+        source = str(path)
+        data = _read_config_file(path)
+    if not isinstance(data, dict):
+        raise ComponentConfigError(
+            f"{source} is not a component: expected a mapping with 'provider' and 'config', "
+            f"got {type(data).__name__}."
+        )
+    try:
+        return ComponentModel.model_validate(data)
+    except ValidationError as exc:
+        raise ComponentConfigError(
+            f"{source} is not a valid component model: {_describe(exc, '')}"
+        ) from None
+
+
+def _read_config_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ComponentConfigError(f"Config file {path} does not exist.") from None
+    except OSError as exc:
+        raise ComponentConfigError(f"Config file {path} cannot be read: {exc.strerror}.") from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ComponentConfigError(f"Config file {path} is not valid YAML: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ComponentConfigError(
+            f"Config file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}. (YAML files need a .yaml or .yml suffix.)"
+        ) from None
+
+
+def _load(component_model: ComponentModel, expected: type[Any] | None) -> Any:
+    provider = component_model.provider
+    component_class = import_provider(provider)
+    if not is_component_class(component_class):
+        raise ComponentTypeError(
+            f"Provider {provider!r} names {component_class!r}, which is not a component class."
+        )
+    if expected is not None and not issubclass(component_class, expected):
+        raise ComponentTypeError(
+            f"Provider {provider!r} is a {component_class.__name__}, but a {expected.__name__} "
+            "was expected here."
+        )
+    supported: int = component_class.component_version
+    saved = component_model.component_version or component_model.version or supported
+    if saved > supported:
+        raise ComponentVersionError(
+            f"{provider!r} was saved with component_version {saved}, but the installed "
+            f"{component_class.__name__} supports versions up to {supported}. Upgrade the package "
+            "that provides it."
+        )
+    schema: type[BaseModel] | None = getattr(component_class, "component_config_schema", None)
+    if schema is None:
+        raise ComponentTypeError(f"{component_class.__name__} declares no component_config_schema.")
+    config_data = _resolve_secrets(component_model.config, schema, "config")
+    if saved < supported:
+        try:
+            instance = component_class._from_config_past_version(config_data, saved)
+        except NotImplementedError as exc:
+            raise ComponentVersionError(str(exc)) from None
+    else:
+        try:
+            config = schema.model_validate(config_data)
+        except ValidationError as exc:
+            raise ComponentConfigError(
+                f"Invalid config for {provider!r}: {_describe(exc, 'config')}"
+            ) from None
+        instance = component_class._from_config(config)
+    emit(
+        ComponentLoadEvent(
+            provider=provider,
+            component_type=component_model.component_type,
+            component_version=saved,
+        )
+    )
+    return instance
+
+
+def _describe(exc: ValidationError, root: str) -> str:
+    parts: list[str] = []
+    for error in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in (root, *error["loc"]) if p != "")
+        parts.append(f"{loc or '(root)'}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def _resolve_secrets(data: dict[str, Any], schema: type[BaseModel], path: str) -> dict[str, Any]:
+    fields = schema.model_fields
+    return {
+        key: _resolve_value(
+            value, fields[key].annotation if key in fields else None, f"{path}.{key}"
+        )
+        for key, value in data.items()
+    }
+
+
+def _resolve_value(value: Any, annotation: Any, path: str) -> Any:
+    """Resolve env references and refuse masks, guided by the field's annotation.
+
+    Values under fields of unknown shape (such as nested component configs) keep their
+    references: the nested load resolves them against its own schema.
+    """
+    if isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}:  # pyright: ignore[reportUnknownArgumentType]
+        if annotation is None:
+            return value  # pyright: ignore[reportUnknownVariableType]
+        name = str(value[ENV_REFERENCE_KEY])  # pyright: ignore[reportUnknownArgumentType]
+        secret = secret_from_env(name)
+        if secret is None:
+            raise SecretError(
+                f"{path} references the environment variable {name}, which is not set. "
+                f"Set {name} before loading this config."
+            )
+        return secret if _mentions_secret(annotation) else secret.get_secret_value()
+    if value == MASK:
+        raise SecretError(
+            f"{path} holds a masked secret ({MASK!r}): the config was saved without its secrets. "
+            "Put the real value there, or a reference {'$env': 'VARIABLE_NAME'}, or save it "
+            "with dump_component(include_secrets=True)."
+        )
+    if isinstance(value, dict):
+        sub = _model_in(annotation)
+        if sub is not None:
+            return _resolve_secrets(value, sub, path)  # pyright: ignore[reportUnknownArgumentType]
+        return {k: _resolve_value(v, None, f"{path}.{k}") for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, list):
+        inner = _list_item_annotation(annotation)
+        return [_resolve_value(v, inner, f"{path}[{i}]") for i, v in enumerate(value)]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
+    return value
+
+
+def _annotation_parts(annotation: Any) -> list[Any]:
+    parts: list[Any] = [annotation]
+    for arg in typing.get_args(annotation):
+        parts.extend(_annotation_parts(arg))
+    return parts
+
+
+def _mentions_secret(annotation: Any) -> bool:
+    return any(
+        isinstance(p, type) and issubclass(p, SecretStr) for p in _annotation_parts(annotation)
+    )
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    for part in _annotation_parts(annotation):
+        if isinstance(part, type) and issubclass(part, BaseModel) and part is not ComponentModel:
+            return part
+    return None
+
+
+def _list_item_annotation(annotation: Any) -> Any:
+    for part in _annotation_parts(annotation):
+        if typing.get_origin(part) in (list, Sequence, tuple):
+            args = typing.get_args(part)
+            return args[0] if args else None
+    return None

@@ -1,0 +1,194 @@
+"""Which providers may be loaded, and how a provider string becomes a class.
+
+Safe loading: a provider is imported only if it is built in (under ``agentparts.``),
+registered through the ``agentparts.components`` entry-point group, already defined in
+this process, or under a prefix the caller allowed (argument or the
+``AGENTPARTS_ALLOWED_PROVIDERS`` environment variable). Anything else is refused before
+any import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .errors import ProviderNotAllowedError, ProviderNotFoundError
+
+__all__ = [
+    "ALLOWED_PROVIDERS_ENV_VAR",
+    "AUTOGEN_ROOTS",
+    "BUILTIN_SHORT_NAMES",
+    "ENTRY_POINT_GROUP",
+    "EntryPointComponent",
+    "allowing_providers",
+    "import_provider",
+    "installed_components",
+    "register_class",
+    "resolve_provider",
+]
+
+ENTRY_POINT_GROUP = "agentparts.components"
+ALLOWED_PROVIDERS_ENV_VAR = "AGENTPARTS_ALLOWED_PROVIDERS"
+AUTOGEN_ROOTS = ("autogen_core.", "autogen_agentchat.", "autogen_ext.")
+"""AutoGen roots that map onto ``agentparts.``, module paths below them unchanged."""
+
+BUILTIN_SHORT_NAMES: dict[str, str] = {
+    # models
+    "openai": "agentparts.models.openai.OpenAIChatCompletionClient",
+    "replay": "agentparts.models.replay.ReplayChatCompletionClient",
+    "llama_cpp": "agentparts.models.llama_cpp.LlamaCppChatCompletionClient",
+    "chat_completion_cache": "agentparts.models.cache.ChatCompletionCache",
+    # tools
+    "function_tool": "agentparts.tools.FunctionTool",
+    "static_workbench": "agentparts.tools.StaticWorkbench",
+    "mcp_workbench": "agentparts.tools.mcp.McpWorkbench",
+    "search": "agentparts.tools.search.SearchTool",
+    "python_code_execution": "agentparts.tools.PythonCodeExecutionTool",
+    # code executors
+    "local": "agentparts.code_executors.local.LocalCommandLineCodeExecutor",
+    "sandbox": "agentparts.code_executors.sandbox.SandboxedCodeExecutor",
+    "jupyter": "agentparts.code_executors.jupyter.JupyterCodeExecutor",
+    # agents
+    "assistant_agent": "agentparts.agents.AssistantAgent",
+    "code_executor_agent": "agentparts.agents.CodeExecutorAgent",
+    # model contexts and memory
+    "unbounded_context": "agentparts.model_context.UnboundedChatCompletionContext",
+    "buffered_context": "agentparts.model_context.BufferedChatCompletionContext",
+    "head_and_tail_context": "agentparts.model_context.HeadAndTailChatCompletionContext",
+    "token_limited_context": "agentparts.model_context.TokenLimitedChatCompletionContext",
+    "list_memory": "agentparts.memory.ListMemory",
+}
+"""Short names of the built-in components, usable as ``provider`` in configs."""
+
+# AutoGen providers whose agentparts path is not a plain root rename.
+_AUTOGEN_SPECIAL: dict[str, str] = {
+    "autogen_ext.tools.code_execution.PythonCodeExecutionTool": "agentparts.tools.PythonCodeExecutionTool",
+    "autogen_ext.models.cache.ChatCompletionCache": "agentparts.models.cache.ChatCompletionCache",
+}
+
+_registered_classes: dict[str, type[Any]] = {}
+_allowed_prefixes: ContextVar[tuple[str, ...]] = ContextVar("agentparts_allowed", default=())
+
+
+@dataclass(frozen=True)
+class EntryPointComponent:
+    """A component registered through the ``agentparts.components`` entry-point group."""
+
+    name: str
+    provider: str
+    distribution: str | None
+
+
+def register_class(provider: str, cls: type[Any]) -> None:
+    """Remember a component class defined in this process under its provider string."""
+    _registered_classes[provider] = cls
+
+
+@cache
+def installed_components() -> tuple[EntryPointComponent, ...]:
+    """Components that installed packages register (read once per process)."""
+    from importlib.metadata import entry_points
+
+    found: list[EntryPointComponent] = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        provider = entry.value.replace(":", ".")
+        dist = entry.dist.name if entry.dist is not None else None
+        found.append(EntryPointComponent(entry.name, provider, dist))
+    return tuple(found)
+
+
+@contextmanager
+def allowing_providers(prefixes: Sequence[str] | None) -> Generator[None]:
+    """Allow ``prefixes`` for every load inside this block, nested loads included."""
+    if not prefixes:
+        yield
+        return
+    token = _allowed_prefixes.set((*_allowed_prefixes.get(), *prefixes))
+    try:
+        yield
+    finally:
+        _allowed_prefixes.reset(token)
+
+
+def resolve_provider(provider: str) -> str:
+    """The full dotted path a provider string stands for (short names, AutoGen names)."""
+    provider = provider.strip()
+    if provider in BUILTIN_SHORT_NAMES:
+        return BUILTIN_SHORT_NAMES[provider]
+    for entry in installed_components():
+        if entry.name == provider:
+            return entry.provider
+    if provider in _AUTOGEN_SPECIAL:
+        return _AUTOGEN_SPECIAL[provider]
+    for root in AUTOGEN_ROOTS:
+        if provider.startswith(root):
+            return "agentparts." + provider[len(root) :]
+    return provider.replace(":", ".")
+
+
+def _env_prefixes() -> tuple[str, ...]:
+    raw = os.environ.get(ALLOWED_PROVIDERS_ENV_VAR, "")
+    return tuple(p.strip() for p in raw.split(",") if p.strip())
+
+
+def _under(path: str, prefix: str) -> bool:
+    prefix = prefix.rstrip(".")
+    return path == prefix or path.startswith(prefix + ".")
+
+
+def is_allowed(path: str) -> bool:
+    """Whether importing ``path`` is allowed right now."""
+    if _under(path, "agentparts") or path in _registered_classes:
+        return True
+    if any(entry.provider == path for entry in installed_components()):
+        return True
+    return any(_under(path, p) for p in (*_allowed_prefixes.get(), *_env_prefixes()))
+
+
+def import_provider(provider: str) -> type[Any]:
+    """The class a provider string names, imported only if allowed.
+
+    Raises:
+        ProviderNotAllowedError: the provider is not allowed; nothing was imported.
+        ProviderNotFoundError: the provider is allowed but names no importable class.
+    """
+    path = resolve_provider(provider)
+    if path in _registered_classes:
+        return _registered_classes[path]
+    if not is_allowed(path):
+        top = path.split(".", 1)[0]
+        raise ProviderNotAllowedError(
+            f"Refused to load provider {provider!r}: it is not built in, not registered "
+            f"through the {ENTRY_POINT_GROUP!r} entry-point group, and not under an allowed "
+            f"prefix. Nothing was imported. If you trust it, allow it with "
+            f"load_component(..., allowed_providers=[{top!r}]) or "
+            f"{ALLOWED_PROVIDERS_ENV_VAR}={top}, or register it as an entry point."
+        )
+    module_name, _, attr = path.rpartition(".")
+    if not module_name:
+        raise ProviderNotFoundError(
+            f"Provider {provider!r} is neither a known short name nor a dotted path "
+            "'package.module.ClassName'. Run 'agentparts components list' to see the names."
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ProviderNotFoundError(
+            f"Provider {provider!r}: cannot import module {module_name!r} ({exc}). "
+            "Is the package (or the agentparts extra it needs) installed?"
+        ) from exc
+    try:
+        found: object = getattr(module, attr)
+    except AttributeError:
+        raise ProviderNotFoundError(
+            f"Provider {provider!r}: module {module_name!r} has no attribute {attr!r}."
+        ) from None
+    if not isinstance(found, type):
+        raise ProviderNotFoundError(f"Provider {provider!r} names {found!r}, which is not a class.")
+    return found

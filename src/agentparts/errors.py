@@ -1,0 +1,155 @@
+"""The one exception hierarchy of agentparts.
+
+Every error a user can hit derives from :class:`AgentPartsError` and says what happened
+and what to do next. Subsystems add their errors here, next to their siblings.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AgentPartsError",
+    "CodeExecutionError",
+    "ComponentConfigError",
+    "ComponentLoadError",
+    "ComponentTypeError",
+    "ComponentVersionError",
+    "ExecutorNotStartedError",
+    "McpServerError",
+    "ModelAuthenticationError",
+    "ModelClientError",
+    "ModelConnectionError",
+    "ModelContextLengthError",
+    "ModelInfoRequiredError",
+    "ModelNotFoundError",
+    "ModelRateLimitError",
+    "ModelResponseError",
+    "ModelServerError",
+    "ModelStreamError",
+    "ModelTimeoutError",
+    "ProviderNotAllowedError",
+    "ProviderNotFoundError",
+    "SandboxUnavailableError",
+    "SecretError",
+    "ToolArgumentsError",
+    "ToolError",
+    "ToolNotFoundError",
+]
+
+
+class AgentPartsError(Exception):
+    """Base class of every error raised by agentparts."""
+
+
+# --- components -------------------------------------------------------------------------
+
+
+class ComponentLoadError(AgentPartsError, ValueError):
+    """A component could not be loaded from its saved form. Nothing was half-loaded."""
+
+
+class ProviderNotAllowedError(ComponentLoadError):
+    """The provider is not on the safe-loading allowlist; nothing was imported."""
+
+
+class ProviderNotFoundError(ComponentLoadError):
+    """The provider is allowed but does not name an importable component class."""
+
+
+class ComponentConfigError(ComponentLoadError):
+    """The saved form or its ``config`` is malformed or fails validation."""
+
+
+class ComponentTypeError(ComponentLoadError, TypeError):
+    """The component is not of the type the caller expected."""
+
+
+class ComponentVersionError(ComponentLoadError):
+    """The saved ``component_version`` cannot be loaded by the installed class."""
+
+
+class SecretError(ComponentLoadError):
+    """A secret in a config is masked or references an unset environment variable."""
+
+
+# --- model clients ----------------------------------------------------------------------
+
+
+class ModelClientError(AgentPartsError):
+    """A model client call failed."""
+
+
+class ModelAuthenticationError(ModelClientError):
+    """The endpoint rejected the credentials (HTTP 401/403)."""
+
+
+class ModelNotFoundError(ModelClientError):
+    """The endpoint does not serve the requested model (HTTP 404)."""
+
+
+class ModelContextLengthError(ModelClientError):
+    """The request does not fit in the model's context window."""
+
+
+class ModelConnectionError(ModelClientError):
+    """The endpoint could not be reached."""
+
+
+class ModelTimeoutError(ModelClientError):
+    """The endpoint did not answer in time (after retries)."""
+
+
+class ModelRateLimitError(ModelClientError):
+    """The endpoint kept answering 429 after every retry."""
+
+
+class ModelServerError(ModelClientError):
+    """The endpoint kept answering 5xx after every retry."""
+
+
+class ModelStreamError(ModelClientError):
+    """A streamed response ended before it was complete."""
+
+
+class ModelResponseError(ModelClientError):
+    """The endpoint answered with something that is not a valid response."""
+
+
+class ModelInfoRequiredError(ModelClientError, ValueError):
+    """The model is not known and no ``model_info`` was given."""
+
+
+# --- tools ------------------------------------------------------------------------------
+
+
+class ToolError(AgentPartsError):
+    """A tool could not be run."""
+
+
+class ToolArgumentsError(ToolError, ValueError):
+    """The arguments given to a tool do not match its schema."""
+
+
+class ToolNotFoundError(ToolError, KeyError):
+    """No tool of that name is available."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class McpServerError(ToolError):
+    """An MCP server did not start, stopped answering or died."""
+
+
+# --- code execution ---------------------------------------------------------------------
+
+
+class CodeExecutionError(AgentPartsError):
+    """A code executor could not run code (not: the code itself failed)."""
+
+
+class ExecutorNotStartedError(CodeExecutionError, RuntimeError):
+    """The executor was used before ``start()`` or after ``stop()``."""
+
+
+class SandboxUnavailableError(CodeExecutionError, RuntimeError):
+    """The sandbox cannot be used on this machine; agentparts never falls back to no sandbox."""
