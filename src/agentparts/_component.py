@@ -215,8 +215,7 @@ def is_component_class(cls: type[Any]) -> bool:
 
 def is_component_instance(obj: Any) -> bool:
     """Whether ``obj`` is an instance of a component class."""
-    cls: type[Any] = type(obj)
-    return is_component_class(cls)
+    return is_component_class(typing.cast("type[Any]", type(obj)))
 
 
 def _first_paragraph(doc: str | None) -> str | None:
