@@ -8,6 +8,9 @@ from __future__ import annotations
 
 __all__ = [
     "AgentPartsError",
+    "BatchError",
+    "BatchInputError",
+    "BatchResultsError",
     "CodeExecutionError",
     "ComponentConfigError",
     "ComponentLoadError",
@@ -28,6 +31,7 @@ __all__ = [
     "ModelTimeoutError",
     "ProviderNotAllowedError",
     "ProviderNotFoundError",
+    "RayClusterError",
     "SandboxUnavailableError",
     "SecretError",
     "ToolArgumentsError",
@@ -153,3 +157,22 @@ class ExecutorNotStartedError(CodeExecutionError, RuntimeError):
 
 class SandboxUnavailableError(CodeExecutionError, RuntimeError):
     """The sandbox cannot be used on this machine; agentparts never falls back to no sandbox."""
+
+
+# --- batch runs -------------------------------------------------------------------------
+
+
+class BatchError(AgentPartsError):
+    """A batch run could not start or go on (single task failures are results, not errors)."""
+
+
+class BatchInputError(BatchError, ValueError):
+    """The tasks or the agent config of a batch cannot be used; nothing was run."""
+
+
+class BatchResultsError(BatchError):
+    """The results file of a batch cannot be read or written."""
+
+
+class RayClusterError(BatchError, ConnectionError):
+    """Ray is not installed or the Ray cluster cannot be reached; no task was started."""
