@@ -23,6 +23,7 @@ __all__ = [
     "ModelConnectionError",
     "ModelContextLengthError",
     "ModelInfoRequiredError",
+    "ModelLoadError",
     "ModelNotFoundError",
     "ModelRateLimitError",
     "ModelResponseError",
@@ -120,6 +121,10 @@ class ModelResponseError(ModelClientError):
 
 class ModelInfoRequiredError(ModelClientError, ValueError):
     """The model is not known and no ``model_info`` was given."""
+
+
+class ModelLoadError(ModelClientError):
+    """A local model could not be loaded: its file is missing or unreadable, or its runtime is not installed."""
 
 
 # --- tools ------------------------------------------------------------------------------
