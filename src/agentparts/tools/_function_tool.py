@@ -1,0 +1,320 @@
+"""``FunctionTool``: a tool made from a plain Python function, saved as an import reference."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import inspect
+import re
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+from typing_extensions import Self
+
+from .._cancellation_token import CancellationToken
+from .._component import Component
+from .._providers import ALLOWED_PROVIDERS_ENV_VAR, is_allowed
+from ..errors import ComponentConfigError, ProviderNotAllowedError, ToolError
+from ._base import BaseTool
+
+__all__ = ["FunctionTool", "FunctionToolConfig", "function_reference", "import_function"]
+
+# Functions wrapped as tools in this process may be loaded again without allowing them,
+# like component classes defined in this process.
+_registered_functions: dict[str, Callable[..., Any]] = {}
+
+
+class FunctionToolConfig(BaseModel):
+    """The saved form of a :class:`FunctionTool`.
+
+    Attributes:
+        function: Import reference ``module:qualname`` of the function.
+        name: The tool name.
+        description: What the tool does.
+        strict: Strict schema.
+        source_code: Only present in AutoGen configs; agentparts refuses to execute it.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    function: str | None = None
+    name: str
+    description: str
+    strict: bool = False
+    source_code: str | None = Field(default=None, exclude=True)
+
+
+class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
+    """A tool that calls a Python function, sync or async.
+
+    The arguments schema comes from the type hints and defaults (``Annotated[int, "the
+    count"]`` or ``Annotated[int, Field(...)]`` describe a parameter), the description
+    from the docstring unless given, and per-parameter descriptions from a Google-style
+    ``Args:`` section. A parameter of type :class:`CancellationToken` receives the call's
+    token and is hidden from the schema. Sync functions run in a worker thread.
+
+    The function is saved as an import reference ``module:qualname``, never as source
+    code, and loading it goes through the same allowlist as component providers. Lambdas,
+    nested functions and bound methods cannot be saved.
+
+    Args:
+        func: The function to call.
+        description: What the tool does (default: the docstring's summary).
+        name: The tool name (default: the function's name).
+        strict: Strict schema (no extra properties, every parameter required).
+
+    Example:
+        >>> def add(a: int, b: int = 0) -> int:
+        ...     '''Add two numbers.
+        ...
+        ...     Args:
+        ...         a: The first number.
+        ...         b: The second number.
+        ...     '''
+        ...     return a + b
+        >>> tool = FunctionTool(add)
+        >>> tool.schema["description"], tool.schema["parameters"]["required"]
+        ('Add two numbers.', ['a'])
+    """
+
+    component_config_schema = FunctionToolConfig
+    component_provider_override: ClassVar[str | None] = "agentparts.tools.FunctionTool"
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        description: str | None = None,
+        name: str | None = None,
+        strict: bool = False,
+    ) -> None:
+        self._func = func
+        self._func = func
+        func_any: Any = func
+        target: Callable[..., Any] = (
+            func_any.func if isinstance(func_any, functools.partial) else func
+        )
+        tool_name = name or getattr(target, "__name__", None) or type(target).__name__
+        doc_summary, param_docs = _parse_docstring(inspect.getdoc(target) or "")
+        self._signature = inspect.signature(func)
+        hints = _type_hints(target)
+        fields: dict[str, Any] = {}
+        self._token_param: str | None = None
+        self._positional_only: list[str] = []
+        for param in self._signature.parameters.values():
+            annotation = hints.get(param.name, param.annotation)
+            if annotation is CancellationToken or param.name == "cancellation_token":
+                self._token_param = param.name
+                continue
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                raise ToolError(
+                    f"FunctionTool({tool_name}): *{param.name} parameters cannot be described "
+                    "to a model. Give the function explicit, typed parameters."
+                )
+            if param.kind is param.POSITIONAL_ONLY:
+                self._positional_only.append(param.name)
+            fields[param.name] = _field(param, annotation, param_docs.get(param.name))
+        args_model = create_model(  # pyright: ignore[reportCallIssue, reportUnknownVariableType]
+            _model_name(tool_name),
+            __config__=ConfigDict(extra="forbid") if strict else None,
+            **fields,
+        )
+        return_hint = hints.get("return", self._signature.return_annotation)
+        return_type = return_hint if isinstance(return_hint, type) else object
+        call_method = None if inspect.isroutine(target) else type(target).__dict__.get("__call__")
+        self._is_async = inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(
+            call_method
+        )
+        super().__init__(
+            args_model,  # pyright: ignore[reportUnknownArgumentType]
+            return_type,
+            tool_name,
+            description if description is not None else (doc_summary or tool_name),
+            strict,
+        )
+        reference = _reference_or_none(target if target is func else None)
+        if reference is not None:
+            _registered_functions[reference] = func
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        """The wrapped function."""
+        return self._func
+
+    async def run(self, args: BaseModel, cancellation_token: CancellationToken) -> Any:
+        """Call the function with validated arguments."""
+        values = {name: getattr(args, name) for name in type(args).model_fields}
+        positional = [values.pop(name) for name in self._positional_only]
+        if self._token_param is not None:
+            values[self._token_param] = cancellation_token
+        if self._is_async:
+            future = asyncio.ensure_future(self._func(*positional, **values))
+        else:
+            loop = asyncio.get_running_loop()
+            call = functools.partial(self._func, *positional, **values)
+            future = loop.run_in_executor(None, call)
+        cancellation_token.link_future(future)
+        return await future
+
+    def _to_config(self) -> FunctionToolConfig:
+        return FunctionToolConfig(
+            function=function_reference(self._func),
+            name=self.name,
+            description=self.description,
+            strict=self.strict,
+        )
+
+    @classmethod
+    def _from_config(cls, config: FunctionToolConfig) -> Self:
+        if config.function is None:
+            if config.source_code is not None:
+                raise ComponentConfigError(
+                    f"FunctionTool {config.name!r} was saved as source code (an AutoGen "
+                    "config). agentparts never executes saved source code: put the function "
+                    "in a module and save it again, or set config.function to its import "
+                    "reference 'module:qualname'."
+                )
+            raise ComponentConfigError(
+                f"FunctionTool {config.name!r} has no config.function: set it to the "
+                "function's import reference 'module:qualname'."
+            )
+        func = import_function(config.function)
+        return cls(func, description=config.description, name=config.name, strict=config.strict)
+
+
+def _reference_or_none(func: Callable[..., Any] | None) -> str | None:
+    if func is None:
+        return None
+    try:
+        return function_reference(func)
+    except ToolError:
+        return None
+
+
+def function_reference(func: Callable[..., Any]) -> str:
+    """The import reference ``module:qualname`` of ``func``.
+
+    Raises:
+        ToolError: the function cannot be found again by importing (a lambda, a nested
+            function, a bound method, a partial...).
+    """
+    module = getattr(func, "__module__", None)
+    qualname = getattr(func, "__qualname__", None)
+    label = qualname or repr(func)
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
+        raise ToolError(
+            f"Cannot save FunctionTool of {label}: lambdas, nested functions and partials "
+            "have no import reference. Define it as a top-level function in a module."
+        )
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    if found is not func and found != func:
+        raise ToolError(
+            f"Cannot save FunctionTool of {label}: {module}:{qualname} does not import back "
+            "to the same function (a bound method or a replaced name?). Wrap a top-level "
+            "function instead."
+        )
+    return f"{module}:{qualname}"
+
+
+def import_function(reference: str) -> Callable[..., Any]:
+    """The function an import reference ``module:qualname`` names, if loading it is allowed.
+
+    Raises:
+        ProviderNotAllowedError: the reference is not allowed; nothing was imported.
+        ComponentConfigError: the reference is malformed or names no callable.
+    """
+    if reference in _registered_functions:
+        return _registered_functions[reference]
+    module_name, sep, qualname = reference.partition(":")
+    if not sep or not module_name or not qualname:
+        raise ComponentConfigError(
+            f"Function reference {reference!r} is not of the form 'module:qualname'."
+        )
+    path = f"{module_name}.{qualname}"
+    if not is_allowed(path):
+        top = module_name.split(".", 1)[0]
+        raise ProviderNotAllowedError(
+            f"Refused to load function {reference!r} for a FunctionTool: it is not built in "
+            "and not under an allowed prefix. Nothing was imported. If you trust it, allow it "
+            f"with load_component(..., allowed_providers=[{top!r}]) or "
+            f"{ALLOWED_PROVIDERS_ENV_VAR}={top}."
+        )
+    try:
+        found: Any = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ComponentConfigError(
+            f"Function reference {reference!r}: cannot import module {module_name!r} ({exc})."
+        ) from exc
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            raise ComponentConfigError(
+                f"Function reference {reference!r}: {module_name!r} has no {qualname!r}."
+            )
+    if not callable(found):
+        raise ComponentConfigError(f"Function reference {reference!r} is not callable.")
+    return typing.cast(Callable[..., Any], found)
+
+
+def _type_hints(func: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(func, include_extras=True)
+    except Exception:  # unresolvable forward references: fall back to raw annotations
+        return {}
+
+
+def _field(param: inspect.Parameter, annotation: Any, doc: str | None) -> tuple[Any, FieldInfo]:
+    if annotation is inspect.Parameter.empty:
+        annotation = Any
+    description = doc
+    if typing.get_origin(annotation) is Annotated:
+        base, *metadata = typing.get_args(annotation)
+        texts = [m for m in metadata if isinstance(m, str)]
+        if texts:
+            description = texts[0]
+            rest = [m for m in metadata if not isinstance(m, str)]
+            annotation = Annotated[tuple([base, *rest])] if rest else base
+    default: Any = ... if param.default is inspect.Parameter.empty else param.default
+    return annotation, Field(default, description=description)
+
+
+def _model_name(tool_name: str) -> str:
+    words = re.split(r"[^0-9A-Za-z]+", tool_name)
+    return "".join(w[:1].upper() + w[1:] for w in words if w) + "Args"
+
+
+_SECTION = re.compile(r"^(Args|Arguments|Parameters|Returns?|Raises|Yields?|Examples?|Notes?):\s*$")
+_PARAM = re.compile(r"^(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def _parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
+    """The summary (text before the first section) and the ``Args:`` descriptions."""
+    summary: list[str] = []
+    params: dict[str, str] = {}
+    section: str | None = None
+    current = ""
+    param_indent: int | None = None
+    for line in doc.splitlines():
+        stripped = line.strip()
+        heading = _SECTION.match(stripped)
+        if heading and (len(line) - len(line.lstrip())) == 0:
+            section = heading.group(1)
+            current, param_indent = "", None
+            continue
+        if section is None:
+            summary.append(line)
+        elif section in ("Args", "Arguments", "Parameters") and stripped:
+            indent = len(line) - len(line.lstrip())
+            match = _PARAM.match(stripped)
+            if match and (param_indent is None or indent <= param_indent):
+                param_indent = indent
+                current = match.group(1).lstrip("*")
+                params[current] = match.group(2).strip()
+            elif current:
+                params[current] = f"{params[current]} {stripped}".strip()
+    return "\n".join(summary).strip(), params

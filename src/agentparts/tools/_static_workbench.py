@@ -1,0 +1,169 @@
+"""``StaticWorkbench``: a fixed list of tools behind the workbench interface."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field
+from typing_extensions import Self
+
+from .._cancellation_token import CancellationToken
+from .._component import Component
+from .._component_model import ComponentModel
+from .._image import Image
+from ..errors import ToolArgumentsError, ToolError
+from ._base import BaseTool, ToolSchema
+from ._workbench import ImageResultContent, ResultContent, TextResultContent, ToolResult, Workbench
+
+__all__ = ["StaticWorkbench", "StaticWorkbenchConfig", "ToolOverride", "error_result"]
+
+
+class ToolOverride(BaseModel):
+    """A new name and/or description for a tool, as the model sees it."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+class StaticWorkbenchConfig(BaseModel):
+    """The saved form of a :class:`StaticWorkbench`."""
+
+    tools: list[ComponentModel] = Field(default_factory=list[ComponentModel])
+    tool_overrides: dict[str, ToolOverride] = Field(default_factory=dict[str, ToolOverride])
+
+
+class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
+    """A workbench over a fixed list of tools.
+
+    Args:
+        tools: The tools. Their names (after overrides) must be unique.
+        tool_overrides: Per original tool name, a new name and/or description.
+
+    Example:
+        >>> import asyncio
+        >>> from agentparts.tools import FunctionTool, StaticWorkbench
+        >>> def double(x: int) -> int:
+        ...     '''Double a number.'''
+        ...     return 2 * x
+        >>> bench = StaticWorkbench([FunctionTool(double)])
+        >>> asyncio.run(bench.call_tool("double", {"x": 21})).to_text()
+        '42'
+    """
+
+    component_config_schema = StaticWorkbenchConfig
+    component_provider_override: ClassVar[str | None] = "agentparts.tools.StaticWorkbench"
+
+    def __init__(
+        self,
+        tools: Sequence[BaseTool[Any, Any]],
+        tool_overrides: Mapping[str, ToolOverride] | None = None,
+    ) -> None:
+        self._tools = list(tools)
+        self._overrides = dict(tool_overrides or {})
+        self._by_name: dict[str, BaseTool[Any, Any]] = {}
+        known = {tool.name for tool in self._tools}
+        for original in self._overrides:
+            if original not in known:
+                raise ToolError(
+                    f"tool_overrides names {original!r}, which is not one of the tools: "
+                    f"{', '.join(sorted(known)) or 'none'}."
+                )
+        for tool in self._tools:
+            public = self._public_name(tool)
+            if public in self._by_name:
+                raise ToolError(
+                    f"Two tools are named {public!r}. Tool names must be unique: rename one "
+                    "or use tool_overrides."
+                )
+            self._by_name[public] = tool
+
+    @property
+    def tools(self) -> list[BaseTool[Any, Any]]:
+        """The tools, in order."""
+        return list(self._tools)
+
+    def _public_name(self, tool: BaseTool[Any, Any]) -> str:
+        override = self._overrides.get(tool.name)
+        return override.name if override is not None and override.name else tool.name
+
+    async def list_tools(self) -> list[ToolSchema]:
+        """The tool schemas, with overrides applied."""
+        schemas: list[ToolSchema] = []
+        for tool in self._tools:
+            schema = tool.schema
+            override = self._overrides.get(tool.name)
+            if override is not None:
+                schema = ToolSchema(**schema)
+                if override.name:
+                    schema["name"] = override.name
+                if override.description:
+                    schema["description"] = override.description
+            schemas.append(schema)
+        return schemas
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> ToolResult:
+        """Call a tool; failures come back as ``is_error`` results for the model."""
+        tool = self._by_name.get(name)
+        if tool is None:
+            available = ", ".join(sorted(self._by_name)) or "none"
+            return error_result(
+                name, f"Unknown tool {name!r}. Available tools: {available}. Call one of those."
+            )
+        token = cancellation_token or CancellationToken()
+        try:
+            value = await tool.run_json(arguments or {}, token, call_id=call_id)
+        except ToolArgumentsError as exc:
+            return error_result(name, str(exc))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return error_result(name, f"Tool {name!r} failed: {type(exc).__name__}: {exc}")
+        return ToolResult(name=name, result=_contents(tool, value))
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The state of every tool, by tool name."""
+        return {
+            "tools": {name: dict(await t.save_state_json()) for name, t in self._by_name.items()}
+        }
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore tool states saved by :meth:`save_state`."""
+        saved: Mapping[str, Any] = state.get("tools", {})
+        for name, tool_state in saved.items():
+            tool = self._by_name.get(name)
+            if tool is not None:
+                await tool.load_state_json(tool_state)
+
+    def _to_config(self) -> StaticWorkbenchConfig:
+        return StaticWorkbenchConfig(
+            tools=[tool.dump_component() for tool in self._tools],
+            tool_overrides=self._overrides,
+        )
+
+    @classmethod
+    def _from_config(cls, config: StaticWorkbenchConfig) -> Self:
+        tools: list[BaseTool[Any, Any]] = [
+            BaseTool[Any, Any].load_component(model) for model in config.tools
+        ]
+        return cls(tools, config.tool_overrides)
+
+
+def _contents(tool: BaseTool[Any, Any], value: Any) -> list[ResultContent]:
+    if isinstance(value, Image):
+        return [ImageResultContent(content=value)]
+    if isinstance(value, list) and value and all(isinstance(v, Image) for v in value):  # pyright: ignore[reportUnknownVariableType]
+        return [ImageResultContent(content=v) for v in value]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
+    return [TextResultContent(content=tool.return_value_as_string(value))]
+
+
+def error_result(name: str, message: str) -> ToolResult:
+    """An ``is_error`` result whose text is ``message``."""
+    return ToolResult(name=name, result=[TextResultContent(content=message)], is_error=True)
