@@ -1,0 +1,163 @@
+"""Termination conditions: when a multi-agent run should stop."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+from typing_extensions import Self
+
+from .._component import Component, ComponentBase
+from .._component_model import ComponentModel
+from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
+
+__all__ = [
+    "AndTerminationCondition",
+    "OrTerminationCondition",
+    "TerminatedException",
+    "TerminationCondition",
+]
+
+
+class TerminatedException(BaseException):
+    """Raised when a condition that already terminated is called again without ``reset()``."""
+
+
+class TerminationCondition(ABC, ComponentBase[BaseModel]):
+    """Decides, message batch by message batch, whether a run should stop.
+
+    Conditions combine with ``&`` (both must be met) and ``|`` (either).
+
+    Example:
+        >>> class AfterTwo(TerminationCondition):
+        ...     def __init__(self): self.seen = 0
+        ...     @property
+        ...     def terminated(self): return self.seen >= 2
+        ...     async def __call__(self, messages):
+        ...         self.seen += len(messages)
+        ...         return StopMessage(content="two", source="AfterTwo") if self.terminated else None
+        ...     async def reset(self): self.seen = 0
+    """
+
+    component_type: ClassVar[str] = "termination"
+
+    @property
+    @abstractmethod
+    def terminated(self) -> bool:
+        """Whether the condition was met (until :meth:`reset`)."""
+
+    @abstractmethod
+    async def __call__(
+        self, messages: Sequence[BaseAgentEvent | BaseChatMessage]
+    ) -> StopMessage | None:
+        """Look at the messages since the last call; a ``StopMessage`` means stop.
+
+        Raises:
+            TerminatedException: the condition already terminated.
+        """
+
+    @abstractmethod
+    async def reset(self) -> None:
+        """Start over."""
+
+    def __and__(self, other: TerminationCondition) -> TerminationCondition:
+        return AndTerminationCondition(self, other)
+
+    def __or__(self, other: TerminationCondition) -> TerminationCondition:
+        return OrTerminationCondition(self, other)
+
+
+class _CompositeConfig(BaseModel):
+    conditions: list[ComponentModel]
+
+
+class AndTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
+    """Stops once every condition was met (each remembers having been met)."""
+
+    component_config_schema = _CompositeConfig
+    component_provider_override = "agentparts.base.AndTerminationCondition"
+
+    def __init__(self, *conditions: TerminationCondition) -> None:
+        self._conditions = conditions
+        self._stops: list[StopMessage] = []
+
+    @property
+    def terminated(self) -> bool:
+        """Whether every condition was met."""
+        return all(c.terminated for c in self._conditions)
+
+    async def __call__(
+        self, messages: Sequence[BaseAgentEvent | BaseChatMessage]
+    ) -> StopMessage | None:
+        """Feed every pending condition; stop once all have stopped."""
+        if self.terminated:
+            raise TerminatedException("Termination condition has already been reached.")
+        pending = [c for c in self._conditions if not c.terminated]
+        stops = await asyncio.gather(*(c(messages) for c in pending))
+        self._stops.extend(s for s in stops if s is not None)
+        if not self.terminated:
+            return None
+        return StopMessage(
+            content="; ".join(s.content for s in self._stops),
+            source="; ".join(s.source for s in self._stops),
+        )
+
+    async def reset(self) -> None:
+        """Reset every condition."""
+        for condition in self._conditions:
+            await condition.reset()
+        self._stops = []
+
+    def _to_config(self) -> _CompositeConfig:
+        return _CompositeConfig(conditions=[c.dump_component() for c in self._conditions])
+
+    @classmethod
+    def _from_config(cls, config: _CompositeConfig) -> Self:
+        return cls(*(_load(c) for c in config.conditions))
+
+
+class OrTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
+    """Stops as soon as any condition is met."""
+
+    component_config_schema = _CompositeConfig
+    component_provider_override = "agentparts.base.OrTerminationCondition"
+
+    def __init__(self, *conditions: TerminationCondition) -> None:
+        self._conditions = conditions
+
+    @property
+    def terminated(self) -> bool:
+        """Whether any condition was met."""
+        return any(c.terminated for c in self._conditions)
+
+    async def __call__(
+        self, messages: Sequence[BaseAgentEvent | BaseChatMessage]
+    ) -> StopMessage | None:
+        """Feed every condition; stop if any stops."""
+        if self.terminated:
+            raise TerminatedException("Termination condition has already been reached.")
+        stops = [s for s in await asyncio.gather(*(c(messages) for c in self._conditions)) if s]
+        if not stops:
+            return None
+        return StopMessage(
+            content=", ".join(s.content for s in stops), source=", ".join(s.source for s in stops)
+        )
+
+    async def reset(self) -> None:
+        """Reset every condition."""
+        for condition in self._conditions:
+            await condition.reset()
+
+    def _to_config(self) -> _CompositeConfig:
+        return _CompositeConfig(conditions=[c.dump_component() for c in self._conditions])
+
+    @classmethod
+    def _from_config(cls, config: _CompositeConfig) -> Self:
+        return cls(*(_load(c) for c in config.conditions))
+
+
+def _load(model: ComponentModel | dict[str, Any]) -> TerminationCondition:
+    return TerminationCondition.load_component(model)

@@ -1,0 +1,49 @@
+"""Messages and events that agents exchange and emit.
+
+Chat messages (:class:`BaseChatMessage`) go between agents and become model messages
+through ``to_model_message()``; events (:class:`BaseAgentEvent`) report what happens inside
+an agent. Every message saves with ``dump()`` and loads with ``load()`` or
+:class:`MessageFactory`.
+"""
+
+from ._base import BaseAgentEvent as BaseAgentEvent
+from ._base import BaseChatMessage as BaseChatMessage
+from ._base import BaseMessage as BaseMessage
+from ._base import BaseTextChatMessage as BaseTextChatMessage
+from ._chat import HandoffMessage as HandoffMessage
+from ._chat import MultiModalMessage as MultiModalMessage
+from ._chat import StopMessage as StopMessage
+from ._chat import StructuredContentType as StructuredContentType
+from ._chat import StructuredMessage as StructuredMessage
+from ._chat import TextMessage as TextMessage
+from ._chat import ToolCallSummaryMessage as ToolCallSummaryMessage
+from ._events import CodeExecutionEvent as CodeExecutionEvent
+from ._events import CodeGenerationEvent as CodeGenerationEvent
+from ._events import MemoryQueryEvent as MemoryQueryEvent
+from ._events import ModelClientStreamingChunkEvent as ModelClientStreamingChunkEvent
+from ._events import ThoughtEvent as ThoughtEvent
+from ._events import ToolCallExecutionEvent as ToolCallExecutionEvent
+from ._events import ToolCallRequestEvent as ToolCallRequestEvent
+from ._factory import MessageFactory as MessageFactory
+
+__all__ = [
+    "BaseAgentEvent",
+    "BaseChatMessage",
+    "BaseMessage",
+    "BaseTextChatMessage",
+    "CodeExecutionEvent",
+    "CodeGenerationEvent",
+    "HandoffMessage",
+    "MemoryQueryEvent",
+    "MessageFactory",
+    "ModelClientStreamingChunkEvent",
+    "MultiModalMessage",
+    "StopMessage",
+    "StructuredContentType",
+    "StructuredMessage",
+    "TextMessage",
+    "ThoughtEvent",
+    "ToolCallExecutionEvent",
+    "ToolCallRequestEvent",
+    "ToolCallSummaryMessage",
+]
