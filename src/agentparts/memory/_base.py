@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
@@ -53,6 +53,16 @@ class MemoryContent(BaseModel):
     content: ContentType
     mime_type: MemoryMimeType | str
     metadata: dict[str, Any] | None = None
+
+    @field_validator("mime_type", mode="before")
+    @classmethod
+    def _known_mime_type(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return MemoryMimeType(value)
+            except ValueError:
+                return value
+        return value
 
     @field_serializer("mime_type")
     def _serialize_mime_type(self, mime_type: MemoryMimeType | str) -> str:
