@@ -280,6 +280,8 @@ def _field(param: inspect.Parameter, annotation: Any, doc: str | None) -> tuple[
             rest = [m for m in metadata if not isinstance(m, str)]
             annotation = Annotated[tuple([base, *rest])] if rest else base
     default: Any = ... if param.default is inspect.Parameter.empty else param.default
+    if description is None:  # an explicit None would hide a Field(description=...) in Annotated
+        return annotation, Field(default)
     return annotation, Field(default, description=description)
 
 

@@ -1,0 +1,51 @@
+"""Helpers for the tools tests: top-level functions (so FunctionTool can save them) and tools."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from agentparts import CancellationToken
+
+
+def add(a: int, b: int) -> int:
+    """Add two integers."""
+    return a + b
+
+
+async def slow_echo(text: str, delay: float = 0.0) -> str:
+    """Echo text after a delay.
+
+    Args:
+        text: The text to echo.
+        delay: Seconds to wait
+            before answering.
+    """
+    await asyncio.sleep(delay)
+    return text
+
+
+def fail(reason: str) -> str:
+    """Always raises."""
+    raise RuntimeError(f"broken: {reason}")
+
+
+def with_token(n: Annotated[int, "how many"], cancellation_token: CancellationToken) -> str:
+    """Reports whether it received the token."""
+    return f"{n} {isinstance(cancellation_token, CancellationToken)}"
+
+
+class Point(BaseModel):
+    """A point."""
+
+    x: int
+    y: int = Field(default=0, description="vertical")
+
+
+def norm1(
+    point: Point, scale: Annotated[float, Field(description="multiplier", ge=0)] = 1.0
+) -> Point:
+    """Scale a point."""
+    return Point(x=int(point.x * scale), y=int(point.y * scale))
