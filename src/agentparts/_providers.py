@@ -97,7 +97,11 @@ def installed_components() -> tuple[EntryPointComponent, ...]:
 
     found: list[EntryPointComponent] = []
     for entry in entry_points(group=ENTRY_POINT_GROUP):
-        provider = entry.value.replace(":", ".")
+        # module and attr, not the raw value: a value may carry extras ("pkg.mod:Cls [gpu]").
+        try:
+            provider = f"{entry.module}.{entry.attr}" if entry.attr else entry.module
+        except AttributeError:  # malformed value: kept as is, so it is listed as broken
+            provider = entry.value
         dist = entry.dist.name if entry.dist is not None else None
         found.append(EntryPointComponent(entry.name, provider, dist))
     return tuple(found)
@@ -161,6 +165,13 @@ def import_provider(provider: str) -> type[Any]:
     path = resolve_provider(provider)
     if path in _registered_classes:
         return _registered_classes[path]
+    module_name, _, attr = path.rpartition(".")
+    if not module_name:
+        raise ProviderNotFoundError(
+            f"Provider {provider!r} is neither a known short name nor a dotted path "
+            "'package.module.ClassName'. Run 'agentparts components list' to see the names "
+            "(short names of extensions appear once their package is installed)."
+        )
     if not is_allowed(path):
         top = path.split(".", 1)[0]
         raise ProviderNotAllowedError(
@@ -170,18 +181,18 @@ def import_provider(provider: str) -> type[Any]:
             f"load_component(..., allowed_providers=[{top!r}]) or "
             f"{ALLOWED_PROVIDERS_ENV_VAR}={top}, or register it as an entry point."
         )
-    module_name, _, attr = path.rpartition(".")
-    if not module_name:
-        raise ProviderNotFoundError(
-            f"Provider {provider!r} is neither a known short name nor a dotted path "
-            "'package.module.ClassName'. Run 'agentparts components list' to see the names."
-        )
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise ProviderNotFoundError(
             f"Provider {provider!r}: cannot import module {module_name!r} ({exc}). "
             "Is the package (or the agentparts extra it needs) installed?"
+        ) from exc
+    except Exception as exc:  # a broken installed package must not crash the caller
+        raise ProviderNotFoundError(
+            f"Provider {provider!r}: importing module {module_name!r} failed with "
+            f"{type(exc).__name__}: {exc}. The package that provides it is broken: "
+            "reinstall or fix it, or remove it from the config."
         ) from exc
     try:
         found: object = getattr(module, attr)
