@@ -1,0 +1,257 @@
+"""Run one command in its own session: timeout, cancellation, output cap, no leftovers.
+
+Every process the command starts is found through ``/proc`` (same session, same process
+group, or a descendant) and killed when the run ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._cancellation_token import CancellationToken
+
+__all__ = ["ProcessOutcome", "kill_process_tree", "processes_of_uid", "run_process"]
+
+_READ_CHUNK = 65536
+_MONITOR_INTERVAL = 0.25
+
+
+@dataclass
+class ProcessOutcome:
+    """How a run ended.
+
+    Attributes:
+        exit_code: The exit code; 124 on timeout; ``128 + signal`` when killed by a signal.
+        output: Standard output and error, decoded, with a marker if something stopped it.
+        timed_out: The wall-clock timeout was reached.
+        cancelled: The cancellation token was cancelled.
+        truncated: The output went over the cap and the run was stopped.
+        stopped_reason: Why a monitor stopped the run, if one did.
+    """
+
+    exit_code: int
+    output: str
+    timed_out: bool = False
+    cancelled: bool = False
+    truncated: bool = False
+    stopped_reason: str | None = None
+
+
+def _read_stat(pid: int) -> tuple[str, int, int, int] | None:
+    """(state, ppid, pgrp, session) of ``pid``, or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data[data.rfind(b")") + 2 :].split()
+    return fields[0].decode(), int(fields[1]), int(fields[2]), int(fields[3])
+
+
+def _all_pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+
+
+def _tree_members(leader: int) -> set[int]:
+    """Live processes in ``leader``'s session or group, and all their descendants."""
+    stats: dict[int, tuple[str, int, int, int]] = {}
+    for pid in _all_pids():
+        stat = _read_stat(pid)
+        if stat is not None and stat[0] not in ("Z", "X"):
+            stats[pid] = stat
+    members = {pid for pid, (_, _, pgrp, sid) in stats.items() if leader in (pgrp, sid)}
+    if leader in stats:
+        members.add(leader)
+    grew = True
+    while grew:
+        grew = False
+        for pid, (_, ppid, _, _) in stats.items():
+            if ppid in members and pid not in members:
+                members.add(pid)
+                grew = True
+    members.discard(os.getpid())
+    return members
+
+
+def processes_of_uid(uid: int) -> list[int]:
+    """Live (non-zombie) processes whose real uid is ``uid``."""
+    found: list[int] = []
+    for pid in _all_pids():
+        try:
+            st = os.stat(f"/proc/{pid}")
+        except OSError:
+            continue
+        if st.st_uid != uid:
+            continue
+        stat = _read_stat(pid)
+        if stat is not None and stat[0] not in ("Z", "X"):
+            found.append(pid)
+    return found
+
+
+def kill_process_tree(leader: int, *, uid: int | None = None) -> None:
+    """SIGKILL ``leader``'s group, session and descendants (and every process of ``uid``).
+
+    Repeats until nothing is left, so processes forked while killing are caught too.
+    """
+    for _ in range(200):
+        targets = _tree_members(leader)
+        if uid is not None:
+            targets.update(processes_of_uid(uid))
+        if not targets:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(leader, signal.SIGKILL)
+        for pid in targets:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        # Killed processes linger for a moment before they become zombies.
+        for _ in range(50):
+            if not any(_alive(pid) for pid in targets):
+                break
+            _sleep_briefly()
+
+
+def _alive(pid: int) -> bool:
+    stat = _read_stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
+def _sleep_briefly() -> None:
+    import time
+
+    time.sleep(0.002)
+
+
+async def _read_capped(stream: asyncio.StreamReader, cap: int, overflow: asyncio.Event) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await stream.read(_READ_CHUNK)
+        if not chunk:
+            break
+        if size + len(chunk) > cap:
+            chunks.append(chunk[: cap - size])
+            size = cap
+            overflow.set()
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+async def _monitor(check: Callable[[], str | None], stop: asyncio.Future[str]) -> None:
+    while not stop.done():
+        await asyncio.sleep(_MONITOR_INTERVAL)
+        reason = await asyncio.to_thread(check)
+        if reason is not None and not stop.done():
+            stop.set_result(reason)
+
+
+async def run_process(
+    argv: Sequence[str],
+    *,
+    cwd: str,
+    env: Mapping[str, str],
+    timeout: float,
+    max_output_bytes: int,
+    cancellation_token: CancellationToken | None = None,
+    monitor: Callable[[], str | None] | None = None,
+    kill_uid: int | None = None,
+    popen_kwargs: Mapping[str, Any] | None = None,
+) -> ProcessOutcome:
+    """Run ``argv`` in a new session and return how it ended; nothing of it survives.
+
+    Args:
+        argv: The command.
+        cwd: Its working directory.
+        env: Its whole environment.
+        timeout: Wall-clock seconds before the run is stopped (exit code 124).
+        max_output_bytes: Output beyond this stops the run; a marker says so.
+        cancellation_token: Cancelling it stops the run.
+        monitor: Called about every 0.25 s in a thread; a returned message stops the run.
+        kill_uid: Also kill every process of this uid when the run ends (sandbox uids).
+        popen_kwargs: Extra ``subprocess.Popen`` arguments (``user``, ``preexec_fn``, ...).
+    """
+    loop = asyncio.get_running_loop()
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=cwd,
+        env=dict(env),
+        start_new_session=True,
+        **dict(popen_kwargs or {}),
+    )
+    leader = proc.pid
+    assert proc.stdout is not None
+    overflow = asyncio.Event()
+    stop: asyncio.Future[str] = loop.create_future()
+    reader = asyncio.create_task(_read_capped(proc.stdout, max_output_bytes, overflow))
+    waiter = asyncio.create_task(proc.wait())
+    overflow_task = asyncio.create_task(overflow.wait())
+    monitor_task = asyncio.create_task(_monitor(monitor, stop)) if monitor else None
+
+    def _on_cancel() -> None:
+        loop.call_soon_threadsafe(lambda: None if stop.done() else stop.set_result("cancelled"))
+
+    if cancellation_token is not None:
+        cancellation_token.add_callback(_on_cancel)
+    outcome = ProcessOutcome(exit_code=0, output="")
+    try:
+        done, _ = await asyncio.wait(
+            {waiter, overflow_task, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if waiter in done:
+            pass
+        elif stop in done:
+            reason = stop.result()
+            if reason == "cancelled":
+                outcome.cancelled = True
+            else:
+                outcome.stopped_reason = reason
+        elif overflow_task in done:
+            outcome.truncated = True
+        else:
+            outcome.timed_out = True
+    finally:
+        # Always: whatever the code left running (background children) dies with the run.
+        await asyncio.to_thread(kill_process_tree, leader, uid=kill_uid)
+        for task in (overflow_task, monitor_task):
+            if task is not None:
+                task.cancel()
+        if not stop.done():
+            stop.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+        try:
+            data = await asyncio.wait_for(reader, timeout=2.0)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            data = b""
+    code = proc.returncode if proc.returncode is not None else -signal.SIGKILL
+    outcome.exit_code = code if code >= 0 else 128 - code
+    outcome.output = data.decode("utf-8", errors="replace")
+    if outcome.truncated:
+        outcome.output += (
+            f"\n[output truncated: it exceeded {max_output_bytes} bytes, so the run was stopped]"
+        )
+    if outcome.timed_out:
+        outcome.exit_code = 124
+        outcome.output += (
+            f"\n[timeout: the run timed out after {timeout:g} s and all its processes were killed]"
+        )
+    if outcome.cancelled:
+        outcome.exit_code = 130
+        outcome.output += "\n[cancelled: the run was cancelled and all its processes were killed]"
+    if outcome.stopped_reason is not None:
+        outcome.exit_code = 1
+        outcome.output += f"\n[stopped: {outcome.stopped_reason}]"
+    return outcome
