@@ -1,0 +1,486 @@
+"""AssistantAgent: a model with tools, handoffs, memory and structured output."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, cast
+
+from pydantic import BaseModel
+from typing_extensions import Self
+
+from .._cancellation_token import CancellationToken
+from .._component import Component
+from .._function_call import FunctionCall
+from ..base import Handoff, Response
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    HandoffMessage,
+    MemoryQueryEvent,
+    ModelClientStreamingChunkEvent,
+    StructuredMessage,
+    TextMessage,
+    ThoughtEvent,
+    ToolCallExecutionEvent,
+    ToolCallRequestEvent,
+    ToolCallSummaryMessage,
+)
+from ..model_context import ChatCompletionContext
+from ..models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    CreateResult,
+    FunctionExecutionResult,
+    FunctionExecutionResultMessage,
+    LLMMessage,
+    SystemMessage,
+)
+from ._assistant_config import AssistantAgentConfig, agent_from_config, config_of_agent
+from ._assistant_steps import (
+    SummaryFormatter,
+    ToolSet,
+    call_model,
+    handoff_context,
+    run_tool_calls,
+    summarize_tool_calls,
+    without_images,
+)
+from ._base_chat_agent import BaseChatAgent
+from ._cancel import CancelScope
+from ._telemetry import agent_span
+
+__all__ = ["AssistantAgent"]
+
+DEFAULT_DESCRIPTION = "An agent that provides assistance with ability to use tools."
+DEFAULT_SYSTEM_MESSAGE = (
+    "You are a helpful AI assistant. Solve tasks using your tools. Reply with TERMINATE "
+    "when the task has been completed."
+)
+
+Event = BaseAgentEvent | BaseChatMessage
+
+
+class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
+    """An agent that answers with a model, calling tools and handing off as the model asks.
+
+    One turn: recall memory into the model context, call the model; while the model asks
+    for tools (up to ``max_tool_iterations`` rounds), run the calls of each round
+    concurrently and call the model again. A failing tool (bad JSON arguments, unknown
+    name, an exception, a timeout) gives the model an error result instead of ending the
+    run. The turn ends with the model's text (a ``TextMessage``, or a ``StructuredMessage``
+    with ``output_content_type``), a reflection on the tool results
+    (``reflect_on_tool_use``), a ``ToolCallSummaryMessage`` covering every round, or a
+    ``HandoffMessage``.
+
+    Args:
+        name: The agent's name, a Python identifier.
+        model_client: The model to use.
+        tools: Tools (``BaseTool`` or plain functions, wrapped in ``FunctionTool``).
+        workbench: A workbench, or several, providing the tools instead of ``tools``.
+        handoffs: Agents this agent may hand over to (``Handoff`` or a target name).
+        model_context: What the model sees; unbounded by default.
+        description: What the agent does, for other agents.
+        system_message: The system message; ``None`` for none.
+        model_client_stream: Stream the model's answers (``ModelClientStreamingChunkEvent``).
+        reflect_on_tool_use: Call the model once more after the tools to write the answer.
+            Defaults to True with ``output_content_type``, else False.
+        tool_call_summary_format: Format of each line of a ``ToolCallSummaryMessage``, with
+            ``{tool_name}``, ``{arguments}``, ``{result}`` and ``{is_error}``.
+        tool_call_summary_formatter: A function ``(call, result) -> str`` used instead.
+        output_content_type: A pydantic model class: the model is asked for it, and the
+            answer is a ``StructuredMessage`` of it.
+        output_content_type_format: ``str.format`` template for the structured answer's text.
+        max_tool_iterations: How many rounds of tool calls a turn may run (at least 1).
+        memory: Memories recalled into the model context before each model call.
+        metadata: String metadata describing the agent.
+        tool_call_timeout: Seconds a tool call may take before it is stopped and reported
+            to the model as an error; no limit by default.
+
+    Example:
+        >>> import asyncio
+        >>> from agentparts.models.replay import ReplayChatCompletionClient
+        >>> agent = AssistantAgent("helper", ReplayChatCompletionClient(["Hi there!"]))
+        >>> asyncio.run(agent.run(task="Hello")).messages[-1].to_text()
+        'Hi there!'
+    """
+
+    component_config_schema = AssistantAgentConfig
+    component_provider_override = "agentparts.agents.AssistantAgent"
+
+    def __init__(
+        self,
+        name: str,
+        model_client: ChatCompletionClient,
+        *,
+        tools: Sequence[Any | Callable[..., Any] | Callable[..., Awaitable[Any]]] | None = None,
+        workbench: Any | Sequence[Any] | None = None,
+        handoffs: Sequence[Handoff | str] | None = None,
+        model_context: ChatCompletionContext | None = None,
+        description: str = DEFAULT_DESCRIPTION,
+        system_message: str | None = DEFAULT_SYSTEM_MESSAGE,
+        model_client_stream: bool = False,
+        reflect_on_tool_use: bool | None = None,
+        tool_call_summary_format: str = "{result}",
+        tool_call_summary_formatter: SummaryFormatter | None = None,
+        output_content_type: type[BaseModel] | None = None,
+        output_content_type_format: str | None = None,
+        max_tool_iterations: int = 1,
+        memory: Sequence[Any] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        tool_call_timeout: float | None = None,
+    ) -> None:
+        super().__init__(name=name, description=description)
+        if max_tool_iterations < 1:
+            raise ValueError(f"max_tool_iterations must be at least 1, got {max_tool_iterations}.")
+        if tools and workbench is not None:
+            raise ValueError(
+                "Give tools or workbench, not both: put the tools into the workbench instead."
+            )
+        self._model_client = model_client
+        self._system_messages: list[LLMMessage] = (
+            [SystemMessage(content=system_message)] if system_message else []
+        )
+        self._system_message = system_message
+        self._model_client_stream = model_client_stream
+        self._output_content_type = output_content_type
+        self._output_content_type_format = output_content_type_format
+        self._structured_message_class: Any = (
+            cast(Any, StructuredMessage)[output_content_type] if output_content_type else None
+        )
+        self._reflect_on_tool_use = (
+            reflect_on_tool_use
+            if reflect_on_tool_use is not None
+            else output_content_type is not None
+        )
+        self._tool_call_summary_format = tool_call_summary_format
+        self._tool_call_summary_formatter = tool_call_summary_formatter
+        self._max_tool_iterations = max_tool_iterations
+        self._tool_call_timeout = tool_call_timeout
+        self._metadata = dict(metadata) if metadata else {}
+        self._memory = list(memory) if memory else []
+        self._agent_id = uuid.uuid4().hex
+        info = model_client.model_info
+        self._vision = bool(info.get("vision", False))
+
+        handoff_map: dict[str, Handoff] = {}
+        for item in handoffs or ():
+            handoff = Handoff(target=item) if isinstance(item, str) else item
+            if handoff.name in handoff_map:
+                raise ValueError(f"Two handoffs share the tool name {handoff.name!r}.")
+            handoff_map[handoff.name] = handoff
+        self._handoffs = handoff_map
+
+        self._tools: list[Any] = [_as_tool(t) for t in tools or ()]
+        names = [t.name for t in self._tools]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"Tool names must be unique; repeated: {', '.join(duplicates)}.")
+        clashes = sorted(set(names) & set(handoff_map))
+        if clashes:
+            raise ValueError(f"Tools and handoffs share names: {', '.join(clashes)}.")
+        if workbench is None:
+            from ..tools import StaticWorkbench
+
+            self._workbenches: list[Any] = [StaticWorkbench(self._tools)] if self._tools else []
+            self._own_workbench = True
+            self._toolset = ToolSet(self._workbenches, handoff_map, self._tools)
+        else:
+            self._workbenches = list(workbench) if isinstance(workbench, Sequence) else [workbench]  # pyright: ignore[reportUnknownArgumentType]
+            self._own_workbench = False
+            self._toolset = ToolSet(self._workbenches, handoff_map, None)
+        if (self._tools or workbench is not None or handoff_map) and not info.get(
+            "function_calling", False
+        ):
+            raise ValueError(
+                f"The model of {type(model_client).__name__} does not support function calling "
+                "(model_info['function_calling'] is False), so it cannot use tools or handoffs."
+            )
+
+        if model_context is None:
+            from ..model_context import UnboundedChatCompletionContext
+
+            model_context = UnboundedChatCompletionContext()
+        self._model_context: ChatCompletionContext = model_context
+
+    # -- properties ------------------------------------------------------------------
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        """``TextMessage`` or ``StructuredMessage``, plus summaries and handoffs when possible."""
+        types: list[type[BaseChatMessage]] = [
+            StructuredMessage if self._output_content_type is not None else TextMessage
+        ]
+        if self._tools or self._workbenches:
+            types.append(ToolCallSummaryMessage)
+        if self._handoffs:
+            types.append(HandoffMessage)
+        return types
+
+    @property
+    def model_context(self) -> ChatCompletionContext:
+        """The model context holding the conversation."""
+        return self._model_context
+
+    @property
+    def model_client(self) -> ChatCompletionClient:
+        """The model client."""
+        return self._model_client
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The agent's metadata."""
+        return self._metadata
+
+    # -- the turn --------------------------------------------------------------------
+
+    async def on_messages(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> Response:
+        """Take new messages and answer them (see the class docs for the turn)."""
+        async for item in self.on_messages_stream(messages, cancellation_token):
+            if isinstance(item, Response):
+                return item
+        raise RuntimeError(f"Agent {self._name} ended its turn without a Response.")
+
+    async def on_messages_stream(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> AsyncGenerator[Event | Response, None]:
+        """Take new messages, yielding every event as it happens, then the ``Response``."""
+        with agent_span(self._name, self._description, self._agent_id):
+            async for item in self._turn(messages, cancellation_token):
+                if not isinstance(item, Response):
+                    self._log(item)
+                yield item
+
+    async def _turn(
+        self, messages: Sequence[BaseChatMessage], token: CancellationToken
+    ) -> AsyncGenerator[Event | Response, None]:
+        scope = CancelScope(token)
+        context = self._model_context
+        for message in messages:
+            if isinstance(message, HandoffMessage):
+                for item in message.context:
+                    await context.add_message(item)
+            await context.add_message(message.to_model_message())
+        inner: list[Event] = []
+
+        for memory in self._memory:
+            recalled = await scope.run(memory.update_context(context))
+            if recalled.memories.results:
+                event = MemoryQueryEvent(content=recalled.memories.results, source=self._name)
+                inner.append(event)
+                yield event
+
+        result: CreateResult | None = None
+        async for item in self._call(scope, token, with_tools=True):
+            if isinstance(item, CreateResult):
+                result = item
+            else:
+                yield item
+        assert result is not None
+        for event in self._after_model_call(result):
+            inner.append(event)
+            yield event
+
+        rounds: list[tuple[list[FunctionCall], list[FunctionExecutionResult]]] = []
+        iteration = 0
+        while isinstance(result.content, list):
+            calls = list(result.content)
+            request = ToolCallRequestEvent(
+                content=calls, source=self._name, models_usage=result.usage
+            )
+            inner.append(request)
+            yield request
+            _, owners = await self._toolset.for_model()
+            results = await run_tool_calls(
+                calls,
+                owners,
+                self._handoffs,
+                scope=scope,
+                token=token,
+                timeout=self._tool_call_timeout,
+            )
+            await context.add_message(FunctionExecutionResultMessage(content=results))
+            executed = ToolCallExecutionEvent(content=results, source=self._name)
+            inner.append(executed)
+            yield executed
+            rounds.append((calls, results))
+
+            handoff = next(
+                (self._handoffs[c.name] for c in calls if c.name in self._handoffs), None
+            )
+            if handoff is not None:
+                yield Response(
+                    chat_message=HandoffMessage(
+                        content=handoff.message,
+                        target=handoff.target,
+                        source=self._name,
+                        context=handoff_context(
+                            calls, results, self._handoffs, self._name, result.thought
+                        ),
+                    ),
+                    inner_messages=inner,
+                    stop_reason=f"Handed off to {handoff.target}.",
+                )
+                return
+
+            iteration += 1
+            if iteration >= self._max_tool_iterations:
+                break
+            result = None
+            async for item in self._call(scope, token, with_tools=True):
+                if isinstance(item, CreateResult):
+                    result = item
+                else:
+                    yield item
+            assert result is not None
+            for event in self._after_model_call(result):
+                inner.append(event)
+                yield event
+
+        if not rounds:
+            yield Response(chat_message=self._final_message(result), inner_messages=inner)
+            return
+        if isinstance(result.content, str):
+            # The model answered in text after the tools: that is the answer.
+            yield Response(chat_message=self._final_message(result), inner_messages=inner)
+            return
+
+        stop_reason = (
+            f"Reached max_tool_iterations={self._max_tool_iterations}: no more tool rounds are "
+            "allowed in this turn, so "
+            + (
+                "the model was asked to answer from the tool results."
+                if self._reflect_on_tool_use
+                else "the turn ends with a summary of the tool results."
+            )
+        )
+        if self._reflect_on_tool_use:
+            reflection: CreateResult | None = None
+            async for item in self._call(scope, token, with_tools=False):
+                if isinstance(item, CreateResult):
+                    reflection = item
+                else:
+                    yield item
+            assert reflection is not None
+            for event in self._after_model_call(reflection):
+                inner.append(event)
+                yield event
+            if isinstance(reflection.content, str):
+                yield Response(
+                    chat_message=self._final_message(reflection),
+                    inner_messages=inner,
+                    stop_reason=stop_reason,
+                )
+                return
+        text, all_calls, all_results = summarize_tool_calls(
+            rounds, self._tool_call_summary_format, self._tool_call_summary_formatter
+        )
+        yield Response(
+            chat_message=ToolCallSummaryMessage(
+                content=text, source=self._name, tool_calls=all_calls, results=all_results
+            ),
+            inner_messages=inner,
+            stop_reason=stop_reason,
+        )
+
+    async def _call(
+        self, scope: CancelScope, token: CancellationToken, *, with_tools: bool
+    ) -> AsyncGenerator[ModelClientStreamingChunkEvent | CreateResult, None]:
+        history = await self._model_context.get_messages()
+        messages = [*self._system_messages, *history] if self._system_messages else history
+        if not self._vision:
+            messages = without_images(messages)
+        tools: list[Any] = []
+        if with_tools and not self._toolset.empty:
+            tools, _ = await self._toolset.for_model()
+        async for item in call_model(
+            self._model_client,
+            messages,
+            tools=tools,
+            json_output=self._output_content_type,
+            stream=self._model_client_stream,
+            scope=scope,
+            token=token,
+            source=self._name,
+            message_id=uuid.uuid4().hex if self._model_client_stream else "",
+        ):
+            if isinstance(item, CreateResult):
+                await self._model_context.add_message(
+                    AssistantMessage(content=item.content, source=self._name, thought=item.thought)
+                )
+            yield item
+
+    def _after_model_call(self, result: CreateResult) -> list[Event]:
+        if result.thought:
+            return [
+                ThoughtEvent(content=result.thought, source=self._name, models_usage=result.usage)
+            ]
+        return []
+
+    def _final_message(self, result: CreateResult) -> BaseChatMessage:
+        content = result.content
+        assert isinstance(content, str)
+        if self._output_content_type is None:
+            return TextMessage(content=content, source=self._name, models_usage=result.usage)
+        parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))
+        return self._structured_message_class(
+            content=parsed,
+            source=self._name,
+            models_usage=result.usage,
+            format_string=self._output_content_type_format,
+        )
+
+    # -- state -----------------------------------------------------------------------
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        """Forget the conversation (the model context is cleared)."""
+        await self._model_context.clear()
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The conversation as JSON-ready data."""
+        return {
+            "type": "AssistantAgentState",
+            "version": "1.0.0",
+            "llm_context": dict(await self._model_context.save_state()),
+        }
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore the conversation saved by :meth:`save_state`."""
+        context = state.get("llm_context")
+        if not isinstance(context, Mapping):
+            raise ValueError(
+                "This is not an AssistantAgent state: it has no 'llm_context'. Pass what "
+                "save_state() returned."
+            )
+        await self._model_context.load_state(context)  # pyright: ignore[reportUnknownArgumentType]
+
+    async def close(self) -> None:
+        """Nothing to release: the model client and workbenches belong to the caller."""
+
+    # -- component -------------------------------------------------------------------
+
+    def _to_config(self) -> AssistantAgentConfig:
+        return config_of_agent(self)
+
+    @classmethod
+    def _from_config(cls, config: AssistantAgentConfig) -> Self:
+        return cls(**agent_from_config(config))
+
+
+def _as_tool(tool: Any) -> Any:
+    if callable(tool) and not hasattr(tool, "run_json"):
+        from ..tools import FunctionTool
+
+        return FunctionTool(tool)
+    return tool
+
+
+def _strip_code_fence(text: str) -> str:
+    stripped = text.strip()
+    if stripped.startswith("```") and stripped.endswith("```"):
+        stripped = stripped[3:-3]
+        if stripped.startswith("json"):
+            stripped = stripped[4:]
+    return stripped

@@ -1,0 +1,385 @@
+"""CodeExecutorAgent: runs the code blocks it receives, or writes code with a model and
+runs it, retrying on errors."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from typing_extensions import Self
+
+from .._cancellation_token import CancellationToken
+from .._component import Component
+from .._component_model import ComponentModel
+from ..base import Response
+from ..code_executor import CodeBlock, CodeExecutor, CodeResult, extract_markdown_code_blocks
+from ..errors import ExecutorNotStartedError
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    CodeExecutionEvent,
+    CodeGenerationEvent,
+    TextMessage,
+    ThoughtEvent,
+)
+from ..model_context import ChatCompletionContext
+from ..models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    CreateResult,
+    LLMMessage,
+    SystemMessage,
+    UserMessage,
+)
+from ._assistant_steps import call_model
+from ._base_chat_agent import BaseChatAgent
+from ._cancel import CancelScope
+from ._telemetry import agent_span
+
+__all__ = ["CodeExecutorAgent", "CodeExecutorAgentConfig"]
+
+DEFAULT_DESCRIPTION = "A Code Execution Agent that runs the code blocks it receives or writes."
+DEFAULT_SYSTEM_MESSAGE = (
+    "You are a Code Execution Agent. You write Python code or shell scripts that solve the "
+    "user's task, in markdown code blocks (```python or ```sh). The code is run for you and "
+    "you are shown its output. If it fails, fix it and answer with corrected code. When the "
+    "output answers the task, answer in plain text without code blocks."
+)
+NO_CODE_MESSAGE = (
+    "No code blocks found in the thread. Please provide at least one markdown-encoded code "
+    "block to execute (i.e., quoting code in ```python or ```sh code blocks)."
+)
+
+
+class CodeExecutorAgentConfig(BaseModel):
+    """Config of :class:`CodeExecutorAgent`."""
+
+    name: str
+    code_executor: ComponentModel | None = None
+    model_client: ComponentModel | None = None
+    model_context: ComponentModel | None = None
+    description: str | None = None
+    system_message: str | None = DEFAULT_SYSTEM_MESSAGE
+    model_client_stream: bool = False
+    sources: list[str] | None = None
+    supported_languages: list[str] | None = None
+    max_retries_on_error: int = 0
+
+
+def describe_result(result: CodeResult) -> str:
+    """The output of a run as text for people and models."""
+    if not result.output.strip():
+        return (
+            "The script ran but produced no output to console. The POSIX exit code was: "
+            f"{result.exit_code}. If you were expecting output, consider revising the script "
+            "to ensure content is printed to stdout."
+        )
+    if result.exit_code == 124:
+        return f"The script timed out and was stopped (exit code 124).\nIts output was:\n{result.output}"
+    if result.exit_code != 0:
+        return (
+            f"The script ran, then exited with an error (POSIX exit code: {result.exit_code})\n"
+            f"Its output was:\n{result.output}"
+        )
+    return result.output
+
+
+class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
+    """An agent that runs code blocks with a code executor.
+
+    Without a model client it runs the markdown code blocks found in the messages it
+    receives (from ``sources`` only, if given) and answers with their output. With a
+    model client it writes code for the task, runs it, shows the model the output, and
+    retries after a failure up to ``max_retries_on_error`` times; then the model answers.
+
+    The executor defaults to the bubblewrap sandbox
+    (:class:`agentparts.code_executors.sandbox.SandboxedCodeExecutor`), created and started
+    on first use and stopped by :meth:`close`. A given executor that was not started is
+    started on first use.
+
+    Args:
+        name: The agent's name, a Python identifier.
+        code_executor: The executor; the sandbox by default.
+        model_client: A model that writes the code; without one the agent only runs code.
+        model_context: What the model sees; unbounded by default.
+        model_client_stream: Stream the model's answers.
+        description: What the agent does.
+        system_message: The system message for the model.
+        sources: Only run code from messages of these sources.
+        supported_languages: Languages whose blocks are run (default python, sh, bash).
+        max_retries_on_error: How many times the model may fix failing code.
+
+    Example:
+        >>> from agentparts.code_executors.local import LocalCommandLineCodeExecutor
+        >>> agent = CodeExecutorAgent("runner", code_executor=LocalCommandLineCodeExecutor())
+    """
+
+    component_config_schema = CodeExecutorAgentConfig
+    component_provider_override = "agentparts.agents.CodeExecutorAgent"
+
+    def __init__(
+        self,
+        name: str,
+        code_executor: CodeExecutor | None = None,
+        *,
+        model_client: ChatCompletionClient | None = None,
+        model_context: ChatCompletionContext | None = None,
+        model_client_stream: bool = False,
+        max_retries_on_error: int = 0,
+        description: str | None = None,
+        system_message: str | None = DEFAULT_SYSTEM_MESSAGE,
+        sources: Sequence[str] | None = None,
+        supported_languages: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__(name=name, description=description or DEFAULT_DESCRIPTION)
+        if max_retries_on_error < 0:
+            raise ValueError(f"max_retries_on_error must be 0 or more, got {max_retries_on_error}.")
+        self._code_executor = code_executor
+        self._owns_executor = code_executor is None
+        self._executor_started = False
+        self._model_client = model_client
+        self._model_client_stream = model_client_stream
+        self._max_retries_on_error = max_retries_on_error
+        self._system_message = system_message
+        self._system_messages: list[LLMMessage] = (
+            [SystemMessage(content=system_message)] if system_message and model_client else []
+        )
+        self._sources = list(sources) if sources is not None else None
+        self._languages = [s.lower() for s in supported_languages or ("python", "sh", "bash")]
+        if model_client is not None and model_context is None:
+            from ..model_context import UnboundedChatCompletionContext
+
+            model_context = UnboundedChatCompletionContext()
+        self._model_context: Any = model_context
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        """``TextMessage``."""
+        return (TextMessage,)
+
+    @property
+    def code_executor(self) -> CodeExecutor:
+        """The executor (the default sandbox is created here on first access)."""
+        if self._code_executor is None:
+            from ..code_executors.sandbox import SandboxedCodeExecutor
+
+            self._code_executor = SandboxedCodeExecutor()
+        return self._code_executor
+
+    def extract_code_blocks(self, text: str) -> list[CodeBlock]:
+        """The code blocks of ``text`` in a supported language."""
+        return [b for b in extract_markdown_code_blocks(text) if b.language in self._languages]
+
+    async def execute_code_block(
+        self, code_blocks: list[CodeBlock], cancellation_token: CancellationToken
+    ) -> CodeResult:
+        """Run ``code_blocks``, starting the executor first if needed."""
+        executor = self.code_executor
+        if self._owns_executor and not self._executor_started:
+            await executor.start()
+            self._executor_started = True
+        try:
+            result: Any = await executor.execute_code_blocks(code_blocks, cancellation_token)
+        except ExecutorNotStartedError:
+            await executor.start()
+            self._executor_started = True
+            result = await executor.execute_code_blocks(code_blocks, cancellation_token)
+        if not isinstance(result, CodeResult):  # executors written from the guide
+            result = CodeResult(exit_code=int(result.exit_code), output=str(result.output))
+        return result
+
+    async def on_messages(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> Response:
+        """Run the code in ``messages`` (or have the model write it) and answer with the output."""
+        async for item in self.on_messages_stream(messages, cancellation_token):
+            if isinstance(item, Response):
+                return item
+        raise RuntimeError(f"Agent {self._name} ended its turn without a Response.")
+
+    async def on_messages_stream(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
+        """Like :meth:`on_messages`, yielding code generation and execution events first."""
+        with agent_span(self._name, self._description, uuid.uuid4().hex):
+            turn = self._run_code_only if self._model_client is None else self._write_and_run
+            async for item in turn(messages, cancellation_token):
+                if not isinstance(item, Response):
+                    self._log(item)
+                yield item
+
+    async def _run_code_only(
+        self, messages: Sequence[BaseChatMessage], token: CancellationToken
+    ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
+        blocks: list[CodeBlock] = []
+        for message in messages:
+            if self._sources is not None and message.source not in self._sources:
+                continue
+            blocks.extend(self.extract_code_blocks(message.to_model_text()))
+        if not blocks:
+            yield Response(chat_message=TextMessage(content=NO_CODE_MESSAGE, source=self._name))
+            return
+        scope = CancelScope(token)
+        result = await scope.run(self.execute_code_block(blocks, token))
+        event = CodeExecutionEvent(retry_attempt=0, result=result, source=self._name)
+        yield event
+        yield Response(
+            chat_message=TextMessage(content=describe_result(result), source=self._name),
+            inner_messages=[event],
+        )
+
+    async def _write_and_run(
+        self, messages: Sequence[BaseChatMessage], token: CancellationToken
+    ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
+        scope = CancelScope(token)
+        context = self._model_context
+        for message in messages:
+            await context.add_message(message.to_model_message())
+        inner: list[BaseAgentEvent | BaseChatMessage] = []
+        last: CodeResult | None = None
+        for attempt in range(self._max_retries_on_error + 1):
+            result: CreateResult | None = None
+            async for item in self._call(scope, token):
+                if isinstance(item, CreateResult):
+                    result = item
+                else:
+                    yield item
+            assert result is not None
+            if result.thought:
+                thought = ThoughtEvent(content=result.thought, source=self._name)
+                inner.append(thought)
+                yield thought
+            text = result.content if isinstance(result.content, str) else ""
+            blocks = self.extract_code_blocks(text)
+            if not blocks:
+                yield Response(
+                    chat_message=TextMessage(
+                        content=text, source=self._name, models_usage=result.usage
+                    ),
+                    inner_messages=inner,
+                )
+                return
+            generated = CodeGenerationEvent(
+                retry_attempt=attempt, content=text, code_blocks=blocks, source=self._name
+            )
+            inner.append(generated)
+            yield generated
+            last = await scope.run(self.execute_code_block(blocks, token))
+            executed = CodeExecutionEvent(retry_attempt=attempt, result=last, source=self._name)
+            inner.append(executed)
+            yield executed
+            await context.add_message(UserMessage(content=describe_result(last), source=self._name))
+            if last.exit_code == 0:
+                break
+        stop_reason = None
+        if last is not None and last.exit_code != 0:
+            stop_reason = (
+                f"The code still failed after {self._max_retries_on_error} retries "
+                f"(exit code {last.exit_code}); the model was asked to answer anyway."
+            )
+        final: CreateResult | None = None
+        async for item in self._call(scope, token):
+            if isinstance(item, CreateResult):
+                final = item
+            else:
+                yield item
+        assert final is not None
+        content = (
+            final.content
+            if isinstance(final.content, str)
+            else describe_result(last or CodeResult(0, ""))
+        )
+        yield Response(
+            chat_message=TextMessage(content=content, source=self._name, models_usage=final.usage),
+            inner_messages=inner,
+            stop_reason=stop_reason,
+        )
+
+    async def _call(
+        self, scope: CancelScope, token: CancellationToken
+    ) -> AsyncGenerator[Any, None]:
+        assert self._model_client is not None
+        history = await self._model_context.get_messages()
+        async for item in call_model(
+            self._model_client,
+            [*self._system_messages, *history],
+            tools=[],
+            json_output=None,
+            stream=self._model_client_stream,
+            scope=scope,
+            token=token,
+            source=self._name,
+            message_id=uuid.uuid4().hex,
+        ):
+            if isinstance(item, CreateResult):
+                await self._model_context.add_message(
+                    AssistantMessage(content=item.content, source=self._name, thought=item.thought)
+                )
+            yield item
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        """Forget the conversation."""
+        if self._model_context is not None:
+            await self._model_context.clear()
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The conversation with the model, as JSON-ready data."""
+        context: Mapping[str, Any] = (
+            await self._model_context.save_state() if self._model_context is not None else {}
+        )
+        return {"type": "CodeExecutorAgentState", "version": "1.0.0", "llm_context": dict(context)}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`save_state` returned."""
+        context = state.get("llm_context")
+        if self._model_context is not None and isinstance(context, Mapping) and context:
+            await self._model_context.load_state(context)  # pyright: ignore[reportUnknownArgumentType]
+
+    async def close(self) -> None:
+        """Stop the executor if this agent started it."""
+        if self._executor_started and self._code_executor is not None:
+            await self._code_executor.stop()
+            self._executor_started = False
+
+    def _to_config(self) -> CodeExecutorAgentConfig:
+        return CodeExecutorAgentConfig(
+            name=self._name,
+            code_executor=None
+            if self._owns_executor or self._code_executor is None
+            else self._code_executor.dump_component(),
+            model_client=self._model_client.dump_component() if self._model_client else None,
+            model_context=self._model_context.dump_component()
+            if self._model_context is not None
+            else None,
+            description=self._description,
+            system_message=self._system_message,
+            model_client_stream=self._model_client_stream,
+            sources=self._sources,
+            supported_languages=self._languages,
+            max_retries_on_error=self._max_retries_on_error,
+        )
+
+    @classmethod
+    def _from_config(cls, config: CodeExecutorAgentConfig) -> Self:
+        return cls(
+            config.name,
+            CodeExecutor.load_component(config.code_executor) if config.code_executor else None,
+            model_client=(
+                ChatCompletionClient.load_component(config.model_client)
+                if config.model_client
+                else None
+            ),
+            model_context=(
+                ChatCompletionContext.load_component(config.model_context)
+                if config.model_context
+                else None
+            ),
+            model_client_stream=config.model_client_stream,
+            max_retries_on_error=config.max_retries_on_error,
+            description=config.description,
+            system_message=config.system_message,
+            sources=config.sources,
+            supported_languages=config.supported_languages,
+        )

@@ -1,0 +1,25 @@
+"""Agent messages and events as structured log events on ``EVENT_LOGGER_NAME``."""
+
+from __future__ import annotations
+
+import logging
+
+from .._constants import EVENT_LOGGER_NAME
+from ..logging import Event
+from ..messages import BaseAgentEvent, BaseChatMessage
+
+__all__ = ["AgentMessageEvent", "log_message"]
+
+_logger = logging.getLogger(EVENT_LOGGER_NAME)
+
+
+class AgentMessageEvent(Event):
+    """An agent produced a message or an event: agent name and the message's saved form."""
+
+    type = "AgentMessage"
+
+
+def log_message(agent: str, message: BaseAgentEvent | BaseChatMessage) -> None:
+    """Log ``message`` on the event logger, building nothing when nobody listens."""
+    if _logger.isEnabledFor(logging.INFO):
+        _logger.info(AgentMessageEvent(agent=agent, message=dict(message.dump())))

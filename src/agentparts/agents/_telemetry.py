@@ -1,0 +1,61 @@
+"""Optional OpenTelemetry spans, following the GenAI semantic conventions.
+
+Spans are made only when OpenTelemetry is already imported in the process (it is once
+an application configures a tracer provider), so agents never import it themselves and
+cost nothing without it. Install the ``otel`` extra for ``opentelemetry-api``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Generator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["agent_span", "tool_span"]
+
+_TRACER_NAME = "agentparts"
+
+
+def _tracer() -> Any | None:
+    trace = sys.modules.get("opentelemetry.trace")
+    if trace is None:
+        return None
+    return trace.get_tracer(_TRACER_NAME)
+
+
+@contextmanager
+def _span(name: str, attributes: dict[str, Any]) -> Generator[None]:
+    tracer = _tracer()
+    if tracer is None:
+        yield
+        return
+    with tracer.start_as_current_span(name, attributes=attributes, record_exception=True):
+        yield
+
+
+def agent_span(agent_name: str, description: str, agent_id: str) -> Any:
+    """A span ``invoke_agent {name}`` around one agent turn."""
+    return _span(
+        f"invoke_agent {agent_name}",
+        {
+            "gen_ai.operation.name": "invoke_agent",
+            "gen_ai.provider.name": "agentparts",
+            "gen_ai.agent.name": agent_name,
+            "gen_ai.agent.id": agent_id,
+            "gen_ai.agent.description": description,
+        },
+    )
+
+
+def tool_span(tool_name: str, call_id: str) -> Any:
+    """A span ``execute_tool {name}`` around one tool call."""
+    return _span(
+        f"execute_tool {tool_name}",
+        {
+            "gen_ai.operation.name": "execute_tool",
+            "gen_ai.tool.name": tool_name,
+            "gen_ai.tool.call.id": call_id,
+            "gen_ai.tool.type": "function",
+        },
+    )
