@@ -1,0 +1,55 @@
+"""Test helpers shipped with agentparts, for its own tests, benchmarks and extension authors.
+
+:class:`OpenAITestServer` is a real local HTTP server speaking the OpenAI Chat Completions
+wire protocol, scripted with :class:`ScriptedReply` and :class:`Fault`.
+
+:class:`ChatCompletionClientTests`, :class:`CodeExecutorTests` and :class:`ToolTests` are
+conformance suites an extension author subclasses for their own component (they need
+pytest and pytest-asyncio: ``pip install agentparts[testing]``).
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from ._openai_server import OpenAITestServer as OpenAITestServer
+from ._scripted import Fault as Fault
+from ._scripted import RecordedRequest as RecordedRequest
+from ._scripted import Responder as Responder
+from ._scripted import ScriptedReply as ScriptedReply
+from ._scripted import ScriptedToolCall as ScriptedToolCall
+
+if TYPE_CHECKING:  # the conformance suites need pytest: loaded on first use
+    from ._client_tests import ChatCompletionClientTests as ChatCompletionClientTests
+    from ._executor_tests import CodeExecutorTests as CodeExecutorTests
+    from ._tool_tests import ToolTests as ToolTests
+    from ._tool_tests import check_json_schema as check_json_schema
+
+__all__ = [
+    "ChatCompletionClientTests",
+    "CodeExecutorTests",
+    "Fault",
+    "OpenAITestServer",
+    "RecordedRequest",
+    "Responder",
+    "ScriptedReply",
+    "ScriptedToolCall",
+    "ToolTests",
+    "check_json_schema",
+]
+
+_SUITES = {
+    "ChatCompletionClientTests": "._client_tests",
+    "CodeExecutorTests": "._executor_tests",
+    "ToolTests": "._tool_tests",
+    "check_json_schema": "._tool_tests",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _SUITES.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'agentparts.testing' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
