@@ -15,6 +15,7 @@ from .._component_model import ComponentModel
 from ..base import ChatAgent, TaskResult
 from ..errors import BatchInputError, ComponentLoadError
 from ..messages import BaseChatMessage
+from ..models import ChatCompletionClient
 from ._results import BatchResult
 from ._tasks import BatchTask
 
@@ -156,7 +157,11 @@ def _describe(exc: BaseException) -> str:
 
 
 async def _close(agent: ChatAgent) -> None:
+    """Release the agent and, since the batch loaded it, the model client it was given."""
     try:
         await agent.close()
+        client = getattr(agent, "model_client", None)
+        if isinstance(client, ChatCompletionClient):
+            await client.close()
     except Exception as exc:  # the run's outcome is already known; do not lose it
         _logger.warning("Closing agent %r failed: %s", agent.name, _describe(exc))
