@@ -19,6 +19,7 @@ __all__ = [
     "ExecutorNotStartedError",
     "McpServerError",
     "ModelAuthenticationError",
+    "ModelCapabilityError",
     "ModelClientError",
     "ModelConnectionError",
     "ModelContextLengthError",
@@ -26,6 +27,7 @@ __all__ = [
     "ModelLoadError",
     "ModelNotFoundError",
     "ModelRateLimitError",
+    "ModelRequestError",
     "ModelResponseError",
     "ModelServerError",
     "ModelStreamError",
@@ -117,6 +119,14 @@ class ModelStreamError(ModelClientError):
 
 class ModelResponseError(ModelClientError):
     """The endpoint answered with something that is not a valid response."""
+
+
+class ModelCapabilityError(ModelClientError, ValueError):
+    """The call asks for something the model cannot do per its ``model_info``."""
+
+
+class ModelRequestError(ModelClientError):
+    """The endpoint refused the request as invalid (HTTP 400/422 and other 4xx)."""
 
 
 class ModelInfoRequiredError(ModelClientError, ValueError):
