@@ -273,7 +273,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 yield event
 
         result: CreateResult | None = None
-        async for item in self._call(scope, token, with_tools=True):
+        message_id = self._new_message_id()
+        async for item in self._call(scope, token, message_id, with_tools=True):
             if isinstance(item, CreateResult):
                 result = item
             else:
@@ -329,7 +330,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             if iteration >= self._max_tool_iterations:
                 break
             result = None
-            async for item in self._call(scope, token, with_tools=True):
+            message_id = self._new_message_id()
+            async for item in self._call(scope, token, message_id, with_tools=True):
                 if isinstance(item, CreateResult):
                     result = item
                 else:
@@ -340,11 +342,15 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 yield event
 
         if not rounds:
-            yield Response(chat_message=self._final_message(result), inner_messages=inner)
+            yield Response(
+                chat_message=self._final_message(result, message_id), inner_messages=inner
+            )
             return
         if isinstance(result.content, str):
             # The model answered in text after the tools: that is the answer.
-            yield Response(chat_message=self._final_message(result), inner_messages=inner)
+            yield Response(
+                chat_message=self._final_message(result, message_id), inner_messages=inner
+            )
             return
 
         stop_reason = (
@@ -358,7 +364,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         )
         if self._reflect_on_tool_use:
             reflection: CreateResult | None = None
-            async for item in self._call(scope, token, with_tools=False):
+            message_id = self._new_message_id()
+            async for item in self._call(scope, token, message_id, with_tools=False):
                 if isinstance(item, CreateResult):
                     reflection = item
                 else:
@@ -369,7 +376,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 yield event
             if isinstance(reflection.content, str):
                 yield Response(
-                    chat_message=self._final_message(reflection),
+                    chat_message=self._final_message(reflection, message_id),
                     inner_messages=inner,
                     stop_reason=stop_reason,
                 )
@@ -386,7 +393,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         )
 
     async def _call(
-        self, scope: CancelScope, token: CancellationToken, *, with_tools: bool
+        self,
+        scope: CancelScope,
+        token: CancellationToken,
+        message_id: str | None,
+        *,
+        with_tools: bool,
     ) -> AsyncGenerator[ModelClientStreamingChunkEvent | CreateResult, None]:
         history = await self._model_context.get_messages()
         messages = [*self._system_messages, *history] if self._system_messages else history
@@ -404,7 +416,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             scope=scope,
             token=token,
             source=self._name,
-            message_id=uuid.uuid4().hex if self._model_client_stream else "",
+            message_id=message_id or "",
         ):
             if isinstance(item, CreateResult):
                 await self._model_context.add_message(
@@ -419,17 +431,25 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             ]
         return []
 
-    def _final_message(self, result: CreateResult) -> BaseChatMessage:
+    def _new_message_id(self) -> str | None:
+        # Streamed chunks name the message they add up to; the message then takes that id.
+        return str(uuid.uuid4()) if self._model_client_stream else None
+
+    def _final_message(self, result: CreateResult, message_id: str | None) -> BaseChatMessage:
         content = result.content
         assert isinstance(content, str)
+        extra: dict[str, Any] = {"id": message_id} if message_id else {}
         if self._output_content_type is None:
-            return TextMessage(content=content, source=self._name, models_usage=result.usage)
+            return TextMessage(
+                content=content, source=self._name, models_usage=result.usage, **extra
+            )
         parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))
         return self._structured_message_class(
             content=parsed,
             source=self._name,
             models_usage=result.usage,
             format_string=self._output_content_type_format,
+            **extra,
         )
 
     # -- state -----------------------------------------------------------------------

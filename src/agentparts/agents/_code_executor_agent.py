@@ -70,18 +70,19 @@ class CodeExecutorAgentConfig(BaseModel):
 
 def describe_result(result: CodeResult) -> str:
     """The output of a run as text for people and models."""
-    if not result.output.strip():
-        return (
-            "The script ran but produced no output to console. The POSIX exit code was: "
-            f"{result.exit_code}. If you were expecting output, consider revising the script "
-            "to ensure content is printed to stdout."
-        )
+    output = result.output if result.output.strip() else "(no output)"
     if result.exit_code == 124:
-        return f"The script timed out and was stopped (exit code 124).\nIts output was:\n{result.output}"
+        return f"The script timed out and was stopped (exit code 124).\nIts output was:\n{output}"
     if result.exit_code != 0:
         return (
             f"The script ran, then exited with an error (POSIX exit code: {result.exit_code})\n"
-            f"Its output was:\n{result.output}"
+            f"Its output was:\n{output}"
+        )
+    if not result.output.strip():
+        return (
+            "The script ran but produced no output to console. The POSIX exit code was: 0. "
+            "If you were expecting output, consider revising the script to ensure content is "
+            "printed to stdout."
         )
     return result.output
 
