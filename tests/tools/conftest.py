@@ -49,3 +49,43 @@ def norm1(
 ) -> Point:
     """Scale a point."""
     return Point(x=int(point.x * scale), y=int(point.y * scale))
+
+
+# --- MCP: a real server process written with the mcp SDK ---------------------------------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+from agentparts.tools.mcp import StdioServerParams  # noqa: E402
+
+MCP_SERVER = [sys.executable, "-m", "agentparts.testing.mcp_server"]
+
+
+@pytest.fixture
+def stdio_params() -> StdioServerParams:
+    return StdioServerParams(
+        command=MCP_SERVER[0],
+        args=MCP_SERVER[1:],
+        read_timeout_seconds=20,
+        startup_timeout_seconds=30,
+    )
+
+
+@pytest.fixture
+def http_server_url() -> Iterator[str]:
+    proc = subprocess.Popen(
+        [*MCP_SERVER, "--http", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("listening on "), line
+        yield line.split()[-1]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

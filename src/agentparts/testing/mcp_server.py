@@ -30,7 +30,7 @@ def build_server(name: str = "agentparts-test") -> Any:
     """The ``MCPServer`` with the test tools (returned untyped: ``mcp`` is optional)."""
     from mcp.server.mcpserver import Image, MCPServer
 
-    server = MCPServer(name, log_level="WARNING")
+    server = MCPServer(name, log_level="CRITICAL")
     calls = {"count": 0}
 
     def counted() -> None:
@@ -71,7 +71,9 @@ def build_server(name: str = "agentparts-test") -> Any:
     def fail(message: str) -> str:  # pyright: ignore[reportUnusedFunction]
         """Always raise an error with the message."""
         counted()
-        raise ValueError(message)
+        from mcp.server.mcpserver.exceptions import ToolError
+
+        raise ToolError(message)
 
     @server.tool()
     def crash() -> str:  # pyright: ignore[reportUnusedFunction]

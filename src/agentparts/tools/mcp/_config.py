@@ -1,0 +1,96 @@
+"""How to reach an MCP server: a command to run (stdio) or a URL (streamable HTTP)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from ..._secrets import ENV_REFERENCE_KEY, secret_from_env
+from ...errors import SecretError
+
+__all__ = ["McpServerParams", "StdioServerParams", "StreamableHttpServerParams"]
+
+
+def _resolve_env_references(values: Any, what: str) -> Any:
+    """Turn ``{"$env": NAME}`` values into the secrets they reference."""
+    if not isinstance(values, dict):
+        return values
+    resolved: dict[str, Any] = {}
+    for key, value in values.items():  # pyright: ignore[reportUnknownVariableType]
+        if isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}:  # pyright: ignore[reportUnknownArgumentType]
+            name = str(value[ENV_REFERENCE_KEY])  # pyright: ignore[reportUnknownArgumentType]
+            secret = secret_from_env(name)
+            if secret is None:
+                raise SecretError(
+                    f"{what}[{key!r}] references the environment variable {name}, which is not "
+                    f"set. Set {name} before loading this config."
+                )
+            value = secret
+        resolved[str(key)] = value  # pyright: ignore[reportUnknownArgumentType]
+    return resolved
+
+
+class StdioServerParams(BaseModel):
+    """Run an MCP server as a child process and talk to it over stdin/stdout.
+
+    The child gets a minimal environment (``PATH``, ``HOME``...) plus ``env``; ``env``
+    values are secrets: masked when saved, unless saved with ``include_secrets=True`` or
+    taken from the environment with ``secret_from_env``.
+
+    Attributes:
+        command: The executable.
+        args: Its arguments.
+        env: Extra environment variables for the server.
+        cwd: The working directory.
+        read_timeout_seconds: How long one request (a tool call) may take.
+        startup_timeout_seconds: How long the server may take to start and answer the
+            MCP handshake.
+    """
+
+    type: Literal["StdioServerParams"] = "StdioServerParams"
+    command: str
+    args: list[str] = Field(default_factory=list[str])
+    env: dict[str, SecretStr] | None = None
+    cwd: str | None = None
+    read_timeout_seconds: float = Field(default=60.0, gt=0)
+    startup_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _env_references(cls, value: Any) -> Any:
+        return _resolve_env_references(value, "env")
+
+
+class StreamableHttpServerParams(BaseModel):
+    """Connect to an MCP server over streamable HTTP.
+
+    Attributes:
+        url: The server's MCP endpoint, such as ``http://127.0.0.1:8000/mcp``.
+        headers: Extra HTTP headers (secrets: masked when saved).
+        timeout: HTTP connect/write timeout in seconds.
+        sse_read_timeout: How long an idle event stream may stay open, in seconds.
+        terminate_on_close: End the server-side session when the workbench stops.
+        read_timeout_seconds: How long one request (a tool call) may take.
+        startup_timeout_seconds: How long connecting and the MCP handshake may take.
+    """
+
+    type: Literal["StreamableHttpServerParams"] = "StreamableHttpServerParams"
+    url: str
+    headers: dict[str, SecretStr] | None = None
+    timeout: float = Field(default=30.0, gt=0)
+    sse_read_timeout: float = Field(default=300.0, gt=0)
+    terminate_on_close: bool = True
+    read_timeout_seconds: float = Field(default=60.0, gt=0)
+    startup_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _header_references(cls, value: Any) -> Any:
+        return _resolve_env_references(value, "headers")
+
+
+McpServerParams = Annotated[
+    StdioServerParams | StreamableHttpServerParams, Field(discriminator="type")
+]
+"""Either way of reaching a server."""
