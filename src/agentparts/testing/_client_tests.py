@@ -73,88 +73,97 @@ class ChatCompletionClientTests:
 
     async def test_create_returns_a_create_result(self, client: ChatCompletionClient) -> None:
         """``create`` returns a ``CreateResult`` with a known finish reason and content."""
-        result = await client.create(
-            self.conformance_messages(), cancellation_token=CancellationToken()
-        )
-        assert isinstance(result, CreateResult), (
-            f"create() returned {type(result).__name__}, not a CreateResult"
-        )
-        assert result.finish_reason in _FINISH_REASONS
-        assert isinstance(result.usage, RequestUsage)
-        assert result.content, "create() returned empty content"
+        async with client:
+            result = await client.create(
+                self.conformance_messages(), cancellation_token=CancellationToken()
+            )
+            assert isinstance(result, CreateResult), (
+                f"create() returned {type(result).__name__}, not a CreateResult"
+            )
+            assert result.finish_reason in _FINISH_REASONS
+            assert isinstance(result.usage, RequestUsage)
+            assert result.content, "create() returned empty content"
 
     async def test_stream_ends_with_exactly_one_create_result(
         self, client: ChatCompletionClient
     ) -> None:
         """``create_stream`` yields text chunks, then exactly one final ``CreateResult``."""
-        items: list[str | CreateResult] = []
-        async for item in client.create_stream(
-            self.conformance_messages(), cancellation_token=CancellationToken()
-        ):
-            items.append(item)
-        results = [item for item in items if isinstance(item, CreateResult)]
-        assert len(results) == 1, f"create_stream() yielded {len(results)} CreateResults, not 1"
-        assert isinstance(items[-1], CreateResult), "the CreateResult must be the last item"
-        chunks = items[:-1]
-        bad = [type(c).__name__ for c in chunks if not isinstance(c, str)]
-        assert not bad, f"create_stream() yielded {bad} before the result; only str chunks allowed"
-        final = results[0]
-        assert final.finish_reason in _FINISH_REASONS
-        streamed = "".join(str(c) for c in chunks)
-        assert streamed or final.content, "create_stream() produced no text at all"
-        if streamed and isinstance(final.content, str) and final.content and not final.thought:
-            assert final.content == streamed, (
-                "the final CreateResult's content differs from the streamed text"
+        async with client:
+            items: list[str | CreateResult] = []
+            async for item in client.create_stream(
+                self.conformance_messages(), cancellation_token=CancellationToken()
+            ):
+                items.append(item)
+            results = [item for item in items if isinstance(item, CreateResult)]
+            assert len(results) == 1, f"create_stream() yielded {len(results)} CreateResults, not 1"
+            assert isinstance(items[-1], CreateResult), "the CreateResult must be the last item"
+            chunks = items[:-1]
+            bad = [type(c).__name__ for c in chunks if not isinstance(c, str)]
+            assert not bad, (
+                f"create_stream() yielded {bad} before the result; only str chunks allowed"
             )
+            final = results[0]
+            assert final.finish_reason in _FINISH_REASONS
+            streamed = "".join(str(c) for c in chunks)
+            assert streamed or final.content, "create_stream() produced no text at all"
+            if streamed and isinstance(final.content, str) and final.content and not final.thought:
+                assert final.content == streamed, (
+                    "the final CreateResult's content differs from the streamed text"
+                )
 
     async def test_usage_is_reported(self, client: ChatCompletionClient) -> None:
         """``create`` reports prompt and completion tokens, and ``total_usage`` counts them."""
-        if not self.expect_usage:
-            pytest.skip("expect_usage is False")
-        result = await client.create(
-            self.conformance_messages(), cancellation_token=CancellationToken()
-        )
-        _check_usage(result.usage, "create()")
-        total = client.total_usage()
-        if total.prompt_tokens or total.completion_tokens:
-            assert total.prompt_tokens >= result.usage.prompt_tokens
-            assert total.completion_tokens >= result.usage.completion_tokens
+        async with client:
+            if not self.expect_usage:
+                pytest.skip("expect_usage is False")
+            result = await client.create(
+                self.conformance_messages(), cancellation_token=CancellationToken()
+            )
+            _check_usage(result.usage, "create()")
+            total = client.total_usage()
+            if total.prompt_tokens or total.completion_tokens:
+                assert total.prompt_tokens >= result.usage.prompt_tokens
+                assert total.completion_tokens >= result.usage.completion_tokens
 
     async def test_usage_is_reported_when_streaming(self, client: ChatCompletionClient) -> None:
         """The final ``CreateResult`` of a stream reports usage too."""
-        if not self.expect_usage:
-            pytest.skip("expect_usage is False")
-        final: Any = None
-        async for item in client.create_stream(
-            self.conformance_messages(), cancellation_token=CancellationToken()
-        ):
-            final = item
-        assert isinstance(final, CreateResult)
-        _check_usage(final.usage, "create_stream()")
+        async with client:
+            if not self.expect_usage:
+                pytest.skip("expect_usage is False")
+            final: Any = None
+            async for item in client.create_stream(
+                self.conformance_messages(), cancellation_token=CancellationToken()
+            ):
+                final = item
+            assert isinstance(final, CreateResult)
+            _check_usage(final.usage, "create_stream()")
 
     async def test_cancelled_token_cancels_create(self, client: ChatCompletionClient) -> None:
         """A cancelled token makes ``create`` raise ``asyncio.CancelledError``."""
-        token = CancellationToken()
-        token.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await client.create(self.conformance_messages(), cancellation_token=token)
+        async with client:
+            token = CancellationToken()
+            token.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await client.create(self.conformance_messages(), cancellation_token=token)
 
     async def test_cancelled_token_cancels_create_stream(
         self, client: ChatCompletionClient
     ) -> None:
         """A cancelled token makes ``create_stream`` raise ``asyncio.CancelledError``."""
-        token = CancellationToken()
-        token.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            async for _ in client.create_stream(
-                self.conformance_messages(), cancellation_token=token
-            ):
-                pass
+        async with client:
+            token = CancellationToken()
+            token.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                async for _ in client.create_stream(
+                    self.conformance_messages(), cancellation_token=token
+                ):
+                    pass
 
     async def test_dump_load_round_trip(self, client: ChatCompletionClient) -> None:
         """The client saves, loads back as the same class, and saves the same again."""
-        loaded = check_round_trip(client, ChatCompletionClient, self.allowed_providers)
-        await loaded.close()
+        async with client:
+            loaded = check_round_trip(client, ChatCompletionClient, self.allowed_providers)
+            await loaded.close()
 
     def test_secrets_are_not_dumped(self, client: ChatCompletionClient) -> None:
         """A default dump shows none of ``secret_values``."""
