@@ -56,11 +56,17 @@ class MaxMessages(TerminationCondition, Component[MaxMessagesConfig]):
     def terminated(self) -> bool:
         return self._count >= self._max
 
-    async def __call__(self, messages: Sequence[BaseAgentEvent | BaseChatMessage]) -> StopMessage | None:
+    async def __call__(
+        self, messages: Sequence[BaseAgentEvent | BaseChatMessage]
+    ) -> StopMessage | None:
         if self.terminated:
             raise TerminatedException("already")
         self._count += len(messages)
-        return StopMessage(content=f"{self._max} messages", source="MaxMessages") if self.terminated else None
+        return (
+            StopMessage(content=f"{self._max} messages", source="MaxMessages")
+            if self.terminated
+            else None
+        )
 
     async def reset(self) -> None:
         self._count = 0
@@ -100,7 +106,9 @@ def test_composite_conditions_are_components() -> None:
 
 
 def test_task_result_dumps_messages_with_their_fields() -> None:
-    result = TaskResult(messages=[msg("hi"), StopMessage(content="bye", source="a")], stop_reason="done")
+    result = TaskResult(
+        messages=[msg("hi"), StopMessage(content="bye", source="a")], stop_reason="done"
+    )
     data = result.model_dump(mode="json")
     assert [m["type"] for m in data["messages"]] == ["TextMessage", "StopMessage"]
     assert data["messages"][0]["content"] == "hi"
@@ -113,7 +121,9 @@ class EchoAgent(BaseChatAgent):
     def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
         return (TextMessage,)
 
-    async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
+    async def on_messages(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> Response:
         text = messages[-1].to_text()[::-1] if messages else ""
         return Response(chat_message=TextMessage(content=text, source=self.name), inner_messages=[])
 
@@ -122,7 +132,9 @@ async def test_custom_agent_runs_through_run_and_run_stream() -> None:
     agent = EchoAgent("echo", "Reverses text.")
     result = await agent.run(task="abc")
     assert [m.to_text() for m in result.messages] == ["abc", "cba"]
-    streamed = [item async for item in agent.run_stream(task=[msg("xy")], output_task_messages=False)]
+    streamed = [
+        item async for item in agent.run_stream(task=[msg("xy")], output_task_messages=False)
+    ]
     assert isinstance(streamed[-1], TaskResult)
     assert [m.to_text() for m in streamed[-1].messages] == ["yx"]
     assert (await agent.run()).messages[-1].to_text() == ""
