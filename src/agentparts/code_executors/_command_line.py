@@ -31,7 +31,7 @@ from ._files import (
     unsupported_language_message,
     write_code_file,
 )
-from ._process import ProcessOutcome
+from ._process import ProcessOutcome, kill_process_tree
 
 __all__ = ["CommandLineExecutorBase"]
 
@@ -77,6 +77,7 @@ class CommandLineExecutorBase(CodeExecutor):
         self._work_dir: Path | None = None
         self._temp_dir_finalizer: Callable[[], object] | None = None
         self._lock = asyncio.Lock()
+        self._running: set[int] = set()
 
     # --- properties ------------------------------------------------------------------
 
@@ -145,6 +146,13 @@ class CommandLineExecutorBase(CodeExecutor):
     async def _release(self) -> None:
         """Called by :meth:`stop` before the work directory is removed."""
 
+    def _kill_uid(self) -> int | None:
+        """A uid whose every process belongs to this executor's runs (sandboxes)."""
+        return None
+
+    def _track(self, leader: int) -> None:
+        self._running.add(leader)
+
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -172,6 +180,9 @@ class CommandLineExecutorBase(CodeExecutor):
 
     async def stop(self) -> None:
         """Stop any run and remove the temporary work directory (a given one is kept)."""
+        # Kill what runs now, so the run in progress ends at once and releases the lock.
+        for leader in list(self._running):
+            await asyncio.to_thread(kill_process_tree, leader, uid=self._kill_uid())
         async with self._lock:
             if self._work_dir is None:
                 return
@@ -252,7 +263,12 @@ class CommandLineExecutorBase(CodeExecutor):
                 write_code_file(code_file, block.code, owner=self._file_owner())
                 if filename_from_code(block.code) is None:
                     written.append(code_file)  # named files are the code's to keep
-                outcome = await self._run(self._command(language, code_file), cancellation_token)
+                try:
+                    outcome = await self._run(
+                        self._command(language, code_file), cancellation_token
+                    )
+                finally:
+                    self._running.clear()
                 outputs.append(outcome.output)
                 exit_code = outcome.exit_code
                 if exit_code != 0:

@@ -81,34 +81,41 @@ def _tree_members(leader: int) -> set[int]:
 
 
 def processes_of_uid(uid: int) -> list[int]:
-    """Live (non-zombie) processes whose real uid is ``uid``."""
+    """Live (non-zombie) processes whose real or effective uid is ``uid``."""
     found: list[int] = []
     for pid in _all_pids():
         try:
-            st = os.stat(f"/proc/{pid}")
+            with open(f"/proc/{pid}/status", "rb") as f:
+                status = f.read()
         except OSError:
             continue
-        if st.st_uid != uid:
-            continue
-        stat = _read_stat(pid)
-        if stat is not None and stat[0] not in ("Z", "X"):
+        state = uids = b""
+        for line in status.splitlines():
+            if line.startswith(b"State:"):
+                state = line.split()[1]
+            elif line.startswith(b"Uid:"):
+                uids = line
+                break
+        fields = uids.split()
+        if state not in (b"Z", b"X") and str(uid).encode() in fields[1:3]:
             found.append(pid)
     return found
 
 
-def kill_process_tree(leader: int, *, uid: int | None = None) -> None:
+def kill_process_tree(leader: int | None, *, uid: int | None = None) -> None:
     """SIGKILL ``leader``'s group, session and descendants (and every process of ``uid``).
 
     Repeats until nothing is left, so processes forked while killing are caught too.
     """
     for _ in range(200):
-        targets = _tree_members(leader)
+        targets = _tree_members(leader) if leader is not None else set[int]()
         if uid is not None:
             targets.update(processes_of_uid(uid))
         if not targets:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(leader, signal.SIGKILL)
+        if leader is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(leader, signal.SIGKILL)
         for pid in targets:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
@@ -166,6 +173,7 @@ async def run_process(
     monitor: Callable[[], str | None] | None = None,
     kill_uid: int | None = None,
     popen_kwargs: Mapping[str, Any] | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> ProcessOutcome:
     """Run ``argv`` in a new session and return how it ended; nothing of it survives.
 
@@ -179,6 +187,7 @@ async def run_process(
         monitor: Called about every 0.25 s in a thread; a returned message stops the run.
         kill_uid: Also kill every process of this uid when the run ends (sandbox uids).
         popen_kwargs: Extra ``subprocess.Popen`` arguments (``user``, ``preexec_fn``, ...).
+        on_start: Called with the pid of the started process (its session and group id).
     """
     loop = asyncio.get_running_loop()
     proc = await asyncio.create_subprocess_exec(
@@ -192,6 +201,8 @@ async def run_process(
         **dict(popen_kwargs or {}),
     )
     leader = proc.pid
+    if on_start is not None:
+        on_start(leader)
     assert proc.stdout is not None
     overflow = asyncio.Event()
     stop: asyncio.Future[str] = loop.create_future()

@@ -150,6 +150,7 @@ class LocalCommandLineCodeExecutor(
             timeout=self._timeout,
             max_output_bytes=self._max_output_bytes,
             cancellation_token=cancellation_token,
+            on_start=self._track,
         )
 
     def _to_config(self) -> LocalCommandLineCodeExecutorConfig:

@@ -1,0 +1,329 @@
+"""Run code in a bubblewrap sandbox: the default executor for code a model wrote."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from typing_extensions import Self
+
+from ..._cancellation_token import CancellationToken
+from ..._component import Component
+from ...code_executor._func_with_reqs import AnyFunction
+from ...errors import CodeExecutionError
+from .._command_line import CommandLineExecutorBase
+from .._process import ProcessOutcome, kill_process_tree, processes_of_uid, run_process
+from ._bwrap import SandboxLimits, bwrap_argv, find_bwrap, probe_bwrap, set_limits
+from ._uids import SandboxIdentity, acquire_uid
+
+__all__ = ["SandboxedCodeExecutor", "SandboxedCodeExecutorConfig"]
+
+_MIB = 1024 * 1024
+
+
+class SandboxedCodeExecutorConfig(BaseModel):
+    """Saved form of a :class:`SandboxedCodeExecutor`."""
+
+    timeout: float = 60
+    work_dir: str | None = None
+    functions_module: str = "functions"
+    cleanup_temp_files: bool = True
+    max_output_bytes: int = 1_000_000
+    memory_limit_bytes: int = 2048 * _MIB
+    cpu_time_limit_seconds: int = 120
+    max_processes: int = 64
+    max_file_size_bytes: int = 100 * _MIB
+    max_work_dir_bytes: int = 1024 * _MIB
+    max_work_dir_files: int = 20_000
+    tmp_size_bytes: int = 64 * _MIB
+    python: str = "/usr/bin/python3"
+    env: dict[str, str] = Field(default_factory=dict[str, str])
+    extra_ro_binds: list[str] = Field(default_factory=list[str])
+    bwrap: str | None = None
+
+
+class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExecutorConfig]):
+    """Runs code blocks inside a bubblewrap sandbox; the default wherever an agent runs code.
+
+    Each block runs in a fresh sandbox: started as its own non-root host uid (one per
+    executor, so several sandboxes can run at once with separate process limits), with
+    new user, pid, network, IPC and UTS namespaces (no network at all, not even the host's
+    127.0.0.1), nested user namespaces disabled, no capabilities, an empty environment
+    plus ``env``, the system read-only (``/usr`` and a few files of ``/etc``; no
+    ``/root``, no ``/home``, no ``/etc/shadow``), a small private ``/tmp``, and the work
+    directory as the only writable host path (mounted at the same path). Limits: address
+    space, CPU time, processes, file size, open files, work directory size, output size,
+    and a wall-clock timeout (exit code 124). However a run ends, every process of the
+    sandbox is killed.
+
+    If bubblewrap is missing or cannot run here, the constructor or :meth:`start` raises
+    :class:`~agentparts.errors.SandboxUnavailableError` saying how to install it; code is
+    never run unsandboxed instead.
+
+    Languages: ``python`` (the system's ``/usr/bin/python3``), ``bash``, ``sh``/``shell``.
+
+    Args:
+        timeout: Wall-clock seconds each block may run.
+        work_dir: Where code files are written and run; made owned by the sandbox uid.
+            By default a temporary directory, created by :meth:`start`, removed by :meth:`stop`.
+        functions: Functions that executed code can import from ``functions_module``.
+        functions_module: Module name of those functions.
+        cleanup_temp_files: Delete each code file after it ran (files named by a
+            ``# filename:`` directive are kept).
+        max_output_bytes: Output beyond this stops the block, with a marker.
+        memory_limit_bytes: Address space of each process.
+        cpu_time_limit_seconds: CPU time of each process.
+        max_processes: Processes and threads of the sandbox at once.
+        max_file_size_bytes: Largest file the code may write.
+        max_work_dir_bytes: The run is stopped when the work directory grows past this.
+        max_work_dir_files: The run is stopped when the work directory holds more entries.
+        tmp_size_bytes: Size of the sandbox's private ``/tmp``.
+        python: The interpreter inside the sandbox; it must live under ``/usr``.
+        env: Variables set inside the sandbox (on top of PATH, HOME, LANG, TMPDIR).
+        extra_ro_binds: More host paths to mount read-only at the same path.
+        bwrap: The bubblewrap binary (default: ``bwrap`` on ``PATH``, else ``/usr/bin/bwrap``).
+
+    Example:
+        >>> from agentparts import CancellationToken
+        >>> from agentparts.code_executor import CodeBlock
+        >>> async def main() -> None:
+        ...     async with SandboxedCodeExecutor(timeout=10) as executor:
+        ...         result = await executor.execute_code_blocks(
+        ...             [CodeBlock(code="print(6 * 7)", language="python")], CancellationToken()
+        ...         )
+        ...         assert result.output == "42\\n"
+    """
+
+    component_config_schema = SandboxedCodeExecutorConfig
+    component_provider_override = "agentparts.code_executors.sandbox.SandboxedCodeExecutor"
+
+    def __init__(
+        self,
+        timeout: float = 60,
+        work_dir: str | Path | None = None,
+        functions: Sequence[AnyFunction] = (),
+        functions_module: str = "functions",
+        cleanup_temp_files: bool = True,
+        max_output_bytes: int = 1_000_000,
+        memory_limit_bytes: int = 2048 * _MIB,
+        cpu_time_limit_seconds: int = 120,
+        max_processes: int = 64,
+        max_file_size_bytes: int = 100 * _MIB,
+        max_work_dir_bytes: int = 1024 * _MIB,
+        max_work_dir_files: int = 20_000,
+        tmp_size_bytes: int = 64 * _MIB,
+        python: str = "/usr/bin/python3",
+        env: Mapping[str, str] | None = None,
+        extra_ro_binds: Sequence[str] = (),
+        bwrap: str | None = None,
+    ) -> None:
+        super().__init__(
+            timeout=timeout,
+            work_dir=work_dir,
+            functions=functions,
+            functions_module=functions_module,
+            cleanup_temp_files=cleanup_temp_files,
+            max_output_bytes=max_output_bytes,
+        )
+        self._bwrap_given = bwrap
+        self._bwrap = find_bwrap(bwrap)
+        self._limits = SandboxLimits(
+            memory_bytes=memory_limit_bytes,
+            cpu_seconds=cpu_time_limit_seconds,
+            max_processes=max_processes,
+            max_file_size_bytes=max_file_size_bytes,
+        )
+        self._max_work_dir_bytes = max_work_dir_bytes
+        self._max_work_dir_files = max_work_dir_files
+        self._tmp_size_bytes = tmp_size_bytes
+        self._python = python
+        self._extra_env = dict(env or {})
+        self._extra_ro_binds = list(extra_ro_binds)
+        self._identity: SandboxIdentity | None = None
+        self._support_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._work_dir_fd: int | None = None
+
+    @property
+    def supported_languages(self) -> list[str]:
+        """``python``, ``bash`` and ``sh``."""
+        return ["python", "bash", "sh"]
+
+    @property
+    def limits(self) -> SandboxLimits:
+        """The per-process resource limits of each run."""
+        return self._limits
+
+    @property
+    def sandbox_uid(self) -> int | None:
+        """The host uid the sandbox runs as while started (None when not started as root)."""
+        return self._identity.uid if self._identity is not None else None
+
+    def _kill_uid(self) -> int | None:
+        return self._identity.uid if self._identity is not None else None
+
+    def _file_owner(self) -> tuple[int, int] | None:
+        if self._identity is None:
+            return None
+        return (self._identity.uid, self._identity.gid)
+
+    async def _prepare_work_dir(self, work_dir: Path) -> None:
+        as_root = os.geteuid() == 0
+        await asyncio.to_thread(probe_bwrap, self._bwrap, acquire_probe_uid() if as_root else None)
+        if as_root:
+            self._identity = acquire_uid()
+            # Leftovers of a crashed process that held this uid before must not join us.
+            await asyncio.to_thread(kill_process_tree, None, uid=self._identity.uid)
+            os.chown(work_dir, self._identity.uid, self._identity.gid)
+            os.chmod(work_dir, 0o700)
+            self._support_dir = tempfile.TemporaryDirectory(prefix="agentparts-sandbox-etc-")
+            os.chmod(self._support_dir.name, 0o755)
+            uid, gid = self._identity.uid, self._identity.gid
+            _write_public(
+                Path(self._support_dir.name) / "passwd",
+                f"root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:{uid}:{gid}:sandbox:{work_dir}:/bin/sh\n",
+            )
+            _write_public(Path(self._support_dir.name) / "group", f"root:x:0:\nsandbox:x:{gid}:\n")
+        self._work_dir_fd = os.open(work_dir, os.O_PATH | os.O_DIRECTORY)
+
+    async def _release(self) -> None:
+        if self._identity is not None:
+            await asyncio.to_thread(kill_process_tree, None, uid=self._identity.uid)
+            self._identity.release()
+            self._identity = None
+        if self._support_dir is not None:
+            self._support_dir.cleanup()
+            self._support_dir = None
+        if self._work_dir_fd is not None:
+            os.close(self._work_dir_fd)
+            self._work_dir_fd = None
+
+    def _command(self, language: str, code_file: Path) -> list[str]:
+        if language == "python":
+            return [self._python, "-u", str(code_file)]
+        return [f"/usr/bin/{language}", str(code_file)]
+
+    def _sandbox_env(self) -> dict[str, str]:
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(self.work_dir),
+            "LANG": "C.UTF-8",
+            "TMPDIR": "/tmp",
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        env.update(self._extra_env)
+        return env
+
+    def _work_dir_too_big(self) -> str | None:
+        total = count = 0
+        stack = [str(self.work_dir)]
+        while stack:
+            try:
+                entries = list(os.scandir(stack.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                count += 1
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_blocks * 512
+                except OSError:
+                    continue
+            if total > self._max_work_dir_bytes:
+                return (
+                    f"the work directory grew past {self._max_work_dir_bytes} bytes; "
+                    "write less data"
+                )
+            if count > self._max_work_dir_files:
+                return (
+                    f"the work directory holds more than {self._max_work_dir_files} "
+                    "files; write fewer files"
+                )
+        return None
+
+    async def _run(self, argv: list[str], cancellation_token: CancellationToken) -> ProcessOutcome:
+        if self._work_dir_fd is None:
+            raise CodeExecutionError("The sandbox is not prepared: call start() first.")
+        work_dir = str(self.work_dir)
+        support = self._support_dir.name if self._support_dir is not None else None
+        command = bwrap_argv(
+            self._bwrap,
+            work_dir=work_dir,
+            work_dir_fd=self._work_dir_fd,
+            passwd_file=f"{support}/passwd" if support else None,
+            group_file=f"{support}/group" if support else None,
+            env=self._sandbox_env(),
+            tmp_size_bytes=self._tmp_size_bytes,
+            extra_ro_binds=self._extra_ro_binds,
+            command=argv,
+        )
+        limits = self._limits
+        popen: dict[str, object] = {"pass_fds": (self._work_dir_fd,)}
+        kill_uid: int | None = None
+        if self._identity is not None:
+            kill_uid = self._identity.uid
+            popen.update(user=kill_uid, group=self._identity.gid, extra_groups=[])
+        else:
+            # Not root: RLIMIT_NPROC counts all our own processes, so allow those on top.
+            own = len(processes_of_uid(os.getuid()))
+            limits = SandboxLimits(
+                memory_bytes=limits.memory_bytes,
+                cpu_seconds=limits.cpu_seconds,
+                max_processes=own + limits.max_processes,
+                max_file_size_bytes=limits.max_file_size_bytes,
+            )
+        popen["preexec_fn"] = set_limits(limits)
+        return await run_process(
+            command,
+            cwd="/",
+            env={},
+            timeout=self._timeout,
+            max_output_bytes=self._max_output_bytes,
+            cancellation_token=cancellation_token,
+            monitor=self._work_dir_too_big,
+            kill_uid=kill_uid,
+            popen_kwargs=popen,
+            on_start=self._track,
+        )
+
+    def _to_config(self) -> SandboxedCodeExecutorConfig:
+        return SandboxedCodeExecutorConfig(
+            timeout=self._timeout,
+            work_dir=str(self._given_work_dir) if self._given_work_dir is not None else None,
+            functions_module=self._functions_module,
+            cleanup_temp_files=self._cleanup_temp_files,
+            max_output_bytes=self._max_output_bytes,
+            memory_limit_bytes=self._limits.memory_bytes,
+            cpu_time_limit_seconds=self._limits.cpu_seconds,
+            max_processes=self._limits.max_processes,
+            max_file_size_bytes=self._limits.max_file_size_bytes,
+            max_work_dir_bytes=self._max_work_dir_bytes,
+            max_work_dir_files=self._max_work_dir_files,
+            tmp_size_bytes=self._tmp_size_bytes,
+            python=self._python,
+            env=self._extra_env,
+            extra_ro_binds=self._extra_ro_binds,
+            bwrap=self._bwrap_given,
+        )
+
+    @classmethod
+    def _from_config(cls, config: SandboxedCodeExecutorConfig) -> Self:
+        return cls(**config.model_dump())
+
+
+def acquire_probe_uid() -> int:
+    """A uid for the one-time bubblewrap probe (never used by a running sandbox)."""
+    from ._uids import FIRST_SANDBOX_UID
+
+    return FIRST_SANDBOX_UID - 1
+
+
+def _write_public(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.chmod(path, 0o644)
