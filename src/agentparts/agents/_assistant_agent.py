@@ -6,13 +6,14 @@ import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component
 from .._function_call import FunctionCall
 from ..base import Handoff, Response
+from ..errors import ModelResponseError
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -443,7 +444,15 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             return TextMessage(
                 content=content, source=self._name, models_usage=result.usage, **extra
             )
-        parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))
+        try:
+            parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))
+        except ValidationError as exc:
+            raise ModelResponseError(
+                f"The model's answer is not a valid {self._output_content_type.__name__} "
+                f"(output_content_type): {exc.errors(include_url=False)[0]['msg']}. The answer "
+                f"was: {content[:200]!r}. Use a model that supports structured output, or "
+                "describe the expected JSON in the system message."
+            ) from exc
         return self._structured_message_class(
             content=parsed,
             source=self._name,
