@@ -1,0 +1,10 @@
+"""A model client for OpenAI and any OpenAI-compatible Chat Completions endpoint.
+
+Built directly on httpx (not the openai SDK, which costs ~350 ms to import and several
+times the cost of a plain HTTP request per call).
+"""
+
+from ._client import OpenAIChatCompletionClient as OpenAIChatCompletionClient
+from ._client import OpenAIClientConfig as OpenAIClientConfig
+
+__all__ = ["OpenAIChatCompletionClient", "OpenAIClientConfig"]

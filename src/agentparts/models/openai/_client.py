@@ -1,0 +1,426 @@
+"""``OpenAIChatCompletionClient``: any OpenAI-compatible Chat Completions endpoint, on httpx."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, SecretStr
+from typing_extensions import Self
+
+from ..._cancellation_token import CancellationToken
+from ..._component import Component
+from ..._constants import EVENT_LOGGER_NAME
+from ..._secrets import secret_from_env
+from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
+from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
+from .._client import ChatCompletionClient
+from .._model_info import ModelInfo
+from .._types import CreateResult, LLMMessage, RequestUsage
+from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
+from ._model_info import resolve_model_info
+from ._response import StreamAccumulator, result_from_completion
+from ._tokens import count_wire_tokens
+from ._transport import CancelScope, RetryPolicy, Transport, decode_json, iter_sse_data
+
+if TYPE_CHECKING:
+    from ...tools import Tool, ToolSchema
+
+__all__ = ["OpenAIChatCompletionClient", "OpenAIClientConfig"]
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+_events = logging.getLogger(EVENT_LOGGER_NAME)
+
+_CREATE_ARG_NAMES = (
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "max_completion_tokens",
+    "stop",
+    "seed",
+    "frequency_penalty",
+    "presence_penalty",
+    "user",
+    "parallel_tool_calls",
+    "reasoning_effort",
+    "logprobs",
+    "top_logprobs",
+)
+
+
+class OpenAIClientConfig(BaseModel):
+    """The saved form of an :class:`OpenAIChatCompletionClient` (see its arguments)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    api_key: SecretStr | None = None
+    base_url: str | None = None
+    organization: str | None = None
+    model_info: ModelInfo | None = None
+    timeout: float = 60.0
+    max_retries: int = 2
+    retry_initial_delay: float = 0.5
+    retry_max_delay: float = 8.0
+    max_connections: int = 1000
+    default_headers: dict[str, str] | None = None
+    include_name_in_message: bool = True
+    stream_usage: bool = True
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    max_completion_tokens: int | None = None
+    stop: str | list[str] | None = None
+    seed: int | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    user: str | None = None
+    parallel_tool_calls: bool | None = None
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+
+
+class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientConfig]):
+    """A model client for OpenAI or any OpenAI-compatible Chat Completions endpoint.
+
+    Works with vLLM, Ollama, llama.cpp server, LM Studio, Azure OpenAI's v1 API and others
+    through ``base_url``. Built directly on httpx, with one connection pool per client.
+
+    Args:
+        model: The model name sent to the endpoint.
+        api_key: The API key. Default: the ``OPENAI_API_KEY`` environment variable, saved
+            as a reference to that variable, never as its value. Endpoints without
+            authentication (a local server given by ``base_url``) need none.
+        base_url: The API root, e.g. ``http://localhost:11434/v1``. Default: OpenAI.
+        organization: The OpenAI organization header.
+        model_info: What the model can do. Required for models agentparts does not know;
+            ``context_window`` in it makes ``remaining_tokens`` work.
+        timeout: Seconds to wait for an answer (or between streamed chunks).
+        max_retries: Retries on 408/409/429/5xx, timeouts and connection errors.
+        retry_initial_delay: The first backoff in seconds; it doubles per retry, with
+            jitter. A ``Retry-After`` header of up to 60 s is honoured instead.
+        retry_max_delay: The largest backoff in seconds.
+        max_connections: Size of the connection pool (high concurrency needs many).
+        default_headers: Extra headers sent with every request.
+        include_name_in_message: Send message sources as the ``name`` field.
+        stream_usage: Ask for a usage chunk when streaming (``stream_options``).
+        **create_args: Default request fields: ``temperature``, ``top_p``, ``max_tokens``,
+            ``max_completion_tokens``, ``stop``, ``seed``, ``frequency_penalty``,
+            ``presence_penalty``, ``user``, ``parallel_tool_calls``, ``reasoning_effort``,
+            ``logprobs``, ``top_logprobs``.
+
+    Raises:
+        ModelInfoRequiredError: The model is unknown and no ``model_info`` was given.
+        ModelAuthenticationError: No API key for the OpenAI endpoint.
+
+    Example:
+        >>> client = OpenAIChatCompletionClient(  # doctest: +SKIP
+        ...     model="llama3.2", base_url="http://localhost:11434/v1",
+        ...     model_info={"vision": False, "function_calling": True, "json_output": True,
+        ...                 "family": "llama", "structured_output": True})
+    """
+
+    component_config_schema = OpenAIClientConfig
+    component_provider_override = "agentparts.models.openai.OpenAIChatCompletionClient"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        model_info: ModelInfo | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+        retry_initial_delay: float = 0.5,
+        retry_max_delay: float = 8.0,
+        max_connections: int = 1000,
+        default_headers: Mapping[str, str] | None = None,
+        include_name_in_message: bool = True,
+        stream_usage: bool = True,
+        **create_args: Any,
+    ) -> None:
+        unknown = sorted(set(create_args) - set(_CREATE_ARG_NAMES))
+        if unknown:
+            raise TypeError(
+                f"OpenAIChatCompletionClient got unknown arguments {', '.join(unknown)}. "
+                f"Request fields it takes: {', '.join(_CREATE_ARG_NAMES)}; pass others per "
+                "call with extra_create_args=."
+            )
+        secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
+        if secret is None:
+            secret = secret_from_env("OPENAI_API_KEY")
+        if secret is None and base_url is None:
+            raise ModelAuthenticationError(
+                "No API key for OpenAI: pass api_key=, or set the OPENAI_API_KEY environment "
+                "variable. For a local OpenAI-compatible server, pass its base_url."
+            )
+        self._config = OpenAIClientConfig(
+            model=model,
+            api_key=secret,
+            base_url=base_url,
+            organization=organization,
+            model_info=model_info,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_initial_delay=retry_initial_delay,
+            retry_max_delay=retry_max_delay,
+            max_connections=max_connections,
+            default_headers=dict(default_headers) if default_headers else None,
+            include_name_in_message=include_name_in_message,
+            stream_usage=stream_usage,
+            **create_args,
+        )
+        self._model = model
+        self._model_info = resolve_model_info(model, model_info)
+        self._create_args = {
+            name: value
+            for name in _CREATE_ARG_NAMES
+            if (value := getattr(self._config, name)) is not None
+        }
+        self._include_name = include_name_in_message
+        self._stream_usage = stream_usage
+        key = secret.get_secret_value() if secret is not None else None
+        self._transport = Transport(
+            (base_url or OPENAI_BASE_URL).rstrip("/"),
+            model,
+            key,
+            timeout,
+            RetryPolicy(max_retries, retry_initial_delay, retry_max_delay),
+        )
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if key:
+            headers["authorization"] = f"Bearer {key}"
+        if organization:
+            headers["openai-organization"] = organization
+        headers.update(default_headers or {})
+        self._headers = headers
+        self._http: httpx.AsyncClient | None = None
+        self._http_loop: asyncio.AbstractEventLoop | None = None
+
+    # --- properties ------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        """The model name."""
+        return self._model
+
+    @property
+    def base_url(self) -> str:
+        """The API root requests go to."""
+        return self._transport.base_url
+
+    @property
+    def model_info(self) -> ModelInfo:
+        """What the model can do (given, or from the table of well-known models)."""
+        return self._model_info
+
+    # --- HTTP client -----------------------------------------------------------------
+
+    def _client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._http_loop is not loop:
+            # httpx clients are bound to the loop that opened their connections.
+            size = self._config.max_connections
+            self._http = httpx.AsyncClient(
+                headers=self._headers,
+                timeout=httpx.Timeout(
+                    self._config.timeout, connect=min(10.0, self._config.timeout)
+                ),
+                limits=httpx.Limits(
+                    max_connections=size, max_keepalive_connections=size, keepalive_expiry=30
+                ),
+            )
+            self._http_loop = loop
+        return self._http
+
+    async def close(self) -> None:
+        """Close the connection pool (the client reopens one if used again)."""
+        http, self._http = self._http, None
+        if http is not None and self._http_loop is asyncio.get_running_loop():
+            await http.aclose()
+        self._http_loop = None
+
+    # --- requests --------------------------------------------------------------------
+
+    def _request(
+        self,
+        messages: Sequence[LLMMessage],
+        tools: Sequence[Tool | ToolSchema],
+        tool_choice: Tool | Literal["auto", "required", "none"],
+        json_output: bool | type[BaseModel] | None,
+        extra_create_args: Mapping[str, Any],
+        stream: bool,
+    ) -> dict[str, Any]:
+        info = self._model_info
+        body: dict[str, Any] = {
+            "model": self._model,
+            "messages": messages_to_wire(messages, info, self._include_name),
+        }
+        body.update(self._create_args)
+        if tools:
+            if not info["function_calling"]:
+                raise ModelCapabilityError(
+                    f"Model {self._model!r} cannot call tools (model_info['function_calling'] "
+                    "is False). Use another model, or set it True if the model can."
+                )
+            body["tools"] = tools_to_wire(tools)
+            choice = tool_choice_to_wire(tool_choice, tools)
+            if choice is not None:
+                body["tool_choice"] = choice
+        if json_output is not None and json_output is not False:
+            needed = "json_output" if json_output is True else "structured_output"
+            if not info.get(needed):
+                raise ModelCapabilityError(
+                    f"Model {self._model!r} does not support "
+                    f"{'JSON mode' if json_output is True else 'structured output'} "
+                    f"(model_info[{needed!r}] is False)."
+                )
+            body["response_format"] = response_format(json_output)
+        body.update(extra_create_args)
+        if stream:
+            body["stream"] = True
+            if self._stream_usage:
+                body["stream_options"] = {"include_usage": True}
+        return body
+
+    async def create(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = (),
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> CreateResult:
+        """Ask the model for one answer (see :meth:`ChatCompletionClient.create`).
+
+        Raises:
+            ModelClientError: A subclass saying what failed: authentication, unknown model,
+                context too long, rate limit or server errors after retries, timeout,
+                connection, or an invalid response.
+        """
+        body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
+        payload = json.dumps(body).encode()
+        scope = CancelScope(cancellation_token)
+        try:
+            response = await self._transport.post(self._client(), payload, stream=False)
+        finally:
+            scope.close()
+        data = decode_json(response.content, self.base_url)
+        result = result_from_completion(data, self.base_url)
+        if result.usage.prompt_tokens == 0 and "usage" not in data:
+            result.usage = self._estimate_usage(body, result)
+        self._record_usage(result.usage)
+        if _events.isEnabledFor(logging.INFO):
+            emit(
+                LLMCallEvent(
+                    model=self._model,
+                    messages=body["messages"],
+                    response=data,
+                    prompt_tokens=result.usage.prompt_tokens,
+                    completion_tokens=result.usage.completion_tokens,
+                )
+            )
+        return result
+
+    async def create_stream(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = (),
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> AsyncGenerator[str | CreateResult, None]:
+        """Stream one answer: text chunks, then one final :class:`CreateResult`.
+
+        Reasoning (``reasoning_content`` or ``<think>`` tags) is not yielded as text; it
+        is the final result's ``thought``. Usage is always reported: from the endpoint's
+        usage chunk, or estimated when the endpoint sends none.
+
+        Raises:
+            ModelStreamError: The stream broke or ended before it was complete.
+        """
+        body = self._request(messages, tools, tool_choice, json_output, extra_create_args, True)
+        payload = json.dumps(body).encode()
+        if _events.isEnabledFor(logging.INFO):
+            emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
+        scope = CancelScope(cancellation_token)
+        try:
+            response = await self._transport.post(self._client(), payload, stream=True)
+            accumulator = StreamAccumulator()
+            try:
+                async for data in iter_sse_data(response, self.base_url):
+                    if data == b"[DONE]":
+                        accumulator.done = True
+                        break
+                    text = accumulator.add(decode_json(data, self.base_url))
+                    if text:
+                        yield text
+            finally:
+                await response.aclose()
+            text = accumulator.flush()
+            if text:
+                yield text
+        finally:
+            scope.close()
+        if not accumulator.done and accumulator.finish_reason is None:
+            raise ModelStreamError(
+                f"The response stream from {self.base_url} ended before it was complete "
+                f"(after {accumulator.chunks} chunks, no finish reason). Retry the call."
+            )
+        result = accumulator.result()
+        if accumulator.usage is None:
+            result.usage = self._estimate_usage(body, result)
+        self._record_usage(result.usage)
+        if _events.isEnabledFor(logging.INFO):
+            emit(
+                LLMStreamEndEvent(
+                    model=self._model,
+                    response=result.model_dump(mode="json"),
+                    prompt_tokens=result.usage.prompt_tokens,
+                    completion_tokens=result.usage.completion_tokens,
+                )
+            )
+        yield result
+
+    def _estimate_usage(self, body: dict[str, Any], result: CreateResult) -> RequestUsage:
+        prompt = count_wire_tokens(self._model, body["messages"], body.get("tools", ()))
+        if isinstance(result.content, str):
+            output = [{"content": result.content}]
+        else:
+            output = [{"tool_calls": [c.arguments for c in result.content]}]
+        completion = count_wire_tokens(self._model, output) - 6
+        return RequestUsage(prompt_tokens=prompt, completion_tokens=max(0, completion))
+
+    # --- tokens ----------------------------------------------------------------------
+
+    def count_tokens(
+        self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
+    ) -> int:
+        """Prompt tokens of ``messages`` and ``tools``, counted offline."""
+        info = ModelInfo(**self._model_info)
+        info["vision"] = True  # count images instead of refusing them
+        wire = messages_to_wire(messages, info, self._include_name)
+        return count_wire_tokens(self._model, wire, tools_to_wire(tools))
+
+    # --- component -------------------------------------------------------------------
+
+    def _to_config(self) -> OpenAIClientConfig:
+        return self._config.model_copy()
+
+    @classmethod
+    def _from_config(cls, config: OpenAIClientConfig) -> Self:
+        values = {name: getattr(config, name) for name in type(config).model_fields}
+        create_args = {name: values.pop(name) for name in _CREATE_ARG_NAMES}
+        create_args = {k: v for k, v in create_args.items() if v is not None}
+        return cls(**values, **create_args)
