@@ -164,9 +164,9 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     def code_executor(self) -> CodeExecutor:
         """The executor (the default sandbox is created here on first access)."""
         if self._code_executor is None:
-            from ..code_executors.sandbox import SandboxedCodeExecutor
+            from ..code_executors import default_code_executor
 
-            self._code_executor = SandboxedCodeExecutor()
+            self._code_executor = default_code_executor()
         return self._code_executor
 
     def extract_code_blocks(self, text: str) -> list[CodeBlock]:
