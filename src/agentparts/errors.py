@@ -29,6 +29,7 @@ __all__ = [
     "ModelRateLimitError",
     "ModelRequestError",
     "ModelResponseError",
+    "ModelScriptExhaustedError",
     "ModelServerError",
     "ModelStreamError",
     "ModelTimeoutError",
@@ -127,6 +128,10 @@ class ModelCapabilityError(ModelClientError, ValueError):
 
 class ModelRequestError(ModelClientError):
     """The endpoint refused the request as invalid (HTTP 400/422 and other 4xx)."""
+
+
+class ModelScriptExhaustedError(ModelClientError, ValueError):
+    """A scripted (replay) client was asked for more answers than it was given."""
 
 
 class ModelInfoRequiredError(ModelClientError, ValueError):
