@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
+import pytest
 from pydantic import BaseModel, Field
 from typing_extensions import Self
 
@@ -370,3 +371,52 @@ async def test_agent_with_guide_parts_saves_and_loads() -> None:
     loaded = AssistantAgent.load_component(saved)
     result = await loaded.run(task="x")
     assert isinstance(result.messages[-1], ToolCallSummaryMessage)
+
+
+async def test_using_with_agents_section_verbatim(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")  # the guide relies on the environment
+    # --- the guide's snippet, import roots renamed ---
+    from agentparts.agents import AssistantAgent
+    from agentparts.models.openai import OpenAIChatCompletionClient
+
+    tool = MyTool(api_key="...")
+
+    agent = AssistantAgent(
+        name="assistant",
+        model_client=OpenAIChatCompletionClient(model="gpt-4o"),
+        tools=[tool],
+    )
+    # ---
+    assert agent.name == "assistant"
+    saved = agent.dump_component()
+    assert saved.config["tools"][0]["provider"] == "mypackage.MyTool"
+    assert saved.config["model_client"]["config"]["api_key"] == {"$env": "OPENAI_API_KEY"}
+    await agent.model_client.close()
+
+
+async def test_using_with_agents_against_the_local_server() -> None:
+    from agentparts.models.openai import OpenAIChatCompletionClient
+    from agentparts.testing import OpenAITestServer, ScriptedReply, ScriptedToolCall
+
+    async with OpenAITestServer() as server:
+        server.script(
+            ScriptedReply(
+                tool_calls=[ScriptedToolCall("SearchTool", {"query": "desk lamp"}, id="s1")]
+            ),
+            ScriptedReply("I found two desk lamps."),
+        )
+        tool = SearchTool(api_key="...")
+        client = OpenAIChatCompletionClient(
+            model="gpt-4o", base_url=server.base_url, api_key="sk-test"
+        )
+        agent = AssistantAgent(
+            name="assistant", model_client=client, tools=[tool], max_tool_iterations=2
+        )
+        result = await agent.run(task="Find a desk lamp")
+        await client.close()
+    assert result.messages[-1].to_text() == "I found two desk lamps."
+    offered = server.requests[0].body["tools"][0]["function"]
+    assert offered["name"] == "SearchTool"
+    assert offered["parameters"]["properties"]["query"]["description"] == "Search query"
+    tool_message = next(m for m in server.last_request.messages if m["role"] == "tool")
+    assert json.loads(tool_message["content"])["count"] == 2

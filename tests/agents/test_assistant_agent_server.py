@@ -1,0 +1,180 @@
+"""AssistantAgent against the real local OpenAI-compatible server, through the real
+OpenAIChatCompletionClient: the same behaviours over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+
+from agentparts import CancellationToken
+from agentparts.agents import AssistantAgent
+from agentparts.messages import (
+    ModelClientStreamingChunkEvent,
+    StructuredMessage,
+    TextMessage,
+    ThoughtEvent,
+    ToolCallExecutionEvent,
+    ToolCallSummaryMessage,
+)
+from agentparts.models.openai import OpenAIChatCompletionClient
+from agentparts.testing import Fault, OpenAITestServer, ScriptedReply, ScriptedToolCall
+
+from .conftest import Weather, add, cancel_when
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[OpenAITestServer]:
+    async with OpenAITestServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def client(server: OpenAITestServer) -> AsyncIterator[OpenAIChatCompletionClient]:
+    model_client = OpenAIChatCompletionClient(
+        model="gpt-4o", base_url=server.base_url, api_key="test-key"
+    )
+    yield model_client
+    await model_client.close()
+
+
+async def test_one_turn_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(ScriptedReply("Hello from the server."))
+    agent = AssistantAgent("helper", client, system_message="Be brief.")
+    result = await agent.run(task="Hi")
+    answer = result.messages[-1]
+    assert isinstance(answer, TextMessage) and answer.content == "Hello from the server."
+    assert answer.models_usage is not None and answer.models_usage.completion_tokens > 0
+    sent = server.last_request.messages
+    assert [m["role"] for m in sent] == ["system", "user"]
+    assert sent[1]["content"] == "Hi"
+
+
+async def test_tool_turn_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(
+        ScriptedReply(
+            tool_calls=[
+                ScriptedToolCall("add", {"a": 2, "b": 3}, id="c1"),
+                ScriptedToolCall("add", '{"a": 2,', id="c2"),
+                ScriptedToolCall("nope", {}, id="c3"),
+            ]
+        ),
+        ScriptedReply("The sum is 5."),
+    )
+    agent = AssistantAgent("calc", client, tools=[add], max_tool_iterations=2)
+    result = await agent.run(task="2+3?")
+    executed = next(m for m in result.messages if isinstance(m, ToolCallExecutionEvent))
+    assert [(r.call_id, bool(r.is_error)) for r in executed.content] == [
+        ("c1", False),
+        ("c2", True),
+        ("c3", True),
+    ]
+    assert result.messages[-1].to_text() == "The sum is 5."
+    first = server.requests[0].body
+    assert [t["function"]["name"] for t in first["tools"]] == ["add"]
+    tool_messages = [m for m in server.last_request.messages if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in tool_messages] == ["c1", "c2", "c3"]
+    assert tool_messages[0]["content"] == "5"
+    assert "not valid JSON" in tool_messages[1]["content"]
+
+
+async def test_summary_over_http_covers_every_round(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(
+        ScriptedReply(tool_calls=[ScriptedToolCall("add", {"a": 1, "b": 1})]),
+        ScriptedReply(tool_calls=[ScriptedToolCall("add", {"a": 5, "b": 5})]),
+    )
+    agent = AssistantAgent("calc", client, tools=[add], max_tool_iterations=2)
+    result = await agent.run(task="go")
+    summary = result.messages[-1]
+    assert isinstance(summary, ToolCallSummaryMessage)
+    assert summary.content == "2\n10"
+    assert result.stop_reason is not None and "max_tool_iterations=2" in result.stop_reason
+    assert len(server.requests) == 2
+
+
+async def test_streaming_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(ScriptedReply("one two three four", reasoning_content="thinking hard"))
+    agent = AssistantAgent("s", client, model_client_stream=True)
+    seen = [item async for item in agent.run_stream(task="count")]
+    chunks = [m for m in seen if isinstance(m, ModelClientStreamingChunkEvent)]
+    assert len(chunks) >= 2
+    final = seen[-2]
+    assert isinstance(final, TextMessage) and final.content == "one two three four"
+    assert any(isinstance(m, ThoughtEvent) and "thinking hard" in m.content for m in seen)
+    assert server.last_request.body["stream"] is True
+
+
+async def test_structured_output_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(ScriptedReply(json.dumps({"city": "Oslo", "degrees": 4})))
+    agent = AssistantAgent("w", client, output_content_type=Weather)
+    result = await agent.run(task="Weather in Oslo?")
+    answer = result.messages[-1]
+    assert isinstance(answer, StructuredMessage) and answer.content == Weather(
+        city="Oslo", degrees=4
+    )
+    assert server.last_request.body["response_format"]["type"] == "json_schema"
+
+
+async def test_cancel_during_http_call(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(Fault.hang(60))
+    agent = AssistantAgent("slow", client)
+    token = CancellationToken()
+    started = asyncio.Event()
+
+    async def run() -> None:
+        started.set()
+        await agent.run(task="hi", cancellation_token=token)
+
+    canceller = asyncio.create_task(cancel_when(started, token))
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(run(), 30)
+    await canceller
+    # The client still works after a cancelled call.
+    server.reset()
+    server.script(ScriptedReply("still alive"))
+    result = await AssistantAgent("again", client).run(task="hi")
+    assert result.messages[-1].to_text() == "still alive"
+
+
+async def test_state_round_trip_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(ScriptedReply("first answer"), ScriptedReply("second answer"))
+    agent = AssistantAgent("a", client)
+    await agent.run(task="first")
+    state = json.loads(json.dumps(await agent.save_state()))
+    restored = AssistantAgent("a", client)
+    await restored.load_state(state)
+    await restored.run(task="second")
+    contents = [m.get("content") for m in server.last_request.messages]
+    assert contents[1:] == ["first", "first answer", "second"]
+
+
+async def test_component_round_trip_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    agent = AssistantAgent("a", client, tools=[add], reflect_on_tool_use=True)
+    saved = json.loads(agent.dump_component(include_secrets=True).model_dump_json())
+    assert saved["config"]["model_client"]["config"]["base_url"] == server.base_url
+    loaded = AssistantAgent.load_component(saved, allowed_providers=["tests"])
+    server.script(
+        ScriptedReply(tool_calls=[ScriptedToolCall("add", {"a": 4, "b": 4})]),
+        ScriptedReply("Eight."),
+    )
+    result = await loaded.run(task="4+4")
+    assert result.messages[-1].to_text() == "Eight."
+    await loaded.model_client.close()
