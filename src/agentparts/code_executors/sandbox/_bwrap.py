@@ -185,9 +185,11 @@ def bwrap_argv(
         argv += ["--ro-bind", group_file, "/etc/group"]
     for path in extra_ro_binds:
         argv += ["--ro-bind", path, path]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_size_bytes), "--tmpfs", "/tmp"]
+    size = str(tmp_size_bytes)
+    argv += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm"]
+    argv += ["--size", size, "--tmpfs", "/tmp"]
     argv += ["--bind-fd", str(work_dir_fd), work_dir, "--chdir", work_dir]
     for name, value in env.items():
         argv += ["--setenv", name, value]
-    argv += ["--remount-ro", "/", "--", *command]
+    argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--", *command]
     return argv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,13 @@ from ..._component import Component
 from ...code_executor._func_with_reqs import AnyFunction
 from ...errors import CodeExecutionError
 from .._command_line import CommandLineExecutorBase
-from .._process import ProcessOutcome, kill_process_tree, processes_of_uid, run_process
+from .._process import (
+    ProcessOutcome,
+    SpawnOptions,
+    kill_process_tree,
+    processes_of_uid,
+    run_process,
+)
 from ._bwrap import SandboxLimits, bwrap_argv, find_bwrap, probe_bwrap, set_limits
 from ._uids import SandboxIdentity, acquire_uid
 
@@ -264,21 +271,21 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
             command=argv,
         )
         limits = self._limits
-        popen: dict[str, object] = {"pass_fds": (self._work_dir_fd,)}
         kill_uid: int | None = None
-        if self._identity is not None:
-            kill_uid = self._identity.uid
-            popen.update(user=kill_uid, group=self._identity.gid, extra_groups=[])
-        else:
+        if self._identity is None:
             # Not root: RLIMIT_NPROC counts all our own processes, so allow those on top.
             own = len(processes_of_uid(os.getuid()))
-            limits = SandboxLimits(
-                memory_bytes=limits.memory_bytes,
-                cpu_seconds=limits.cpu_seconds,
-                max_processes=own + limits.max_processes,
-                max_file_size_bytes=limits.max_file_size_bytes,
+            limits = dataclasses.replace(limits, max_processes=own + limits.max_processes)
+            spawn = SpawnOptions(preexec_fn=set_limits(limits), pass_fds=(self._work_dir_fd,))
+        else:
+            kill_uid = self._identity.uid
+            spawn = SpawnOptions(
+                user=kill_uid,
+                group=self._identity.gid,
+                extra_groups=[],
+                preexec_fn=set_limits(limits),
+                pass_fds=(self._work_dir_fd,),
             )
-        popen["preexec_fn"] = set_limits(limits)
         return await run_process(
             command,
             cwd="/",
@@ -288,7 +295,7 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
             cancellation_token=cancellation_token,
             monitor=self._work_dir_too_big,
             kill_uid=kill_uid,
-            popen_kwargs=popen,
+            spawn=spawn,
             on_start=self._track,
         )
 
