@@ -44,6 +44,8 @@ BUILTIN_SHORT_NAMES: dict[str, str] = {
     "replay": "agentparts.models.replay.ReplayChatCompletionClient",
     "llama_cpp": "agentparts.models.llama_cpp.LlamaCppChatCompletionClient",
     "chat_completion_cache": "agentparts.models.cache.ChatCompletionCache",
+    "in_memory_store": "agentparts.models.cache.InMemoryStore",
+    "disk_store": "agentparts.models.cache.DiskStore",
     # tools
     "function_tool": "agentparts.tools.FunctionTool",
     "static_workbench": "agentparts.tools.StaticWorkbench",
@@ -70,6 +72,7 @@ BUILTIN_SHORT_NAMES: dict[str, str] = {
 _AUTOGEN_SPECIAL: dict[str, str] = {
     "autogen_ext.tools.code_execution.PythonCodeExecutionTool": "agentparts.tools.PythonCodeExecutionTool",
     "autogen_ext.models.cache.ChatCompletionCache": "agentparts.models.cache.ChatCompletionCache",
+    "autogen_core.InMemoryStore": "agentparts.models.cache.InMemoryStore",
 }
 
 _registered_classes: dict[str, type[Any]] = {}

@@ -1,0 +1,134 @@
+"""Where ``ChatCompletionCache`` keeps answers: in memory or on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel
+from typing_extensions import Self
+
+from ..._component import Component, ComponentBase
+
+__all__ = ["CacheStore", "DiskStore", "DiskStoreConfig", "InMemoryStore", "InMemoryStoreConfig"]
+
+
+class CacheStore(ComponentBase[BaseModel], ABC):
+    """A key-value store of JSON-ready values, keyed by hex digests."""
+
+    component_type: ClassVar[Literal["cache_store"]] = "cache_store"  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    @abstractmethod
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None."""
+
+    @abstractmethod
+    def set(self, key: str, value: Any) -> None:
+        """Store ``value`` (JSON-ready data) under ``key``."""
+
+
+class InMemoryStoreConfig(BaseModel):
+    """The saved form of an :class:`InMemoryStore` (its contents are not saved)."""
+
+    max_entries: int | None = None
+
+
+class InMemoryStore(CacheStore, Component[InMemoryStoreConfig]):
+    """A store in this process's memory, optionally bounded (least recently used go first).
+
+    Args:
+        max_entries: Keep at most this many values (None: no limit).
+    """
+
+    component_config_schema = InMemoryStoreConfig
+    component_provider_override = "agentparts.models.cache.InMemoryStore"
+
+    def __init__(self, max_entries: int | None = None) -> None:
+        self.max_entries = max_entries
+        self._data: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None."""
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def set(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``, dropping the oldest value if full."""
+        self._data[key] = value
+        self._data.move_to_end(key)
+        if self.max_entries is not None:
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def _to_config(self) -> InMemoryStoreConfig:
+        return InMemoryStoreConfig(max_entries=self.max_entries)
+
+    @classmethod
+    def _from_config(cls, config: InMemoryStoreConfig) -> Self:
+        return cls(max_entries=config.max_entries)
+
+
+class DiskStoreConfig(BaseModel):
+    """The saved form of a :class:`DiskStore`."""
+
+    directory: str
+
+
+class DiskStore(CacheStore, Component[DiskStoreConfig]):
+    """A store of one JSON file per key in a directory; survives restarts.
+
+    Writes are atomic (a temporary file renamed into place), so concurrent processes
+    sharing the directory never read half a file.
+
+    Args:
+        directory: The directory (created if missing).
+    """
+
+    component_config_schema = DiskStoreConfig
+    component_provider_override = "agentparts.models.cache.DiskStore"
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        if not key or not all(c in "0123456789abcdef" for c in key):
+            raise ValueError(f"DiskStore keys are lowercase hex digests, got {key!r}.")
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None (also for an unreadable file)."""
+        try:
+            return json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def set(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``."""
+        path = self._path(key)
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(value, file)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _to_config(self) -> DiskStoreConfig:
+        return DiskStoreConfig(directory=str(self.directory))
+
+    @classmethod
+    def _from_config(cls, config: DiskStoreConfig) -> Self:
+        return cls(config.directory)
