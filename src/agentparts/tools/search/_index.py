@@ -109,6 +109,10 @@ class SearchIndex:
         self.globs = tuple(globs)
         self.index_path = Path(index_path).expanduser() if index_path is not None else None
         self.max_file_bytes = max_file_bytes
+        patterns = [*self.globs, *(g[3:] for g in self.globs if g.startswith("**/"))]
+        self._matcher = re.compile(
+            "|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)"
+        )
         self._lock = threading.Lock()
         self._db = self._open()
 
@@ -167,25 +171,24 @@ class SearchIndex:
                 "permissions or choose another folder."
             )
 
-    def _matches(self, rel: str) -> bool:
-        for pattern in self.globs:
-            if fnmatch.fnmatchcase(rel, pattern):
-                return True
-            if pattern.startswith("**/") and fnmatch.fnmatchcase(rel, pattern[3:]):
-                return True
-        return False
-
     def _walk(self) -> Iterator[tuple[str, os.stat_result]]:
-        root = str(self.root)
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            base = os.path.relpath(dirpath, root)
-            for name in filenames:
-                rel = name if base == "." else f"{base}/{name}".replace(os.sep, "/")
-                if not self._matches(rel):
+        matches = self._matcher.match
+        pending = [("", str(self.root))]
+        while pending:
+            prefix, folder = pending.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue  # a subfolder that cannot be read is skipped, like a vanished one
+            for entry in entries:
+                if entry.name.startswith("."):
                     continue
+                rel = prefix + entry.name
                 try:
-                    yield rel, os.stat(os.path.join(dirpath, name))
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((rel + "/", entry.path))
+                    elif matches(rel):
+                        yield rel, entry.stat()
                 except OSError:
                     continue  # vanished between listing and stat
 
