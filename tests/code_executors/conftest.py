@@ -86,3 +86,24 @@ def listener() -> Iterator[Listener]:
     server = Listener()
     yield server
     server.close()
+
+
+def exists(path: str | Path) -> bool:
+    """Whether ``path`` exists (sync, for use in async tests)."""
+    return os.path.lexists(path)
+
+
+def read_text(path: str | Path) -> str:
+    """The text of ``path`` (sync, for use in async tests)."""
+    return Path(path).read_text(errors="replace")
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A temporary directory that other users (the sandbox uids) can reach."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="agentparts-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

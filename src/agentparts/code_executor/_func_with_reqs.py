@@ -218,21 +218,25 @@ def build_python_functions_file(funcs: Sequence[AnyFunction]) -> str:
 
 
 def to_stub(func: AnyFunction) -> str:
-    """A stub of ``func``: its signature and docstring, for a prompt."""
-    if isinstance(func, FunctionWithRequirementsStr):
-        node = _single_function(func.func)
-        node.body = [ast.Expr(ast.Constant(...))]
-        docstring = ast.get_docstring(_single_function(func.func))
+    """A stub of ``func``: its signature as written and its docstring, for a prompt."""
+    try:
+        node = _single_function(_function_source(func))
+    except ValueError:
+        # No source: fall back to the runtime signature.
+        target = func.func if isinstance(func, FunctionWithRequirements) else func
+        assert not isinstance(target, FunctionWithRequirementsStr)
+        stub = f"def {target.__name__}{inspect.signature(target)}:\n"
+        docstring = inspect.getdoc(target)
         if docstring:
-            node.body.insert(0, ast.Expr(ast.Constant(docstring)))
-        node.decorator_list = []
-        return ast.unparse(node) + "\n"
-    target = func.func if isinstance(func, FunctionWithRequirements) else func
-    stub = f"def {target.__name__}{inspect.signature(target)}:\n"
-    docstring = inspect.getdoc(target)
+            stub += f"    {docstring!r}\n"
+        return stub + "    ...\n"
+    docstring = ast.get_docstring(node)
+    body: list[ast.stmt] = [ast.Expr(ast.Constant(...))]
     if docstring:
-        stub += '    """' + docstring.replace('"""', '\\"\\"\\"') + '\n    """\n'
-    return stub + "    ...\n"
+        body.insert(0, ast.Expr(ast.Constant(docstring)))
+    node.body = body
+    node.decorator_list = []
+    return ast.unparse(node) + "\n"
 
 
 def requirements_of(funcs: Sequence[AnyFunction]) -> list[str]:

@@ -181,6 +181,7 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         as_root = os.geteuid() == 0
         await asyncio.to_thread(probe_bwrap, self._bwrap, acquire_probe_uid() if as_root else None)
         if as_root:
+            _check_reachable(work_dir)
             self._identity = acquire_uid()
             # Leftovers of a crashed process that held this uid before must not join us.
             await asyncio.to_thread(kill_process_tree, None, uid=self._identity.uid)
@@ -329,6 +330,17 @@ def acquire_probe_uid() -> int:
     from ._uids import FIRST_SANDBOX_UID
 
     return FIRST_SANDBOX_UID - 1
+
+
+def _check_reachable(work_dir: Path) -> None:
+    """The sandbox uid must be able to reach the work dir: every parent searchable by others."""
+    for parent in work_dir.parents:
+        if not os.stat(parent).st_mode & 0o001:
+            raise CodeExecutionError(
+                f"The sandbox cannot reach the work directory {work_dir}: {parent} is not "
+                "searchable by other users. Use a work directory whose parents are "
+                "(e.g. under /tmp or /srv), or leave work_dir unset for a temporary one."
+            )
 
 
 def _write_public(path: Path, text: str) -> None:

@@ -1,0 +1,165 @@
+"""SandboxedCodeExecutor as a component: languages, work dir, concurrency, config."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from agentparts import CancellationToken, ComponentLoader
+from agentparts.code_executor import CodeBlock, CodeExecutor, with_requirements
+from agentparts.code_executors import default_code_executor
+from agentparts.code_executors.sandbox import SandboxedCodeExecutor
+from agentparts.errors import CodeExecutionError, SandboxUnavailableError
+
+from .conftest import exists, live_processes_of_uid
+
+
+@with_requirements(global_imports=["math"])
+def hypotenuse(a: float, b: float) -> float:
+    """The hypotenuse of a right triangle."""
+    return math.sqrt(a * a + b * b)  # noqa: F821  (imported in the functions module)
+
+
+async def test_languages_and_block_sequence() -> None:
+    async with SandboxedCodeExecutor(timeout=10) as executor:
+        result = await executor.execute_code_blocks(
+            [
+                CodeBlock("print('py')", "python"),
+                CodeBlock("echo bash $BASH_VERSION | cut -c1-4", "bash"),
+                CodeBlock("echo sh", "sh"),
+                CodeBlock("echo shell", "shell"),
+                CodeBlock("exit 7", "sh"),
+                CodeBlock("print('never')", "python"),
+            ],
+            CancellationToken(),
+        )
+    assert result.exit_code == 7
+    assert result.output == "py\nbash\nsh\nshell\n"
+
+
+async def test_unsupported_language_is_a_clear_error_result() -> None:
+    async with SandboxedCodeExecutor(timeout=10) as executor:
+        result = await executor.execute_code_blocks(
+            [CodeBlock("print 1", "cobol")], CancellationToken()
+        )
+    assert result.exit_code == 1
+    assert "Unsupported language 'cobol'" in result.output
+    assert "python, bash, sh" in result.output
+
+
+async def test_temp_work_dir_is_removed_on_stop_and_state_persists_between_runs() -> None:
+    executor = SandboxedCodeExecutor(timeout=10)
+    await executor.start()
+    work_dir = executor.work_dir
+    await executor.execute_code_blocks(
+        [CodeBlock("open('state.txt', 'w').write('kept')", "python")], CancellationToken()
+    )
+    result = await executor.execute_code_blocks(
+        [CodeBlock("print(open('state.txt').read())", "python")], CancellationToken()
+    )
+    assert result.output == "kept\n"
+    await executor.stop()
+    assert not exists(work_dir)
+
+
+async def test_given_work_dir_is_kept_and_named_files_stay(shared_tmp: Path) -> None:
+    tmp_path = shared_tmp
+    async with SandboxedCodeExecutor(timeout=10, work_dir=tmp_path) as executor:
+        result = await executor.execute_code_blocks(
+            [CodeBlock("# filename: sub/hello.py\nprint('hello')", "python")],
+            CancellationToken(),
+        )
+    assert result.exit_code == 0
+    assert result.code_file == str(tmp_path / "sub" / "hello.py")
+    assert exists(tmp_path / "sub" / "hello.py")
+
+
+async def test_unreachable_work_dir_is_a_clear_error(tmp_path: Path) -> None:
+    # pytest's tmp_path lives under a directory only root may enter.
+    executor = SandboxedCodeExecutor(timeout=10, work_dir=tmp_path / "work")
+    with pytest.raises(CodeExecutionError, match="not searchable by other users"):
+        await executor.start()
+
+
+async def test_functions_are_importable_inside() -> None:
+    async with SandboxedCodeExecutor(timeout=10, functions=[hypotenuse]) as executor:
+        result = await executor.execute_code_blocks(
+            [CodeBlock("from functions import hypotenuse\nprint(hypotenuse(3, 4))", "python")],
+            CancellationToken(),
+        )
+        prompt = executor.format_functions_for_prompt()
+    assert result.output == "5.0\n"
+    assert "def hypotenuse(a: float, b: float) -> float:" in prompt
+    assert "from functions import foo" in prompt
+
+
+async def test_several_sandboxes_at_once_have_their_own_uids() -> None:
+    executors = [SandboxedCodeExecutor(timeout=20, max_processes=16) for _ in range(4)]
+    for executor in executors:
+        await executor.start()
+    try:
+        uids = {executor.sandbox_uid for executor in executors}
+        assert len(uids) == 4
+        bomb = CodeBlock("bomb() { bomb | bomb & }; bomb; sleep 5", "bash")
+        normal = CodeBlock("import os, time\ntime.sleep(0.5)\nprint(os.getuid())", "python")
+        results = await asyncio.gather(
+            executors[0].execute_code_blocks([bomb], CancellationToken()),
+            *(e.execute_code_blocks([normal], CancellationToken()) for e in executors[1:]),
+        )
+        # A fork bomb in one sandbox does not starve the others of processes.
+        for executor, result in zip(executors[1:], results[1:], strict=True):
+            assert result.exit_code == 0, result.output
+            assert result.output == f"{executor.sandbox_uid}\n"
+    finally:
+        for executor in executors:
+            uid = executor.sandbox_uid
+            await executor.stop()
+            assert uid is not None and live_processes_of_uid(uid) == []
+
+
+async def test_missing_bubblewrap_never_falls_back() -> None:
+    with pytest.raises(SandboxUnavailableError, match="apt-get install -y bubblewrap"):
+        SandboxedCodeExecutor(bwrap="/nonexistent/bwrap")
+
+
+async def test_default_executor_is_the_sandbox() -> None:
+    executor = default_code_executor(timeout=5)
+    assert isinstance(executor, SandboxedCodeExecutor)
+    assert executor.timeout == 5
+
+
+async def test_runs_without_explicit_start_and_stop_is_idempotent() -> None:
+    executor = SandboxedCodeExecutor(timeout=10)
+    result = await executor.execute_code_blocks(
+        [CodeBlock("print('auto')", "python")], CancellationToken()
+    )
+    assert result.output == "auto\n"
+    await executor.stop()
+    await executor.stop()
+    assert not executor.started
+
+
+async def test_restart_gives_a_fresh_work_dir() -> None:
+    async with SandboxedCodeExecutor(timeout=10) as executor:
+        first = executor.work_dir
+        await executor.restart()
+        assert executor.work_dir != first
+        assert not exists(first)
+
+
+def test_config_round_trip() -> None:
+    executor = SandboxedCodeExecutor(timeout=7, max_processes=10, env={"A": "1"})
+    model = executor.dump_component()
+    assert model.provider == "agentparts.code_executors.sandbox.SandboxedCodeExecutor"
+    assert model.component_type == "code_executor"
+    loaded = ComponentLoader.load_component(model, CodeExecutor)
+    assert isinstance(loaded, SandboxedCodeExecutor)
+    assert loaded.timeout == 7
+    assert loaded.limits.max_processes == 10
+    assert loaded.dump_component().config == model.config
+    short = ComponentLoader.load_component(
+        {"provider": "sandbox", "component_type": "code_executor", "config": {"timeout": 3}}
+    )
+    assert isinstance(short, SandboxedCodeExecutor) and short.timeout == 3
