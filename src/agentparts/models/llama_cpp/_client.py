@@ -77,7 +77,7 @@ class LlamaCppClientConfig(BaseModel):
     temperature: float = Field(default=0.0, ge=0.0, description="0 means greedy (repeatable).")
     top_p: float = 0.95
     top_k: int = 40
-    repeat_penalty: float = 1.1
+    repeat_penalty: float = 1.0
     seed: int | None = 0
     max_tool_rounds: int | None = Field(
         default=1, ge=0, description="Tool rounds per user message before a plain answer."
@@ -104,8 +104,9 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
         temperature: Sampling temperature; 0 (the default) picks the likeliest token.
         top_p: Nucleus sampling.
         top_k: Top-k sampling.
-        repeat_penalty: Penalty for repeating tokens in free text (JSON replies are generated
-            without it: JSON repeats quotes and braces by nature).
+        repeat_penalty: Penalty for repeating tokens in free text; 1 (the default) means none,
+            which keeps numbers with repeated digits intact. JSON replies never use it (JSON
+            repeats quotes and braces by nature).
         seed: Random seed for sampling.
         max_tool_rounds: After this many rounds of tool results since the last user message,
             tools are no longer offered and the model answers in plain text. Small models do
@@ -134,7 +135,7 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
         temperature: float = 0.0,
         top_p: float = 0.95,
         top_k: int = 40,
-        repeat_penalty: float = 1.1,
+        repeat_penalty: float = 1.0,
         seed: int | None = 0,
         max_tool_rounds: int | None = 1,
         model_info: ModelInfo | None = None,

@@ -1,0 +1,7 @@
+"""``python -m agentparts.cli`` runs the ``agentparts`` command."""
+
+import sys
+
+from ._main import main
+
+sys.exit(main())

@@ -1,0 +1,74 @@
+"""Helpers that every command module shares: output, errors, common options."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+__all__ = ["CommandContext", "CommandError", "add_allow_option", "add_common_options"]
+
+
+class CommandError(Exception):
+    """A command failed for a reason the user can fix; the message says how.
+
+    Args:
+        message: What happened and what to do.
+        exit_code: The process exit code (1 by default).
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class CommandContext:
+    """What a command handler gets besides its arguments.
+
+    Attributes:
+        debug: Show tracebacks and debug output.
+        stdout: Where results go.
+        stderr: Where messages and progress go.
+    """
+
+    debug: bool = False
+    stdout: TextIO = sys.stdout
+    stderr: TextIO = sys.stderr
+
+    def out(self, text: str) -> None:
+        """Print ``text`` to standard output."""
+        print(text, file=self.stdout, flush=True)
+
+    def err(self, text: str) -> None:
+        """Print ``text`` to standard error."""
+        print(text, file=self.stderr, flush=True)
+
+    @property
+    def interactive(self) -> bool:
+        """Whether standard output is a terminal (and ``NO_COLOR``-style plain output is off)."""
+        return self.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--debug`` so that it works before and after the command name."""
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="Show tracebacks and debug logging.",
+    )
+
+
+def add_allow_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--allow PREFIX`` (repeatable): extra provider prefixes that may be imported."""
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="Trust providers under this package prefix (repeatable). Built-in and "
+        "entry-point providers are always allowed.",
+    )
