@@ -202,3 +202,29 @@ async def test_mcp_server_tools_share_one_session(stdio_params: StdioServerParam
         await loaded.workbench.stop()
     finally:
         await tools[0].workbench.stop()
+
+
+async def test_autogen_mcp_workbench_config_loads(stdio_params: StdioServerParams) -> None:
+    autogen = {
+        "provider": "autogen_ext.tools.mcp.McpWorkbench",
+        "component_type": "workbench",
+        "version": 1,
+        "component_version": 1,
+        "config": {
+            "server_params": {
+                "type": "StdioServerParams",
+                "command": stdio_params.command,
+                "args": stdio_params.args,
+                "env": None,
+                "cwd": None,
+                "encoding": "utf-8",
+                "encoding_error_handler": "strict",
+                "read_timeout_seconds": 20,
+            },
+            "tool_overrides": {},
+        },
+    }
+    bench = Workbench.load_component(autogen)
+    assert isinstance(bench, McpWorkbench)
+    async with bench:
+        assert (await bench.call_tool("add", {"a": 20, "b": 22})).to_text() == "42"
