@@ -102,7 +102,7 @@ async def test_several_sandboxes_at_once_have_their_own_uids() -> None:
     try:
         uids = {executor.sandbox_uid for executor in executors}
         assert len(uids) == 4
-        bomb = CodeBlock("bomb() { bomb | bomb & }; bomb; sleep 5", "bash")
+        bomb = CodeBlock("bomb() { bomb | bomb & }; bomb; sleep 2", "bash")
         normal = CodeBlock("import os, time\ntime.sleep(0.5)\nprint(os.getuid())", "python")
         results = await asyncio.gather(
             executors[0].execute_code_blocks([bomb], CancellationToken()),
