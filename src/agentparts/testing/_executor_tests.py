@@ -32,14 +32,15 @@ class CodeExecutorTests:
     results with a non-zero exit code, not exceptions; blocks run in order and stop at the
     first failure; an unsupported language is a result; a run past the timeout gives exit
     code 124; cancelling a run stops it; running before ``start`` or after ``stop`` is a
-    clear error; ``restart`` works; the executor saves and loads back unchanged and
-    refuses invalid configs.
+    clear error (or starts the executor, see :attr:`requires_start`); ``restart`` works;
+    the executor saves and loads back unchanged and refuses invalid configs.
 
     Attributes:
         timeout: The timeout, in seconds, the ``executor`` fixture must give the executor.
         python_language: The language name of Python code blocks.
         shell_language: The language name of shell blocks, or ``None`` if not supported.
-        requires_start: Whether the executor refuses to run before ``start()``.
+        requires_start: Whether the executor refuses to run before ``start()`` (``False``:
+            it starts itself on first use, as the built-in executors do).
         allowed_providers: Provider prefixes to allow when loading the saved executor.
 
     Example:
@@ -154,19 +155,29 @@ class CodeExecutorTests:
             f"after cancellation the run went on until it ended (exit code {result.exit_code})"
         )
 
-    async def test_running_before_start_or_after_stop_is_an_error(
-        self, executor: CodeExecutor
-    ) -> None:
-        """Running before ``start()`` or after ``stop()`` raises an error that says so."""
-        if not self.requires_start:
-            pytest.skip("requires_start is False")
-        with pytest.raises(Exception, match=r"(?i)start") as before:
-            await executor.execute_code_blocks([self._python("print(1)")], CancellationToken())
-        assert not isinstance(before.value, AssertionError)
-        await executor.start()
-        await executor.stop()
-        with pytest.raises(Exception, match=r"(?i)start"):
-            await executor.execute_code_blocks([self._python("print(1)")], CancellationToken())
+    async def test_running_before_start_or_after_stop(self, executor: CodeExecutor) -> None:
+        """Before ``start()`` and after ``stop()``: a clear error, or a clean automatic start.
+
+        With :attr:`requires_start` the executor must raise an error that mentions
+        ``start``; without it, it must start itself and run the code.
+        """
+        for attempt in ("before start", "after stop"):
+            if attempt == "after stop":
+                await executor.start()
+                await executor.stop()
+            if self.requires_start:
+                with pytest.raises(Exception, match=r"(?i)start") as caught:
+                    await executor.execute_code_blocks(
+                        [self._python("print(1)")], CancellationToken()
+                    )
+                assert not isinstance(caught.value, AssertionError)
+            else:
+                try:
+                    result = await self._run(executor, self._python("print('auto-started')"))
+                finally:
+                    await executor.stop()
+                assert result.exit_code == 0, f"{attempt}: {result.output}"
+                assert "auto-started" in result.output
 
     async def test_restart_keeps_the_executor_usable(self, executor: CodeExecutor) -> None:
         """After ``restart()`` the executor runs code again."""

@@ -1,0 +1,74 @@
+"""The tool conformance suite, run against FunctionTool and a guide-style BaseTool."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pytest
+from pydantic import BaseModel, Field
+
+from agentparts import CancellationToken
+from agentparts.testing import ToolTests, check_json_schema
+from agentparts.tools import BaseTool, FunctionTool
+
+from .conftest import add, lookup
+
+
+class TestSyncFunctionToolConformance(ToolTests):
+    valid_args: ClassVar[dict[str, Any]] = {"a": 2, "b": 3}
+
+    @pytest.fixture
+    def tool(self) -> FunctionTool:
+        return FunctionTool(add)
+
+
+class TestAsyncFunctionToolConformance(ToolTests):
+    valid_args: ClassVar[dict[str, Any]] = {"city": "Lyon"}
+
+    @pytest.fixture
+    def tool(self) -> FunctionTool:
+        return FunctionTool(lookup, strict=True)
+
+    @pytest.fixture
+    def tool_args(self) -> dict[str, Any]:
+        return {"city": "Lyon", "units": "metric"}  # strict: every argument is required
+
+
+class GuideToolArgs(BaseModel):
+    query: str = Field(..., description="Search query")
+    max_results: int = Field(10, description="Maximum results to return")
+
+
+class GuideTool(BaseTool[GuideToolArgs, list[str]]):
+    """Search a fixed list, written as the guide writes tools (no BaseTool.__init__ call)."""
+
+    def __init__(self, items: list[str]) -> None:
+        self._items = items
+
+    async def run(self, args: GuideToolArgs, cancellation_token: CancellationToken) -> list[str]:
+        return [item for item in self._items if args.query in item][: args.max_results]
+
+
+class TestGuideStyleToolConformance(ToolTests):
+    valid_args: ClassVar[dict[str, Any]] = {"query": "tea"}
+
+    @pytest.fixture
+    def tool(self) -> GuideTool:
+        return GuideTool(["green tea", "coffee"])
+
+
+def test_check_json_schema_accepts_a_valid_schema() -> None:
+    check_json_schema({"type": "object", "properties": {"a": {"type": "integer"}}})
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"type": "int"}}},
+        {"type": "object", "properties": ["a"]},
+        {"type": "object", "required": "a"},
+    ],
+)
+def test_check_json_schema_rejects_invalid_schemas(schema: dict[str, Any]) -> None:
+    with pytest.raises(AssertionError, match="invalid JSON Schema"):
+        check_json_schema(schema)
