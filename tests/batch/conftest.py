@@ -7,6 +7,7 @@ else gets ``answer to: <task>`` with fixed usage (10 prompt, 3 completion tokens
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -109,6 +110,17 @@ def write_tasks(path: Path, lines: list[str | dict[str, Any]]) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def invoke_cli(argv: list[str]) -> tuple[int, str, str]:
+    """Parse ``argv`` with the real parser and run the command; (exit code, stdout, stderr)."""
+    from agentparts.cli._main import build_parser
+    from agentparts.cli._util import CommandContext
+
+    args = build_parser().parse_args(argv)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = args.handler(args, CommandContext(stdout=stdout, stderr=stderr))
+    return code, stdout.getvalue(), stderr.getvalue()
 
 
 def result_lines(path: Path) -> list[dict[str, Any]]:

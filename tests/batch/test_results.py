@@ -91,7 +91,7 @@ def test_a_corrupt_line_inside_the_file_is_a_clear_error(tmp_path: Path) -> None
     with pytest.raises(BatchResultsError, match=r"Line 2 of .*results.jsonl is not a batch result"):
         ResultsFile(out).existing()
     out.write_text('{"final_message": "no id"}\n{"id": "x"}\n', encoding="utf-8")
-    with pytest.raises(BatchResultsError, match="Line 1 .* no string 'id'"):
+    with pytest.raises(BatchResultsError, match=r"Line 1 .* no string 'id'"):
         read_results(out)
 
 
