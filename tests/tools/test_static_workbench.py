@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Mapping
+from typing import Any
 
-from agentparts import Image
+import pytest
+from pydantic import BaseModel
+
+from agentparts import CancellationToken, Image
 from agentparts.errors import ToolError
 from agentparts.tools import (
     FunctionTool,
     ImageResultContent,
     StaticWorkbench,
     TextResultContent,
+    Tool,
     ToolOverride,
     ToolResult,
+    ToolSchema,
     Workbench,
 )
 
@@ -104,3 +110,46 @@ async def test_state_of_stateless_tools(bench: StaticWorkbench) -> None:
     state = await bench.save_state()
     assert state == {"tools": {"add": {}, "fail": {}, "slow_echo": {}}}
     await bench.load_state(state)
+
+
+class UpperTool:
+    """A tool that only follows the Tool protocol (no BaseTool, not a component)."""
+
+    name = "upper"
+    description = "Upper-case text."
+    schema: ToolSchema = {"name": "upper", "description": "Upper-case text."}
+
+    def args_type(self) -> type[BaseModel]:
+        return BaseModel
+
+    def return_type(self) -> type[Any]:
+        return str
+
+    def state_type(self) -> type[BaseModel] | None:
+        return None
+
+    def return_value_as_string(self, value: Any) -> str:
+        return str(value)
+
+    async def run_json(
+        self,
+        args: Mapping[str, Any],
+        cancellation_token: CancellationToken,
+        call_id: str | None = None,
+    ) -> Any:
+        return str(args.get("text", "")).upper()
+
+    async def save_state_json(self) -> Mapping[str, Any]:
+        return {}
+
+    async def load_state_json(self, state: Mapping[str, Any]) -> None:
+        return None
+
+
+async def test_any_tool_protocol_object_works_but_cannot_be_saved() -> None:
+    tool = UpperTool()
+    assert isinstance(tool, Tool)
+    bench = StaticWorkbench([tool])
+    assert (await bench.call_tool("upper", {"text": "hi"})).to_text() == "HI"
+    with pytest.raises(ToolError, match="'upper' \\(UpperTool\\) is not a component"):
+        bench.dump_component()

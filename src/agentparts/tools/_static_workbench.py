@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -10,11 +11,11 @@ from pydantic import BaseModel, Field
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
-from .._component import Component
+from .._component import Component, is_component_instance
 from .._component_model import ComponentModel
 from .._image import Image
 from ..errors import ToolArgumentsError, ToolError
-from ._base import BaseTool, ToolSchema
+from ._base import BaseTool, Tool, ToolSchema
 from ._workbench import ImageResultContent, ResultContent, TextResultContent, ToolResult, Workbench
 
 __all__ = ["StaticWorkbench", "StaticWorkbenchConfig", "ToolOverride", "error_result"]
@@ -57,12 +58,12 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
 
     def __init__(
         self,
-        tools: Sequence[BaseTool[Any, Any]],
+        tools: Sequence[Tool],
         tool_overrides: Mapping[str, ToolOverride] | None = None,
     ) -> None:
         self._tools = list(tools)
         self._overrides = dict(tool_overrides or {})
-        self._by_name: dict[str, BaseTool[Any, Any]] = {}
+        self._by_name: dict[str, Tool] = {}
         known = {tool.name for tool in self._tools}
         for original in self._overrides:
             if original not in known:
@@ -80,11 +81,11 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
             self._by_name[public] = tool
 
     @property
-    def tools(self) -> list[BaseTool[Any, Any]]:
+    def tools(self) -> list[Tool]:
         """The tools, in order."""
         return list(self._tools)
 
-    def _public_name(self, tool: BaseTool[Any, Any]) -> str:
+    def _public_name(self, tool: Tool) -> str:
         override = self._overrides.get(tool.name)
         return override.name if override is not None and override.name else tool.name
 
@@ -144,24 +145,32 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
 
     def _to_config(self) -> StaticWorkbenchConfig:
         return StaticWorkbenchConfig(
-            tools=[tool.dump_component() for tool in self._tools],
+            tools=[_dump_tool(tool) for tool in self._tools],
             tool_overrides=self._overrides,
         )
 
     @classmethod
     def _from_config(cls, config: StaticWorkbenchConfig) -> Self:
-        tools: list[BaseTool[Any, Any]] = [
-            BaseTool[Any, Any].load_component(model) for model in config.tools
-        ]
+        tools: list[Tool] = [BaseTool[Any, Any].load_component(model) for model in config.tools]
         return cls(tools, config.tool_overrides)
 
 
-def _contents(tool: BaseTool[Any, Any], value: Any) -> list[ResultContent]:
+def _contents(tool: Tool, value: Any) -> list[ResultContent]:
     if isinstance(value, Image):
         return [ImageResultContent(content=value)]
     if isinstance(value, list) and value and all(isinstance(v, Image) for v in value):  # pyright: ignore[reportUnknownVariableType]
         return [ImageResultContent(content=v) for v in value]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
     return [TextResultContent(content=tool.return_value_as_string(value))]
+
+
+def _dump_tool(tool: Tool) -> ComponentModel:
+    if not is_component_instance(tool):
+        raise ToolError(
+            f"Tool {tool.name!r} ({type(tool).__name__}) is not a component, so this workbench "
+            "cannot be saved. Make it a component (see docs/components.md) or use a "
+            "FunctionTool."
+        )
+    return typing.cast(BaseTool[Any, Any], tool).dump_component()
 
 
 def error_result(name: str, message: str) -> ToolResult:
