@@ -102,18 +102,24 @@ def processes_of_uid(uid: int) -> list[int]:
     return found
 
 
-def kill_process_tree(leader: int | None, *, uid: int | None = None) -> None:
+def kill_process_tree(
+    leader: int | None, *, uid: int | None = None, keep_leader: bool = False
+) -> None:
     """SIGKILL ``leader``'s group, session and descendants (and every process of ``uid``).
+
+    With ``keep_leader``, the leader itself survives (and its group is not signalled).
 
     Repeats until nothing is left, so processes forked while killing are caught too.
     """
     for _ in range(200):
         targets = _tree_members(leader) if leader is not None else set[int]()
+        if keep_leader and leader is not None:
+            targets.discard(leader)
         if uid is not None:
             targets.update(processes_of_uid(uid))
         if not targets:
             return
-        if leader is not None:
+        if leader is not None and not keep_leader:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(leader, signal.SIGKILL)
         for pid in targets:
