@@ -8,6 +8,7 @@ of other vendors are counted with cl100k, which is a close estimate.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -24,11 +25,14 @@ def encoding_name_for(model: str) -> str:
 
 @lru_cache(maxsize=4)
 def _encoder(name: str) -> Callable[[str], int]:
-    try:
-        import bpe_openai
-    except ImportError:  # pragma: no cover - bpe-openai is a core dependency
-        return _estimate
-    encoding = bpe_openai.get_encoding(name)
+    # bpe-openai reads its data with a deprecated importlib.resources call: not our users' concern.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import bpe_openai
+        except ImportError:  # pragma: no cover - bpe-openai is a core dependency
+            return _estimate
+        encoding = bpe_openai.get_encoding(name)
 
     def count(text: str) -> int:
         return len(encoding.encode_ordinary(text)) if text else 0
