@@ -49,6 +49,15 @@ WEATHER_TOOL = {
 }
 
 
+async def read_text(stream: Any, seen: list[str], token: CancellationToken | None = None) -> None:
+    """Read a stream into ``seen``, cancelling ``token`` at the first text chunk."""
+    async for item in stream:
+        if isinstance(item, str):
+            seen.append(item)
+            if token is not None:
+                token.cancel()
+
+
 async def collect(stream: Any) -> tuple[list[str], CreateResult]:
     chunks: list[str] = []
     final: CreateResult | None = None
@@ -332,9 +341,7 @@ async def test_stream_cut_midway_is_an_error_not_a_hang(
     server.script(Fault.cut_stream(after=2))
     seen: list[str] = []
     with pytest.raises(ModelStreamError, match="broke before it was complete"):
-        async for item in client.create_stream(MESSAGES):
-            if isinstance(item, str):
-                seen.append(item)
+        await read_text(client.create_stream(MESSAGES), seen)
     assert seen == ["one "]
 
 
@@ -382,7 +389,7 @@ async def test_max_retries_zero_fails_at_once(server: OpenAITestServer) -> None:
 async def test_timeout_is_retried_then_reported(server: OpenAITestServer) -> None:
     client = make_client(server, timeout=0.1, max_retries=1)
     server.script(Fault.hang(), Fault.hang())
-    with pytest.raises(ModelTimeoutError, match="did not answer within 0.1 s"):
+    with pytest.raises(ModelTimeoutError, match=r"did not answer within 0\.1 s"):
         await client.create(MESSAGES)
     assert len(server.requests) == 2
     await client.close()
@@ -464,16 +471,22 @@ async def test_malformed_json_is_a_clear_error(
 async def test_cancellation_aborts_the_request(
     client: OpenAIChatCompletionClient, server: OpenAITestServer
 ) -> None:
-    server.script(Fault.hang())
+    arrived = asyncio.Event()
+
+    def hang_and_tell(request: Any) -> Fault:
+        arrived.set()
+        return Fault.hang()
+
+    server.default_reply = hang_and_tell
     token = CancellationToken()
     task = asyncio.ensure_future(client.create(MESSAGES, cancellation_token=token))
-    while not server.requests:
-        await asyncio.sleep(0.01)
+    await arrived.wait()
     token.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     # The client still works after a cancelled call.
-    assert (await client.create(MESSAGES)).content == "Say hello"
+    server.script("still here")
+    assert (await client.create(MESSAGES)).content == "still here"
 
 
 async def test_cancellation_stops_a_stream(
@@ -483,10 +496,7 @@ async def test_cancellation_stops_a_stream(
     token = CancellationToken()
     seen: list[str] = []
     with pytest.raises(asyncio.CancelledError):
-        async for item in client.create_stream(MESSAGES, cancellation_token=token):
-            if isinstance(item, str):
-                seen.append(item)
-                token.cancel()
+        await read_text(client.create_stream(MESSAGES, cancellation_token=token), seen, token)
     assert 1 <= len(seen) < 8
 
 
