@@ -187,6 +187,9 @@ def import_provider(provider: str) -> type[Any]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
+        missing = getattr(exc, "name", None) or ""
+        if _is_autogen(provider) and _under(missing, "agentparts"):
+            raise ProviderNotFoundError(_no_equivalent(provider)) from exc
         raise ProviderNotFoundError(
             f"Provider {provider!r}: cannot import module {module_name!r} ({exc}). "
             "Is the package (or the agentparts extra it needs) installed?"
@@ -200,9 +203,24 @@ def import_provider(provider: str) -> type[Any]:
     try:
         found: object = getattr(module, attr)
     except AttributeError:
+        if _is_autogen(provider):
+            raise ProviderNotFoundError(_no_equivalent(provider)) from None
         raise ProviderNotFoundError(
             f"Provider {provider!r}: module {module_name!r} has no attribute {attr!r}."
         ) from None
     if not isinstance(found, type):
         raise ProviderNotFoundError(f"Provider {provider!r} names {found!r}, which is not a class.")
     return found
+
+
+def _is_autogen(provider: str) -> bool:
+    return provider.strip().startswith(AUTOGEN_ROOTS)
+
+
+def _no_equivalent(provider: str) -> str:
+    return (
+        f"Provider {provider!r} is an AutoGen component that agentparts does not have. "
+        "Replace it in the config with an agentparts component (run 'agentparts components "
+        "list'), or register your own implementation through the "
+        f"{ENTRY_POINT_GROUP!r} entry-point group; see docs/porting-from-autogen.md."
+    )
