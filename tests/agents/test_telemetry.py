@@ -10,20 +10,26 @@ import pytest
 
 trace = pytest.importorskip("opentelemetry.trace")
 
-from agentparts.agents import AssistantAgent  # noqa: E402
 from agentparts.models.replay import ReplayChatCompletionClient  # noqa: E402
+
+from agentparts.agents import AssistantAgent  # noqa: E402
 
 from .conftest import add, calls  # noqa: E402
 
 
 class RecordedSpan(trace.Span):
-    def __init__(self, name: str, attributes: Mapping[str, Any], parent: RecordedSpan | None) -> None:
+    def __init__(
+        self, name: str, attributes: Mapping[str, Any], parent: RecordedSpan | None
+    ) -> None:
         self.name = name
         self.attributes = dict(attributes)
         self.parent = parent
         self.ended = False
         self._context = trace.SpanContext(
-            trace_id=1, span_id=id(self) & 0xFFFFFFFF or 1, is_remote=False, trace_flags=trace.TraceFlags(1)
+            trace_id=1,
+            span_id=id(self) & 0xFFFFFFFF or 1,
+            is_remote=False,
+            trace_flags=trace.TraceFlags(1),
         )
 
     def end(self, end_time: int | None = None) -> None:
@@ -50,7 +56,13 @@ class RecordedSpan(trace.Span):
     def set_status(self, status: Any, description: str | None = None) -> None:
         pass
 
-    def record_exception(self, exception: BaseException, attributes: Any = None, timestamp: Any = None, escaped: bool = False) -> None:
+    def record_exception(
+        self,
+        exception: BaseException,
+        attributes: Any = None,
+        timestamp: Any = None,
+        escaped: bool = False,
+    ) -> None:
         pass
 
 
@@ -58,14 +70,37 @@ class RecordingTracer(trace.Tracer):
     def __init__(self, spans: list[RecordedSpan]) -> None:
         self.spans = spans
 
-    def start_span(self, name: str, context: Any = None, kind: Any = None, attributes: Any = None, links: Any = None, start_time: Any = None, record_exception: bool = True, set_status_on_exception: bool = True) -> RecordedSpan:
+    def start_span(
+        self,
+        name: str,
+        context: Any = None,
+        kind: Any = None,
+        attributes: Any = None,
+        links: Any = None,
+        start_time: Any = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+    ) -> RecordedSpan:
         parent = trace.get_current_span(context)
-        span = RecordedSpan(name, attributes or {}, parent if isinstance(parent, RecordedSpan) else None)
+        span = RecordedSpan(
+            name, attributes or {}, parent if isinstance(parent, RecordedSpan) else None
+        )
         self.spans.append(span)
         return span
 
     @contextmanager
-    def start_as_current_span(self, name: str, context: Any = None, kind: Any = None, attributes: Any = None, links: Any = None, start_time: Any = None, record_exception: bool = True, set_status_on_exception: bool = True, end_on_exit: bool = True) -> Iterator[RecordedSpan]:
+    def start_as_current_span(
+        self,
+        name: str,
+        context: Any = None,
+        kind: Any = None,
+        attributes: Any = None,
+        links: Any = None,
+        start_time: Any = None,
+        record_exception: bool = True,
+        set_status_on_exception: bool = True,
+        end_on_exit: bool = True,
+    ) -> Iterator[RecordedSpan]:
         span = self.start_span(name, context, kind, attributes)
         with trace.use_span(span, end_on_exit=end_on_exit):
             yield span
@@ -92,9 +127,14 @@ def spans() -> Sequence[RecordedSpan]:
     return _PROVIDER.spans
 
 
-async def test_agent_turn_and_tool_calls_make_nested_genai_spans(spans: Sequence[RecordedSpan]) -> None:
+async def test_agent_turn_and_tool_calls_make_nested_genai_spans(
+    spans: Sequence[RecordedSpan],
+) -> None:
     agent = AssistantAgent(
-        "traced", ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}', "c9"))]), tools=[add], description="Adds."
+        "traced",
+        ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}', "c9"))]),
+        tools=[add],
+        description="Adds.",
     )
     await agent.run(task="1+2")
     by_name = {s.name: s for s in spans}
