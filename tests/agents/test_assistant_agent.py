@@ -8,7 +8,6 @@ import json
 import logging
 
 import pytest
-from agentparts.models.replay import ReplayChatCompletionClient
 
 from agentparts import EVENT_LOGGER_NAME, CancellationToken, FunctionCall
 from agentparts.agents import AssistantAgent
@@ -34,6 +33,7 @@ from agentparts.models import (
     SystemMessage,
     UserMessage,
 )
+from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.tools import FunctionTool, StaticWorkbench
 
 from .conftest import BlockingClient, Weather, add, broken, calls, cancel_when, short_summary
