@@ -33,7 +33,9 @@ async def test_add_query_clear() -> None:
 
 
 async def test_update_context_adds_one_system_message_listing_items() -> None:
-    memory = ListMemory(memory_contents=[MemoryContent(content="likes tea", mime_type="text/plain")])
+    memory = ListMemory(
+        memory_contents=[MemoryContent(content="likes tea", mime_type="text/plain")]
+    )
     ctx = UnboundedChatCompletionContext()
     result = await memory.update_context(ctx)
     messages = await ctx.get_messages()

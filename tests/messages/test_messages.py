@@ -105,7 +105,10 @@ def test_structured_message_text_json_and_format_string() -> None:
             source="a",
         ),
         CodeGenerationEvent(
-            retry_attempt=0, content="```python\nprint(1)\n```", code_blocks=[CodeBlock("print(1)", "python")], source="a"
+            retry_attempt=0,
+            content="```python\nprint(1)\n```",
+            code_blocks=[CodeBlock("print(1)", "python")],
+            source="a",
         ),
         CodeExecutionEvent(retry_attempt=1, result=CodeResult(0, "1\n"), source="a"),
     ],
@@ -151,4 +154,7 @@ def test_event_texts_are_readable() -> None:
         source="a",
     )
     assert "ERROR: bad" in executed.to_text()
-    assert CodeExecutionEvent(retry_attempt=0, result=CodeResult(1, "oops"), source="a").to_text() == "oops"
+    assert (
+        CodeExecutionEvent(retry_attempt=0, result=CodeResult(1, "oops"), source="a").to_text()
+        == "oops"
+    )

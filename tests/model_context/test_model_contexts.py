@@ -35,7 +35,9 @@ def tool_round(i: int) -> list[LLMMessage]:
     return [
         AssistantMessage(content=[FunctionCall(f"c{i}", "{}", "f")], source="a"),
         FunctionExecutionResultMessage(
-            content=[FunctionExecutionResult(content="r", name="f", call_id=f"c{i}", is_error=False)]
+            content=[
+                FunctionExecutionResult(content="r", name="f", call_id=f"c{i}", is_error=False)
+            ]
         ),
     ]
 
@@ -93,7 +95,9 @@ async def test_token_limited_with_a_client_whose_count_tokens_takes_no_tools() -
     ctx = TokenLimitedChatCompletionContext(
         client,
         token_limit=5,
-        tool_schema=[{"name": "f", "description": "d", "parameters": {"type": "object", "properties": {}}}],
+        tool_schema=[
+            {"name": "f", "description": "d", "parameters": {"type": "object", "properties": {}}}
+        ],
     )
     await ctx.add_message(SystemMessage(content="be brief"))
     for i in range(5):
@@ -125,7 +129,11 @@ async def test_token_limited_without_limit_uses_remaining_tokens() -> None:
     ],
 )
 async def test_state_and_component_round_trip(ctx: ChatCompletionContext) -> None:
-    for message in [user("hi"), *tool_round(1), AssistantMessage(content="done", source="a", thought="hm")]:
+    for message in [
+        user("hi"),
+        *tool_round(1),
+        AssistantMessage(content="done", source="a", thought="hm"),
+    ]:
         await ctx.add_message(message)
     state = json.loads(json.dumps(await ctx.save_state()))
     loaded = ChatCompletionContext.load_component(ctx.dump_component(), allowed_providers=["tests"])
