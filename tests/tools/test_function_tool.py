@@ -170,3 +170,14 @@ def test_malformed_references() -> None:
 async def test_raising_function_propagates_from_run_json() -> None:
     with pytest.raises(RuntimeError, match="broken: x"):
         await FunctionTool(fail).run_json({"reason": "x"}, CancellationToken())
+
+
+def unresolved(x: NotDefinedAnywhere) -> str:  # type: ignore[name-defined]  # noqa: F821
+    """Has a hint that cannot be resolved."""
+    return f"got {x}"
+
+
+async def test_unresolvable_hints_accept_anything() -> None:
+    tool = FunctionTool(unresolved)
+    assert tool.schema["parameters"].get("required") == ["x"]
+    assert await tool.run_json({"x": [1]}, CancellationToken()) == "got [1]"

@@ -11,6 +11,7 @@ from ._base import BaseToolWithState as BaseToolWithState
 from ._base import ParametersSchema as ParametersSchema
 from ._base import Tool as Tool
 from ._base import ToolSchema as ToolSchema
+from ._code_execution import PythonCodeExecutionTool as PythonCodeExecutionTool
 from ._function_tool import FunctionTool as FunctionTool
 from ._static_workbench import StaticWorkbench as StaticWorkbench
 from ._static_workbench import ToolOverride as ToolOverride
@@ -25,6 +26,7 @@ __all__ = [
     "FunctionTool",
     "ImageResultContent",
     "ParametersSchema",
+    "PythonCodeExecutionTool",
     "StaticWorkbench",
     "TextResultContent",
     "Tool",

@@ -269,8 +269,8 @@ def _type_hints(func: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _field(param: inspect.Parameter, annotation: Any, doc: str | None) -> tuple[Any, FieldInfo]:
-    if annotation is inspect.Parameter.empty:
-        annotation = Any
+    if annotation is inspect.Parameter.empty or isinstance(annotation, str):
+        annotation = Any  # missing, or a forward reference that could not be resolved
     description = doc
     if typing.get_origin(annotation) is Annotated:
         base, *metadata = typing.get_args(annotation)

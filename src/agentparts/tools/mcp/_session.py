@@ -151,10 +151,11 @@ class McpSession:
                 self._stop_event.set()
             try:
                 await asyncio.wait_for(asyncio.shield(task), timeout=_STOP_GRACE_SECONDS)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
-                task.cancel()
-                with contextlib.suppress(BaseException):
-                    await task
+            except asyncio.TimeoutError:
+                await _cancel(task)
+            except asyncio.CancelledError:
+                await _cancel(task)  # the server is still stopped when the caller is cancelled
+                raise
         self._session = None
         if self._stderr_path is not None:
             with contextlib.suppress(OSError):
@@ -274,6 +275,12 @@ class McpSession:
         if not text:
             return ""
         return f" Its last output on stderr:\n{text[-_STDERR_TAIL_CHARS:]}\n"
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
 
 
 def _page(cursor: str | None) -> Any:
