@@ -61,6 +61,7 @@ def test_openai_client_config_loads_unchanged(openai_key: str) -> None:
     assert saved.provider == "agentparts.models.openai.OpenAIChatCompletionClient"
     assert (saved.config["temperature"], saved.config["max_tokens"]) == (0.3, 512)
     assert openai_key not in saved.model_dump_json()
+    assert saved.config["api_key"] == {"$env": "OPENAI_API_KEY"}  # a reference, not the key
 
 
 def test_openai_compatible_endpoint_config_loads_without_a_key(
