@@ -22,6 +22,10 @@ from .conftest import make_client
 HELLO = [UserMessage(content="hello there", source="user")]
 
 
+def count_json_files(path: Path) -> int:
+    return len(list(path.rglob("*.json")))
+
+
 class Shape(BaseModel):
     sides: int
 
@@ -45,8 +49,8 @@ async def test_key_covers_every_argument() -> None:
         cache.cache_key(HELLO),
         cache.cache_key([UserMessage(content="hello there", source="other")]),
         cache.cache_key([SystemMessage(content="s"), *HELLO]),
-        cache.cache_key(HELLO, tools=[tool]),  # pyright: ignore[reportArgumentType]
-        cache.cache_key(HELLO, tools=[tool], tool_choice="required"),  # pyright: ignore[reportArgumentType]
+        cache.cache_key(HELLO, tools=[tool]),
+        cache.cache_key(HELLO, tools=[tool], tool_choice="required"),
         cache.cache_key(HELLO, json_output=True),
         cache.cache_key(HELLO, json_output=Shape),
         cache.cache_key(HELLO, extra_create_args={"temperature": 0}),
@@ -65,13 +69,13 @@ def test_key_covers_the_wrapped_clients_settings() -> None:
     }
     cold = OpenAIChatCompletionClient(
         "m", base_url="http://127.0.0.1:1/v1", model_info=info, temperature=0.0
-    )  # pyright: ignore[reportArgumentType]
+    )
     hot = OpenAIChatCompletionClient(
         "m", base_url="http://127.0.0.1:1/v1", model_info=info, temperature=1.0
-    )  # pyright: ignore[reportArgumentType]
+    )
     other = OpenAIChatCompletionClient(
         "m2", base_url="http://127.0.0.1:1/v1", model_info=info, temperature=0.0
-    )  # pyright: ignore[reportArgumentType]
+    )
     store = InMemoryStore()
     keys = {ChatCompletionCache(c, store).cache_key(HELLO) for c in (cold, hot, other)}
     assert len(keys) == 3
@@ -95,7 +99,7 @@ async def test_disk_store_survives_a_new_cache(tmp_path: Path) -> None:
         assert again.cached
         assert len(server.requests) == 1
         await client.close()
-    assert len(list(tmp_path.rglob("*.json"))) == 1
+    assert count_json_files(tmp_path) == 1
 
 
 def test_in_memory_store_drops_least_recently_used() -> None:
