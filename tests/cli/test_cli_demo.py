@@ -1,0 +1,85 @@
+"""``agentparts demo`` and the local-model example, end to end in subprocesses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agentparts.testing import OpenAITestServer, ScriptedReply, ScriptedToolCall
+
+from .conftest import EXAMPLES, cli_env, run_cli
+
+
+def _events(stdout: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_demo_uses_the_openai_endpoint_when_configured(server: OpenAITestServer) -> None:
+    server.script(
+        ScriptedReply(tool_calls=[ScriptedToolCall("calculator", {"expression": "6 * 7"})]),
+        ScriptedReply("6 * 7 = 42."),
+    )
+    result = run_cli("demo", "--task", "What is 6 * 7?", env=cli_env(server))
+    assert result.code == 0, result.stderr
+    assert f"Using the OpenAI-compatible endpoint {server.base_url}" in result.stderr
+    assert "calculator" in result.stdout
+    assert "42" in result.stdout
+    assert "6 * 7 = 42." in result.stdout
+    first_tools = {t["function"]["name"] for t in server.requests[0].body["tools"]}
+    assert "calculator" in first_tools
+
+
+def test_demo_reports_a_calculator_error_to_the_model(server: OpenAITestServer) -> None:
+    server.script(
+        ScriptedReply(
+            tool_calls=[ScriptedToolCall("calculator", {"expression": '__import__("os")'})]
+        ),
+        ScriptedReply("Sorry."),
+    )
+    result = run_cli("demo", "--json", env=cli_env(server))
+    assert result.code == 0, result.stderr
+    executions = [e for e in _events(result.stdout) if e["type"] == "ToolCallExecutionEvent"]
+    [outcome] = executions[0]["content"]
+    assert outcome["is_error"]
+    assert "not arithmetic" in outcome["content"]
+
+
+@pytest.mark.slow
+def test_demo_on_the_embedded_model_calls_a_tool_and_answers() -> None:
+    """The smoke test of the README's first command: the offline model, no endpoint."""
+    pytest.importorskip("llama_cpp")
+    result = run_cli("demo", "--json", "--local", timeout=300)
+    assert result.code == 0, result.stderr
+    assert "Using the embedded offline model" in result.stderr
+    events = _events(result.stdout)
+    requests = [e for e in events if e["type"] == "ToolCallRequestEvent"]
+    assert requests, events
+    [call] = requests[0]["content"]
+    assert call["name"] == "calculator"
+    assert json.loads(call["arguments"]) == {"expression": "1234 * 5678"}
+    executions = [e for e in events if e["type"] == "ToolCallExecutionEvent"]
+    assert executions[0]["content"][0]["content"] == "7006652"
+    answers = [e for e in events if e["type"] == "TextMessage" and e["source"] == "assistant"]
+    assert answers
+    assert str(answers[-1]["content"]).strip()
+    assert events[-1]["type"] == "TaskResult"
+
+
+@pytest.mark.slow
+def test_local_example_searches_the_docs() -> None:
+    pytest.importorskip("llama_cpp")
+    example = str(EXAMPLES / "local_agent.yaml")
+    result = run_cli(
+        "run", example, "--task", "How do I install agentparts?", "--json", timeout=300
+    )
+    assert result.code == 0, result.stderr
+    events = _events(result.stdout)
+    requests = [e for e in events if e["type"] == "ToolCallRequestEvent"]
+    assert requests, events
+    [call] = requests[0]["content"]
+    assert call["name"] == "search_docs"
+    assert isinstance(json.loads(call["arguments"])["query"], str)
+    answers = [e for e in events if e["type"] == "TextMessage" and e["source"] == "assistant"]
+    assert answers
+    assert str(answers[-1]["content"]).strip()
