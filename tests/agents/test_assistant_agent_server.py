@@ -178,3 +178,63 @@ async def test_component_round_trip_over_http(
     result = await loaded.run(task="4+4")
     assert result.messages[-1].to_text() == "Eight."
     await loaded.model_client.close()
+
+
+AUTOGEN_AGENT_CONFIG = {
+    "provider": "autogen_agentchat.agents.AssistantAgent",
+    "component_type": "agent",
+    "version": 1,
+    "component_version": 1,
+    "description": "An agent that provides assistance with tool use.",
+    "label": "AssistantAgent",
+    "config": {
+        "name": "assistant",
+        "model_client": {
+            "provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
+            "component_type": "model",
+            "version": 1,
+            "component_version": 1,
+            "description": "Chat completion client for OpenAI hosted models.",
+            "label": "OpenAIChatCompletionClient",
+            "config": {"model": "gpt-4o", "api_key": "sk-test", "base_url": "BASE_URL"},
+        },
+        "workbench": {
+            "provider": "autogen_core.tools.StaticWorkbench",
+            "component_type": "workbench",
+            "version": 1,
+            "component_version": 1,
+            "description": "A workbench that provides a static set of tools.",
+            "label": "StaticWorkbench",
+            "config": {"tools": []},
+        },
+        "handoffs": [],
+        "model_context": {
+            "provider": "autogen_core.model_context.UnboundedChatCompletionContext",
+            "component_type": "chat_completion_context",
+            "version": 1,
+            "component_version": 1,
+            "description": "An unbounded chat completion context.",
+            "label": "UnboundedChatCompletionContext",
+            "config": {},
+        },
+        "description": "An agent that provides assistance with ability to use tools.",
+        "system_message": "You are a helpful AI assistant.",
+        "model_client_stream": False,
+        "reflect_on_tool_use": False,
+        "tool_call_summary_format": "{result}",
+        "metadata": {},
+    },
+}
+
+
+async def test_autogen_agent_config_loads_and_runs(server: OpenAITestServer) -> None:
+    saved = json.loads(json.dumps(AUTOGEN_AGENT_CONFIG).replace("BASE_URL", server.base_url))
+    agent = AssistantAgent.load_component(saved)
+    server.script(ScriptedReply("Loaded from AutoGen."))
+    result = await agent.run(task="hi")
+    assert result.messages[-1].to_text() == "Loaded from AutoGen."
+    assert server.last_request.messages[0] == {
+        "role": "system",
+        "content": "You are a helpful AI assistant.",
+    }
+    await agent.model_client.close()

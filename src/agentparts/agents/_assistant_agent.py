@@ -108,6 +108,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
 
     component_config_schema = AssistantAgentConfig
     component_provider_override = "agentparts.agents.AssistantAgent"
+    component_version = 2
 
     def __init__(
         self,
@@ -496,6 +497,11 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     @classmethod
     def _from_config(cls, config: AssistantAgentConfig) -> Self:
         return cls(**agent_from_config(config))
+
+    @classmethod
+    def _from_config_past_version(cls, config: dict[str, Any], version: int) -> Self:
+        # Version 1 (AutoGen 0.4-0.5 configs) has the same fields, tools instead of a workbench.
+        return cls._from_config(AssistantAgentConfig.model_validate(config))
 
 
 def _as_tool(tool: Any) -> Any:

@@ -26,7 +26,7 @@ class AssistantAgentConfig(BaseModel):
     name: str
     model_client: ComponentModel
     tools: list[ComponentModel] | None = None
-    workbench: list[ComponentModel] | None = None
+    workbench: ComponentModel | list[ComponentModel] | None = None
     handoffs: list[Handoff | str] | None = None
     model_context: ComponentModel | None = None
     memory: list[ComponentModel] | None = None
@@ -98,7 +98,8 @@ def agent_from_config(config: AssistantAgentConfig) -> dict[str, Any]:
         )
     workbench: Any = None
     if config.workbench:
-        workbench = [Workbench.load_component(w) for w in config.workbench]
+        saved = config.workbench if isinstance(config.workbench, list) else [config.workbench]
+        workbench = [Workbench.load_component(w) for w in saved]
     return {
         "name": config.name,
         "model_client": ChatCompletionClient.load_component(config.model_client),
