@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import httpx
 from pydantic import BaseModel, Field, SecretStr
@@ -163,21 +163,22 @@ class HttpChatCompletionClient(ChatCompletionClient, Component[HttpClientConfig]
         usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
         async for chunk in self._stream(body, token):
             if isinstance(chunk.get("usage"), dict):
-                usage = _usage(chunk["usage"])
-            for choice in chunk.get("choices") or []:
-                delta: dict[str, Any] = choice.get("delta") or {}
-                if delta.get("content"):
-                    text.append(delta["content"])
-                    yield delta["content"]
-                for call in delta.get("tool_calls") or []:
+                usage = _usage(_obj(chunk["usage"]))
+            for choice in map(_obj, _items(chunk.get("choices"))):
+                delta = _obj(choice.get("delta"))
+                content = delta.get("content")
+                if isinstance(content, str) and content:
+                    text.append(content)
+                    yield content
+                for call in map(_obj, _items(delta.get("tool_calls"))):
                     slot = calls.setdefault(
-                        call.get("index", 0), {"id": "", "name": "", "arguments": ""}
+                        int(call.get("index") or 0), {"id": "", "name": "", "arguments": ""}
                     )
-                    function = call.get("function") or {}
-                    slot["id"] = call.get("id") or slot["id"]
-                    slot["name"] += function.get("name") or ""
-                    slot["arguments"] += function.get("arguments") or ""
-                finish = choice.get("finish_reason") or finish
+                    function = _obj(call.get("function"))
+                    slot["id"] = str(call.get("id") or slot["id"])
+                    slot["name"] += str(function.get("name") or "")
+                    slot["arguments"] += str(function.get("arguments") or "")
+                finish = str(choice.get("finish_reason") or "") or finish
         if finish is None:
             raise ModelStreamError(
                 f"The stream from {self._base_url} ended without a finish reason: the "
@@ -472,19 +473,31 @@ def _parse_completion(response: Mapping[str, Any]) -> CreateResult:
             "The endpoint's answer has no choices[0].message: it does not speak the OpenAI "
             "chat completions format."
         ) from exc
-    function_calls = [
-        FunctionCall(
-            id=str(call.get("id", "")),
-            name=str(call["function"]["name"]),
-            arguments=str(call["function"].get("arguments") or "{}"),
+    function_calls: list[FunctionCall] = []
+    for call in map(_obj, _items(message.get("tool_calls"))):
+        function = _obj(call.get("function"))
+        function_calls.append(
+            FunctionCall(
+                id=str(call.get("id") or ""),
+                name=str(function.get("name") or ""),
+                arguments=str(function.get("arguments") or "{}"),
+            )
         )
-        for call in message.get("tool_calls") or []
-    ]
-    text = message.get("content") or ""
+    text = str(message.get("content") or "")
     return CreateResult(
         finish_reason=_FINISH_REASONS.get(str(choice.get("finish_reason")), "unknown"),
         content=function_calls if function_calls else text,
         thought=text if function_calls and text else None,
-        usage=_usage(response.get("usage") or {}),
+        usage=_usage(_obj(response.get("usage"))),
         cached=False,
     )
+
+
+def _obj(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (wire data is untrusted)."""
+    return cast("dict[str, Any]", value) if isinstance(value, dict) else {}
+
+
+def _items(value: object) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty one."""
+    return cast("list[Any]", value) if isinstance(value, list) else []
