@@ -10,8 +10,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from agentparts import CancellationToken
-from agentparts.agents import AssistantAgent
+from agentparts.agents import AssistantAgent, CodeExecutorAgent
+from agentparts.memory import ListMemory, MemoryContent
 from agentparts.messages import (
+    CodeExecutionEvent,
+    HandoffMessage,
+    MemoryQueryEvent,
     ModelClientStreamingChunkEvent,
     StructuredMessage,
     TextMessage,
@@ -19,6 +23,7 @@ from agentparts.messages import (
     ToolCallExecutionEvent,
     ToolCallSummaryMessage,
 )
+from agentparts.model_context import TokenLimitedChatCompletionContext
 from agentparts.models.openai import OpenAIChatCompletionClient
 from agentparts.testing import Fault, OpenAITestServer, ScriptedReply, ScriptedToolCall
 
@@ -238,3 +243,85 @@ async def test_autogen_agent_config_loads_and_runs(server: OpenAITestServer) -> 
         "content": "You are a helpful AI assistant.",
     }
     await agent.model_client.close()
+
+
+async def test_streamed_tool_turn_and_reflection_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(
+        ScriptedReply(tool_calls=[ScriptedToolCall("add", {"a": 20, "b": 22}, id="s1")]),
+        ScriptedReply("It is forty two."),
+    )
+    agent = AssistantAgent(
+        "s", client, tools=[add], model_client_stream=True, reflect_on_tool_use=True
+    )
+    seen = [item async for item in agent.run_stream(task="20+22")]
+    executed = next(m for m in seen if isinstance(m, ToolCallExecutionEvent))
+    assert executed.content[0].content == "42"
+    assert seen[-2].to_text() == "It is forty two."  # type: ignore[union-attr]
+    assert "tools" not in server.last_request.body or not server.last_request.body["tools"]
+
+
+async def test_handoff_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    server.script(ScriptedReply(tool_calls=[ScriptedToolCall("transfer_to_writer", {}, id="h1")]))
+    agent = AssistantAgent("router", client, handoffs=["writer"])
+    result = await agent.run(task="Write a poem")
+    handoff = result.messages[-1]
+    assert isinstance(handoff, HandoffMessage) and handoff.target == "writer"
+    offered = [t["function"]["name"] for t in server.last_request.body["tools"]]
+    assert offered == ["transfer_to_writer"]
+
+
+async def test_memory_over_http(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    memory = ListMemory(
+        memory_contents=[MemoryContent(content="The user is vegan.", mime_type="text/plain")]
+    )
+    server.script(ScriptedReply("Try lentil soup."))
+    agent = AssistantAgent("chef", client, memory=[memory])
+    result = await agent.run(task="Dinner idea?")
+    assert any(isinstance(m, MemoryQueryEvent) for m in result.messages)
+    systems = [m["content"] for m in server.last_request.messages if m["role"] == "system"]
+    assert any("The user is vegan." in s for s in systems)
+
+
+async def test_token_limited_context_with_the_openai_client(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    context = TokenLimitedChatCompletionContext(client, token_limit=60)
+    agent = AssistantAgent("a", client, model_context=context, system_message=None)
+    server.script(ScriptedReply("ok " * 30), ScriptedReply("ok " * 30), ScriptedReply("last"))
+    for task in ["first question " * 5, "second question " * 5, "third"]:
+        await agent.run(task=task)
+    sent = server.last_request.messages
+    assert sent[-1]["content"] == "third"
+    assert client.count_tokens(await context.get_messages()) <= 60
+    assert len(sent) < 5  # older turns were dropped to fit
+
+
+async def test_code_executor_agent_with_the_server_and_the_sandbox(
+    server: OpenAITestServer,
+) -> None:
+    client = OpenAIChatCompletionClient(model="gpt-4o", base_url=server.base_url, api_key="k")
+    server.script(
+        ScriptedReply("```python\nprint(undefined_name)\n```"),
+        ScriptedReply("```python\nprint(sum(range(10)))\n```"),
+        ScriptedReply("The sum is 45."),
+    )
+    agent = CodeExecutorAgent("coder", model_client=client, max_retries_on_error=2)
+    try:
+        result = await agent.run(task="Sum 0..9 with Python")
+    finally:
+        await agent.close()
+        await client.close()
+    runs = [m for m in result.messages if isinstance(m, CodeExecutionEvent)]
+    assert [r.result.exit_code != 0 for r in runs] == [True, False]
+    assert "NameError" in runs[0].result.output
+    assert runs[1].result.output.strip() == "45"
+    assert result.messages[-1].to_text() == "The sum is 45."
+    # The model was shown the error before it retried.
+    second_request = server.requests[1].messages
+    assert "NameError" in second_request[-1]["content"]
