@@ -6,7 +6,7 @@ import logging
 
 from .._constants import EVENT_LOGGER_NAME
 from ..logging import Event
-from ..messages import BaseAgentEvent, BaseChatMessage
+from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
 
 __all__ = ["AgentMessageEvent", "log_message"]
 
@@ -20,6 +20,10 @@ class AgentMessageEvent(Event):
 
 
 def log_message(agent: str, message: BaseAgentEvent | BaseChatMessage) -> None:
-    """Log ``message`` on the event logger, building nothing when nobody listens."""
-    if _logger.isEnabledFor(logging.INFO):
-        _logger.info(AgentMessageEvent(agent=agent, message=dict(message.dump())))
+    """Log ``message`` on the event logger, building nothing when nobody listens.
+
+    Streaming chunks are logged at DEBUG level, everything else at INFO.
+    """
+    level = logging.DEBUG if isinstance(message, ModelClientStreamingChunkEvent) else logging.INFO
+    if _logger.isEnabledFor(level):
+        _logger.log(level, AgentMessageEvent(agent=agent, message=dict(message.dump())))
