@@ -17,14 +17,14 @@ import argparse
 import asyncio
 import sys
 
-from ._openai_server import OpenAITestServer
-from ._scripted import ScriptedReply
-
 __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments and serve until interrupted."""
+    from ._openai_server import OpenAITestServer
+    from ._scripted import ScriptedReply
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
