@@ -228,3 +228,35 @@ async def test_autogen_mcp_workbench_config_loads(stdio_params: StdioServerParam
     assert isinstance(bench, McpWorkbench)
     async with bench:
         assert (await bench.call_tool("add", {"a": 20, "b": 22})).to_text() == "42"
+
+
+async def test_autogen_stdio_tool_adapter_config_loads(stdio_params: StdioServerParams) -> None:
+    autogen = {
+        "provider": "autogen_ext.tools.mcp.StdioMcpToolAdapter",
+        "component_type": "tool",
+        "config": {
+            "server_params": {
+                "type": "StdioServerParams",
+                "command": stdio_params.command,
+                "args": stdio_params.args,
+                "read_timeout_seconds": 20,
+            },
+            "tool": {
+                "name": "add",
+                "description": "Add two integers.",
+                "inputSchema": {
+                    "type": "object",
+                    "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                    "required": ["a", "b"],
+                },
+            },
+        },
+    }
+    tool = BaseTool.load_component(autogen)
+    assert isinstance(tool, McpToolAdapter)
+    assert tool.schema["parameters"].get("required") == ["a", "b"]
+    try:
+        result = await tool.run_json({"a": 1, "b": 2}, CancellationToken())
+        assert tool.return_value_as_string(result) == "3"
+    finally:
+        await tool.workbench.stop()

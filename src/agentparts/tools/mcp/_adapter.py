@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -31,6 +32,25 @@ class McpToolAdapterConfig(BaseModel):
     name: str
     description: str = ""
     parameters: dict[str, Any]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_autogen(cls, data: Any) -> Any:
+        """Accept AutoGen's adapter config, which nests the MCP tool under ``tool``."""
+        config = _mapping(data)
+        tool = _mapping(config.get("tool")) if config is not None else None
+        if config is not None and tool is not None:
+            return {
+                "server_params": config.get("server_params"),
+                "name": tool.get("name"),
+                "description": tool.get("description") or "",
+                "parameters": tool.get("inputSchema") or tool.get("input_schema") or {},
+            }
+        return data
+
+
+def _mapping(value: Any) -> dict[str, Any] | None:
+    return typing.cast(dict[str, Any], value) if isinstance(value, dict) else None
 
 
 class McpToolAdapter(BaseTool[McpToolArgs, ToolResult], Component[McpToolAdapterConfig]):
