@@ -52,7 +52,7 @@ class CodeExecutorTests:
         ...         return LocalCommandLineCodeExecutor(timeout=self.timeout, work_dir=tmp_path)
     """
 
-    timeout: ClassVar[float] = 3
+    timeout: ClassVar[float] = 2
     python_language: ClassVar[str] = "python"
     shell_language: ClassVar[str | None] = "bash"
     requires_start: ClassVar[bool] = True
