@@ -11,7 +11,6 @@ from agentparts_example.tools import FileSearchTool
 from agentparts import ComponentLoader
 from agentparts.code_executor import CodeExecutor
 from agentparts.models import ChatCompletionClient
-from agentparts.tools import BaseTool
 
 
 def test_client_loads_by_short_name() -> None:
@@ -34,7 +33,6 @@ def test_executor_loads_by_short_name(tmp_path: Path) -> None:
 
 def test_tool_loads_by_short_name(tmp_path: Path) -> None:
     tool = ComponentLoader.load_component(
-        {"provider": "example_file_search", "config": {"root_dir": str(tmp_path)}}, BaseTool
+        {"provider": "example_file_search", "config": {"root_dir": str(tmp_path)}}, FileSearchTool
     )
-    assert isinstance(tool, FileSearchTool)
     assert tool.schema["name"] == "file_search"

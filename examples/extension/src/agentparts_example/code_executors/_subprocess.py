@@ -34,9 +34,9 @@ _KEPT_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SYSTEMROOT")
 class SubprocessExecutorConfig(BaseModel):
     """Configuration of :class:`SubprocessCodeExecutor`."""
 
-    timeout: float = Field(60, gt=0)
+    timeout: float = Field(default=60, gt=0)
     work_dir: str | None = None
-    max_output_bytes: int = Field(1_000_000, gt=0)
+    max_output_bytes: int = Field(default=1_000_000, gt=0)
 
 
 class SubprocessCodeExecutor(CodeExecutor, Component[SubprocessExecutorConfig]):

@@ -40,7 +40,6 @@ from agentparts.models import (
     ChatCompletionClient,
     CreateResult,
     FinishReasons,
-    FunctionExecutionResultMessage,
     LLMMessage,
     ModelCapabilities,
     ModelInfo,
@@ -70,10 +69,10 @@ class HttpClientConfig(BaseModel):
     model: str
     api_key: SecretStr | None = None
     base_url: str = "https://api.openai.com/v1"
-    temperature: float = Field(0.7, ge=0, le=2)
-    max_tokens: int = Field(1024, gt=0)
-    timeout: float = Field(60.0, gt=0, le=600)
-    context_window: int = Field(8192, gt=0)
+    temperature: float = Field(default=0.7, ge=0, le=2)
+    max_tokens: int = Field(default=1024, gt=0)
+    timeout: float = Field(default=60.0, gt=0, le=600)
+    context_window: int = Field(default=8192, gt=0)
 
 
 class HttpChatCompletionClient(ChatCompletionClient, Component[HttpClientConfig]):
@@ -433,7 +432,7 @@ def convert_messages(messages: Sequence[LLMMessage]) -> list[dict[str, Any]]:
                 )
             else:
                 result.append({"role": "assistant", "content": message.content})
-        elif isinstance(message, FunctionExecutionResultMessage):
+        else:  # FunctionExecutionResultMessage: one "tool" message per result
             for item in message.content:
                 result.append(
                     {"role": "tool", "tool_call_id": item.call_id, "content": item.content}

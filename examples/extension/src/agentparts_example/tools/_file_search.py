@@ -23,10 +23,8 @@ __all__ = ["FileSearchArgs", "FileSearchConfig", "FileSearchResult", "FileSearch
 class FileSearchArgs(BaseModel):
     """Arguments of :class:`FileSearchTool`."""
 
-    query: str = Field(
-        ..., min_length=1, description="Words to search for (all must appear in a line)"
-    )
-    max_results: int = Field(10, ge=1, le=100, description="Maximum results to return")
+    query: str = Field(min_length=1, description="Words to search for (all must appear in a line)")
+    max_results: int = Field(default=10, ge=1, le=100, description="Maximum results to return")
 
 
 class FileSearchResult(BaseModel):
@@ -41,8 +39,8 @@ class FileSearchConfig(BaseModel):
 
     root_dir: str
     pattern: str = "**/*.txt"
-    timeout: float = Field(30.0, gt=0, le=300)
-    max_file_bytes: int = Field(1_000_000, gt=0)
+    timeout: float = Field(default=30.0, gt=0, le=300)
+    max_file_bytes: int = Field(default=1_000_000, gt=0)
 
 
 class FileSearchTool(BaseTool[FileSearchArgs, FileSearchResult], Component[FileSearchConfig]):
