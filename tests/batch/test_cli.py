@@ -40,7 +40,7 @@ def test_the_command_reports_bad_lines_failures_and_a_summary(
     assert code == 1  # a task failed and a line was bad
     assert f"Skipping {tasks} line 2: not valid JSON" in stderr
     assert f"Skipping {tasks} line 4:" in stderr  # a bare word is not JSON either
-    summary = dict(line.strip().rsplit(None, 1) for line in stdout.splitlines()[1:9])
+    summary = dict(line.strip().rsplit(None, 1) for line in stdout.splitlines()[1:11])
     assert summary["done"] == "1"
     assert summary["failed"] == "1"
     assert summary["bad input lines"] == "2"

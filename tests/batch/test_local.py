@@ -42,6 +42,7 @@ def test_every_task_is_recorded_failures_and_timeouts_included(
     assert [(e.line, "not valid JSON" in e.message) for e in report.input_errors] == [(2, True)]
     assert sorted(r.id for r in report) == ["a", "b", "c", "line-5"]
     assert seen == report.results
+    assert 0 < report.startup < report.elapsed and report.tasks_per_second > 0
     assert (report.succeeded, report.failed, report.skipped, report.cancelled) == (2, 2, 0, False)
     assert report.prompt_tokens == 2 * PROMPT_TOKENS
     assert report.completion_tokens == 2 * COMPLETION_TOKENS

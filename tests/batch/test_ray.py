@@ -119,5 +119,5 @@ def test_the_command_runs_on_ray(
     assert sorted(r["final_message"] for r in result_lines(out)) == [
         f"answer to: question {n}" for n in range(5)
     ]
-    summary = dict(line.strip().rsplit(None, 1) for line in stdout.splitlines()[1:9])
+    summary = dict(line.strip().rsplit(None, 1) for line in stdout.splitlines()[1:11])
     assert (summary["done"], summary["failed"]) == ("5", "0")

@@ -35,6 +35,8 @@ class BatchReport:
         input_errors: The bad lines of the tasks file (they were not run).
         cancelled: Whether the batch was stopped before every task ran.
         elapsed: Wall-clock seconds of the call.
+        startup: The part of ``elapsed`` spent before the first run started (reading the
+            inputs, checking the config, connecting to Ray and starting its workers).
         out: The results file, if any.
     """
 
@@ -43,6 +45,7 @@ class BatchReport:
     input_errors: list[TaskLineError] = field(default_factory=list[TaskLineError])
     cancelled: bool = False
     elapsed: float = 0.0
+    startup: float = 0.0
     out: Path | None = None
 
     @property
@@ -54,6 +57,12 @@ class BatchReport:
     def failed(self) -> int:
         """How many runs ended with an error (timeouts included)."""
         return sum(1 for r in self.results if not r.ok)
+
+    @property
+    def tasks_per_second(self) -> float:
+        """Finished runs per second of running time (startup excluded); 0 if none ran."""
+        running = self.elapsed - self.startup
+        return len(self.results) / running if self.results and running > 0 else 0.0
 
     @property
     def prompt_tokens(self) -> int:
@@ -197,6 +206,7 @@ async def run_batch_async(
             results_file.open()
         if on_start is not None:
             on_start(len(pending), report.skipped)
+        report.startup = time.perf_counter() - started
 
         def record(result: BatchResult) -> None:
             if results_file is not None:

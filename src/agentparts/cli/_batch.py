@@ -58,8 +58,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         const="",
         default=None,
         metavar="ADDRESS",
-        help="Run on Ray (extra 'ray'): on the cluster at ADDRESS, or a local Ray instance "
-        "when no address is given.",
+        help="Run on Ray (extra 'ray'): on the cluster at ADDRESS (HOST:PORT, "
+        "ray://HOST:PORT or auto), or a local Ray instance when no address is given. "
+        "Put it after CONFIG and TASKS, or write --ray=ADDRESS.",
     )
     parser.add_argument(
         "--retry-failed",
@@ -182,8 +183,7 @@ class _Progress:
 
 
 def _print_summary(ctx: CommandContext, report: BatchReport, out: str) -> None:
-    elapsed = report.elapsed
-    rate = f"{len(report) / elapsed:.1f}" if elapsed > 0 and len(report) else "-"
+    rate = f"{report.tasks_per_second:.1f}" if report.tasks_per_second else "-"
     rows = [
         ("done", str(report.succeeded)),
         ("failed", str(report.failed)),
@@ -191,7 +191,8 @@ def _print_summary(ctx: CommandContext, report: BatchReport, out: str) -> None:
         ("bad input lines", str(len(report.input_errors))),
         ("prompt tokens", str(report.prompt_tokens)),
         ("completion tokens", str(report.completion_tokens)),
-        ("time", f"{elapsed:.1f} s"),
+        ("time", f"{report.elapsed:.1f} s"),
+        ("startup (in time)", f"{report.startup:.1f} s"),
         ("tasks per second", rate),
     ]
     width = max(len(name) for name, _ in rows)
