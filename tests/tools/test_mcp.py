@@ -111,10 +111,12 @@ async def test_missing_command_is_a_clear_error() -> None:
 
 
 async def test_server_that_exits_at_once_shows_its_stderr() -> None:
-    script = "import sys; sys.stderr.write('config file missing\\n'); sys.exit(2)"
+    script = "import sys; sys.stderr.write('config ' + 'file missing'); sys.exit(2)"
     bench = McpWorkbench(StdioServerParams(command=sys.executable, args=["-c", script]))
-    with pytest.raises(McpServerError, match="config file missing"):
+    with pytest.raises(McpServerError) as info:
         await bench.start()
+    assert "closed the connection before completing the MCP handshake" in str(info.value)
+    assert str(info.value).endswith("Its last output on stderr:\nconfig file missing")
     assert not bench.session.is_running
 
 

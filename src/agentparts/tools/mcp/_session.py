@@ -87,9 +87,10 @@ class McpSession:
         except asyncio.TimeoutError:
             self._failure = TimeoutError()
         if self._session is None:
-            failure = self._failure
+            await _cancel_quietly_if_running(self._task)
+            message = self._describe_start_failure(self._failure)  # before the log is removed
             await self._stop_unlocked()
-            raise McpServerError(self._describe_start_failure(failure))
+            raise McpServerError(message)
 
     async def _run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
         from mcp import ClientSession
@@ -222,7 +223,7 @@ class McpSession:
                 await self.stop()
                 raise McpServerError(
                     f"{self.label} closed the connection (it exited or crashed) while asked to "
-                    f"{what}.{hint} It will be restarted on the next call."
+                    f"{what}. It will be restarted on the next call.{hint}"
                 ) from None
             if exc.error.code == REQUEST_TIMEOUT:
                 raise McpServerError(
@@ -249,18 +250,24 @@ class McpSession:
         if isinstance(failure, TimeoutError | asyncio.TimeoutError):
             return (
                 f"{self.label} did not complete the MCP handshake within {startup:g} s "
-                f"(startup_timeout_seconds).{hint} Check that the command starts an MCP server "
-                "speaking on stdout, or raise the timeout."
+                "(startup_timeout_seconds). Check that the command starts an MCP server "
+                f"speaking on stdout, or raise the timeout.{hint}"
             )
         if isinstance(failure, FileNotFoundError | PermissionError):
             return (
                 f"{self.label} could not be started: {failure}. Check the command and that it "
                 "is installed and executable."
             )
+        if _is_connection_closed(failure):
+            return (
+                f"{self.label} closed the connection before completing the MCP handshake (it "
+                "exited, or is not an MCP server). Check the server's command, URL and "
+                f"logs.{hint}"
+            )
         detail = f"{type(failure).__name__}: {failure}" if failure is not None else "no reason"
         return (
-            f"{self.label} failed to start ({detail}).{hint} Check the server's command, "
-            "URL and logs."
+            f"{self.label} failed to start ({detail}). Check the server's command, "
+            f"URL and logs.{hint}"
         )
 
     def _stderr_hint(self) -> str:
@@ -274,7 +281,21 @@ class McpSession:
         text = text.strip()
         if not text:
             return ""
-        return f" Its last output on stderr:\n{text[-_STDERR_TAIL_CHARS:]}\n"
+        return f"\nIts last output on stderr:\n{text[-_STDERR_TAIL_CHARS:]}"
+
+
+def _is_connection_closed(failure: BaseException | None) -> bool:
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import CONNECTION_CLOSED
+
+    return isinstance(failure, MCPError) and failure.error.code == CONNECTION_CLOSED
+
+
+async def _cancel_quietly_if_running(task: asyncio.Task[None] | None) -> None:
+    """Let a failed start finish writing its log; the task ends by itself after a failure."""
+    if task is not None and not task.done():
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(task), timeout=_STOP_GRACE_SECONDS)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
