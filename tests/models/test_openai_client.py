@@ -597,6 +597,52 @@ def test_autogen_provider_string_loads() -> None:
     assert loaded.model == "gpt-4o"
 
 
+async def test_autogen_config_fields_load_and_work(server: OpenAITestServer) -> None:
+    config = {
+        "provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
+        "component_type": "model",
+        "version": 1,
+        "component_version": 1,
+        "config": {
+            "model": "local-model",
+            "base_url": server.base_url,
+            "model_capabilities": {"vision": False, "function_calling": True, "json_output": True},
+            "add_name_prefixes": True,
+            "stream_options": {"include_usage": True},
+            "n": 1,
+            "logit_bias": {"50256": -100},
+            "response_format": {"type": "text"},
+        },
+    }
+    client = ComponentLoader.load_component(config, expected=OpenAIChatCompletionClient)
+    assert client.model_info["function_calling"] is True
+    assert client.model_info["structured_output"] is False
+    await client.create([UserMessage(content="hi", source="alice")])
+    body = server.last_request.body
+    assert body["messages"][0]["content"] == "alice said:\nhi"
+    assert body["logit_bias"] == {"50256": -100}
+    assert body["response_format"] == {"type": "text"}
+    assert "stream_options" not in body
+    await client.close()
+
+
+def test_autogen_config_with_older_model_info_loads() -> None:
+    info = {"vision": False, "function_calling": True, "json_output": True, "family": "unknown"}
+    config = {
+        "provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
+        "component_type": "model",
+        "config": {"model": "local", "base_url": "http://127.0.0.1:1/v1", "model_info": info},
+    }
+    client = ComponentLoader.load_component(config, expected=OpenAIChatCompletionClient)
+    assert client.model_info["structured_output"] is False
+
+
+def test_model_info_without_structured_output_defaults_to_false() -> None:
+    info = {"vision": False, "function_calling": True, "json_output": True, "family": "x"}
+    client = OpenAIChatCompletionClient("m", base_url="http://127.0.0.1:1/v1", model_info=info)  # pyright: ignore[reportArgumentType]
+    assert client.model_info["structured_output"] is False
+
+
 # --- events, threads --------------------------------------------------------------------
 
 

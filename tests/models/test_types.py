@@ -94,10 +94,11 @@ def test_llm_message_union_round_trip_with_image() -> None:
 
 
 def test_validate_model_info_names_missing_keys() -> None:
-    with pytest.raises(ModelInfoRequiredError, match="structured_output"):
-        validate_model_info(
-            {"vision": False, "function_calling": True, "json_output": True, "family": "x"}
-        )
+    with pytest.raises(ModelInfoRequiredError, match="family"):
+        validate_model_info({"vision": False, "function_calling": True, "json_output": True})
+    validate_model_info(
+        {"vision": False, "function_calling": True, "json_output": True, "family": "x"}
+    )
 
 
 def test_model_family_helpers() -> None:

@@ -135,11 +135,14 @@ class ModelFamily:
         return family in ("codestral", "open-codestral-mamba", "mistral", "ministral", "pixtral")
 
 
-_REQUIRED_KEYS = ("vision", "function_calling", "json_output", "family", "structured_output")
+_REQUIRED_KEYS = ("vision", "function_calling", "json_output", "family")
 
 
 def validate_model_info(model_info: ModelInfo | dict[str, Any]) -> None:
     """Check that ``model_info`` has every required key.
+
+    ``structured_output`` may be left out (older AutoGen configs lack it): clients then
+    take it as False.
 
     Raises:
         ModelInfoRequiredError: A key is missing; the message lists the missing keys.
@@ -148,7 +151,8 @@ def validate_model_info(model_info: ModelInfo | dict[str, Any]) -> None:
     if missing:
         raise ModelInfoRequiredError(
             f"model_info is missing {', '.join(missing)}. Give every one of "
-            f"{', '.join(_REQUIRED_KEYS)} (and optionally context_window), e.g. "
+            f"{', '.join(_REQUIRED_KEYS)} (and optionally structured_output and "
+            "context_window), e.g. "
             "model_info={'vision': False, 'function_calling': True, 'json_output': True, "
             "'family': 'unknown', 'structured_output': True}."
         )

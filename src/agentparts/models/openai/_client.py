@@ -19,7 +19,7 @@ from ..._secrets import secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
-from .._model_info import ModelInfo
+from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
 from ._model_info import resolve_model_info
@@ -49,6 +49,9 @@ _CREATE_ARG_NAMES = (
     "reasoning_effort",
     "logprobs",
     "top_logprobs",
+    "logit_bias",
+    "n",
+    "response_format",
 )
 
 
@@ -61,7 +64,7 @@ class OpenAIClientConfig(BaseModel):
     api_key: SecretStr | None = None
     base_url: str | None = None
     organization: str | None = None
-    model_info: ModelInfo | None = None
+    model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
     timeout: float = 60.0
     max_retries: int = 2
     retry_initial_delay: float = 0.5
@@ -69,7 +72,10 @@ class OpenAIClientConfig(BaseModel):
     max_connections: int = 1000
     default_headers: dict[str, str] | None = None
     include_name_in_message: bool = True
+    add_name_prefixes: bool = False
     stream_usage: bool = True
+    stream_options: dict[str, Any] | None = None
+    model_capabilities: ModelCapabilities | None = None
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = None
@@ -83,6 +89,9 @@ class OpenAIClientConfig(BaseModel):
     reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
     logprobs: bool | None = None
     top_logprobs: int | None = None
+    logit_bias: dict[str, int] | None = None
+    n: int | None = None
+    response_format: dict[str, Any] | None = None
 
 
 class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientConfig]):
@@ -108,11 +117,15 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         max_connections: Size of the connection pool (high concurrency needs many).
         default_headers: Extra headers sent with every request.
         include_name_in_message: Send message sources as the ``name`` field.
+        add_name_prefixes: Start each user message text with ``"<source> said:"``.
         stream_usage: Ask for a usage chunk when streaming (``stream_options``).
+        stream_options: More ``stream_options`` fields for streamed requests.
+        model_capabilities: Deprecated AutoGen form of ``model_info`` (accepted so AutoGen
+            configs load).
         **create_args: Default request fields: ``temperature``, ``top_p``, ``max_tokens``,
             ``max_completion_tokens``, ``stop``, ``seed``, ``frequency_penalty``,
             ``presence_penalty``, ``user``, ``parallel_tool_calls``, ``reasoning_effort``,
-            ``logprobs``, ``top_logprobs``.
+            ``logprobs``, ``top_logprobs``, ``logit_bias``, ``n``, ``response_format``.
 
     Raises:
         ModelInfoRequiredError: The model is unknown and no ``model_info`` was given.
@@ -143,7 +156,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         max_connections: int = 1000,
         default_headers: Mapping[str, str] | None = None,
         include_name_in_message: bool = True,
+        add_name_prefixes: bool = False,
         stream_usage: bool = True,
+        stream_options: Mapping[str, Any] | None = None,
+        model_capabilities: ModelCapabilities | None = None,
         **create_args: Any,
     ) -> None:
         unknown = sorted(set(create_args) - set(_CREATE_ARG_NAMES))
@@ -161,12 +177,23 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                 "No API key for OpenAI: pass api_key=, or set the OPENAI_API_KEY environment "
                 "variable. For a local OpenAI-compatible server, pass its base_url."
             )
+        if model_info is not None and "structured_output" not in model_info:
+            model_info = ModelInfo(**model_info)
+            model_info["structured_output"] = False
+        if model_info is None and model_capabilities is not None:
+            model_info = ModelInfo(
+                vision=model_capabilities["vision"],
+                function_calling=model_capabilities["function_calling"],
+                json_output=model_capabilities["json_output"],
+                family="unknown",
+                structured_output=False,
+            )
         self._config = OpenAIClientConfig(
             model=model,
             api_key=secret,
             base_url=base_url,
             organization=organization,
-            model_info=model_info,
+            model_info=dict(model_info) if model_info is not None else None,
             timeout=timeout,
             max_retries=max_retries,
             retry_initial_delay=retry_initial_delay,
@@ -174,7 +201,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             max_connections=max_connections,
             default_headers=dict(default_headers) if default_headers else None,
             include_name_in_message=include_name_in_message,
+            add_name_prefixes=add_name_prefixes,
             stream_usage=stream_usage,
+            stream_options=dict(stream_options) if stream_options else None,
+            model_capabilities=model_capabilities,
             **create_args,
         )
         self._model = model
@@ -185,7 +215,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             if (value := getattr(self._config, name)) is not None
         }
         self._include_name = include_name_in_message
-        self._stream_usage = stream_usage
+        self._name_prefixes = add_name_prefixes
+        self._stream_options: dict[str, Any] = {"include_usage": True} if stream_usage else {}
+        self._stream_options.update(stream_options or {})
         key = secret.get_secret_value() if secret is not None else None
         self._transport = Transport(
             (base_url or OPENAI_BASE_URL).rstrip("/"),
@@ -261,7 +293,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         info = self._model_info
         body: dict[str, Any] = {
             "model": self._model,
-            "messages": messages_to_wire(messages, info, self._include_name),
+            "messages": messages_to_wire(messages, info, self._include_name, self._name_prefixes),
         }
         body.update(self._create_args)
         if tools:
@@ -286,8 +318,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         body.update(extra_create_args)
         if stream:
             body["stream"] = True
-            if self._stream_usage:
-                body["stream_options"] = {"include_usage": True}
+            if self._stream_options:
+                body["stream_options"] = self._stream_options
         return body
 
     async def create(
@@ -410,7 +442,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         """Prompt tokens of ``messages`` and ``tools``, counted offline."""
         info = ModelInfo(**self._model_info)
         info["vision"] = True  # count images instead of refusing them
-        wire = messages_to_wire(messages, info, self._include_name)
+        wire = messages_to_wire(messages, info, self._include_name, self._name_prefixes)
         return count_wire_tokens(self._model, wire, tools_to_wire(tools))
 
     # --- component -------------------------------------------------------------------
@@ -421,6 +453,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
     @classmethod
     def _from_config(cls, config: OpenAIClientConfig) -> Self:
         values = {name: getattr(config, name) for name in type(config).model_fields}
+        if values["model_info"] is not None:
+            values["model_info"] = ModelInfo(**values["model_info"])
         create_args = {name: values.pop(name) for name in _CREATE_ARG_NAMES}
         create_args = {k: v for k, v in create_args.items() if v is not None}
         return cls(**values, **create_args)

@@ -52,7 +52,10 @@ def _image_part(image: Image) -> dict[str, Any]:
 
 
 def messages_to_wire(
-    messages: Sequence[LLMMessage], model_info: ModelInfo, include_name: bool = True
+    messages: Sequence[LLMMessage],
+    model_info: ModelInfo,
+    include_name: bool = True,
+    name_prefixes: bool = False,
 ) -> list[dict[str, Any]]:
     """The ``messages`` field of a request.
 
@@ -64,6 +67,8 @@ def messages_to_wire(
         if isinstance(message, SystemMessage):
             wire.append({"role": "system", "content": message.content})
         elif isinstance(message, UserMessage):
+            if name_prefixes:
+                message = _with_name_prefix(message)
             wire.append(_user_to_wire(message, model_info, include_name))
         elif isinstance(message, AssistantMessage):
             wire.append(_assistant_to_wire(message, include_name))
@@ -77,6 +82,13 @@ def messages_to_wire(
     if model_info.get("multiple_system_messages") is False:
         wire = _merge_system_messages(wire)
     return wire
+
+
+def _with_name_prefix(message: UserMessage) -> UserMessage:
+    prefix = f"{message.source} said:\n"
+    if isinstance(message.content, str):
+        return message.model_copy(update={"content": prefix + message.content})
+    return message.model_copy(update={"content": [prefix, *message.content]})
 
 
 def _user_to_wire(

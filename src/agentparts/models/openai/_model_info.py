@@ -76,6 +76,7 @@ def resolve_model_info(model: str, model_info: ModelInfo | None) -> ModelInfo:
         validate_model_info(model_info)
         known = lookup_model(model)
         info = ModelInfo(**model_info)
+        info.setdefault("structured_output", False)
         if known is not None and "context_window" not in info and "context_window" in known:
             info["context_window"] = known["context_window"]
         return info
