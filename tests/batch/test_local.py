@@ -165,3 +165,25 @@ def test_a_config_that_is_not_a_usable_agent_fails_before_any_task(
         run_batch(config, ["hello"], out=out, concurrency=0)
     assert not out.exists()
     assert server.requests == []
+
+
+def test_an_agent_object_runs_as_fresh_copies_with_its_secret_key(
+    tmp_path: Path, answers: Answers
+) -> None:
+    from agentparts.agents import AssistantAgent
+    from agentparts.models.openai import OpenAIChatCompletionClient
+
+    with OpenAITestServer(default_reply=answers, api_key="s3cret") as keyed:
+        client = OpenAIChatCompletionClient(
+            "gpt-4o-mini", base_url=keyed.base_url, api_key="s3cret", max_retries=0
+        )
+        agent = AssistantAgent("original", model_client=client)
+        out = tmp_path / "results.jsonl"
+        report = run_batch(agent, ["first", "second"], out=out)
+        assert [r.error for r in report] == [None, None]
+        assert {r.final_message for r in report} == {"answer to: first", "answer to: second"}
+        # The original agent was not used: its history is empty.
+        assert asyncio.run(agent.save_state())["llm_context"]["messages"] == []
+        # The secret went to the server, never to the results file.
+        assert "s3cret" not in out.read_text(encoding="utf-8")
+        assert {r.headers["authorization"] for r in keyed.requests} == {"Bearer s3cret"}
