@@ -203,3 +203,21 @@ def test_config_round_trip(tmp_path: Path) -> None:
         }
     )
     assert isinstance(autogen, LocalCommandLineCodeExecutor) and autogen.timeout == 5
+
+
+async def test_each_run_emits_a_code_execution_event(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from agentparts import EVENT_LOGGER_NAME
+    from agentparts.logging import CodeExecutionEvent
+
+    with caplog.at_level("INFO", logger=EVENT_LOGGER_NAME):
+        async with LocalCommandLineCodeExecutor(work_dir=tmp_path) as executor:
+            await run(executor, "exit 2", "sh")
+    events = [r.msg for r in caplog.records if isinstance(r.msg, CodeExecutionEvent)]
+    assert len(events) == 1
+    fields = events[0].to_dict()
+    assert fields["type"] == "CodeExecution"
+    assert fields["executor"] == "LocalCommandLineCodeExecutor"
+    assert fields["languages"] == ["sh"]
+    assert fields["exit_code"] == 2

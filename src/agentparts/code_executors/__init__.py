@@ -5,5 +5,6 @@ Import an implementation from its module (``agentparts.code_executors.sandbox``)
 """
 
 from ._default import default_code_executor as default_code_executor
+from ._env import DEFAULT_ENV_ALLOWLIST as DEFAULT_ENV_ALLOWLIST
 
-__all__ = ["default_code_executor"]
+__all__ = ["DEFAULT_ENV_ALLOWLIST", "default_code_executor"]

@@ -55,14 +55,31 @@ def _read_stat(pid: int) -> tuple[str, int, int, int] | None:
     return fields[0].decode(), int(fields[1]), int(fields[2]), int(fields[3])
 
 
-def _all_pids() -> list[int]:
-    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
+def _all_pids(newer_than: int | None = None) -> list[int]:
+    """Pids in /proc; with ``newer_than``, only those created after that pid.
+
+    Pids grow until they wrap at ``pid_max``: when the last pid handed out is below
+    ``newer_than`` they wrapped, and every pid is returned.
+    """
+    pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    if newer_than is None or _last_pid() < newer_than:
+        return pids
+    return [pid for pid in pids if pid >= newer_than]
+
+
+def _last_pid() -> int:
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            return int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return -1
 
 
 def _tree_members(leader: int) -> set[int]:
     """Live processes in ``leader``'s session or group, and all their descendants."""
     stats: dict[int, tuple[str, int, int, int]] = {}
-    for pid in _all_pids():
+    # Everything a run starts is newer than its leader.
+    for pid in _all_pids(newer_than=leader):
         stat = _read_stat(pid)
         if stat is not None and stat[0] not in ("Z", "X"):
             stats[pid] = stat
@@ -80,10 +97,15 @@ def _tree_members(leader: int) -> set[int]:
     return members
 
 
-def processes_of_uid(uid: int) -> list[int]:
-    """Live (non-zombie) processes whose real or effective uid is ``uid``."""
+def processes_of_uid(uid: int, newer_than: int | None = None) -> list[int]:
+    """Live (non-zombie) processes whose real or effective uid is ``uid``.
+
+    Args:
+        uid: The uid.
+        newer_than: Only look at processes started after this pid.
+    """
     found: list[int] = []
-    for pid in _all_pids():
+    for pid in _all_pids(newer_than):
         try:
             with open(f"/proc/{pid}/status", "rb") as f:
                 status = f.read()
@@ -116,7 +138,7 @@ def kill_process_tree(
         if keep_leader and leader is not None:
             targets.discard(leader)
         if uid is not None:
-            targets.update(processes_of_uid(uid))
+            targets.update(processes_of_uid(uid, newer_than=leader))
         if not targets:
             return
         if leader is not None and not keep_leader:
