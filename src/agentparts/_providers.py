@@ -126,13 +126,27 @@ def allowing_providers(prefixes: Sequence[str] | None) -> Generator[None]:
 
 
 def resolve_provider(provider: str) -> str:
-    """The full dotted path a provider string stands for (short names, AutoGen names)."""
+    """The full dotted path a provider string stands for (short names, AutoGen names).
+
+    Raises:
+        ProviderNotFoundError: the short name is registered by several packages with
+            different providers.
+    """
     provider = provider.strip()
     if provider in BUILTIN_SHORT_NAMES:
         return BUILTIN_SHORT_NAMES[provider]
-    for entry in installed_components():
-        if entry.name == provider:
-            return entry.provider
+    registered = {e.provider: e for e in installed_components() if e.name == provider}
+    if len(registered) > 1:
+        owners = ", ".join(
+            f"{path} (from {entry.distribution or 'an unknown package'})"
+            for path, entry in sorted(registered.items())
+        )
+        raise ProviderNotFoundError(
+            f"The short name {provider!r} is registered by more than one installed package: "
+            f"{owners}. Use the full provider path in the config, or uninstall one of them."
+        )
+    if registered:
+        return next(iter(registered))
     if provider in _AUTOGEN_SPECIAL:
         return _AUTOGEN_SPECIAL[provider]
     for root in AUTOGEN_ROOTS:

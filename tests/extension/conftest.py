@@ -100,6 +100,31 @@ def tinyext_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def clashing_site(tmp_path_factory: pytest.TempPathFactory, tinyext_site: Path) -> Path:
+    """``tinyext`` plus ``otherext``, which registers the short name ``tiny_greeter`` too."""
+    uv = uv_or_skip()
+    root = tmp_path_factory.mktemp("otherext")
+    source = root / "src-tree"
+    write_tree(
+        source,
+        {
+            "pyproject.toml": TINYEXT_PYPROJECT.replace("tinyext", "otherext"),
+            "src/otherext/__init__.py": TINYEXT_CODE,
+            "src/otherext/crashes.py": "",
+        },
+    )
+    site = root / "site"
+    shutil.copytree(tinyext_site, site)
+    subprocess.run(
+        [uv, "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(source)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return site
+
+
 def run_python(code: str, site: Path | None, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a child Python that sees the packages installed in ``site``."""
     child_env = {k: v for k, v in os.environ.items() if k != "AGENTPARTS_ALLOWED_PROVIDERS"}

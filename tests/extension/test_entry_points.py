@@ -115,3 +115,14 @@ def test_components_list_table_names_the_broken_entry_points(tinyext_site: Path)
     assert "tiny_greeter" in done.stdout
     assert "broken: ProviderNotFoundError" in done.stdout
     assert "2 entry point(s) cannot be loaded" in done.stderr
+
+
+def test_short_name_registered_by_two_packages_is_ambiguous(clashing_site: Path) -> None:
+    result = _load(clashing_site, "tiny_greeter")
+    assert result["error"] == "ProviderNotFoundError"
+    assert "registered by more than one installed package" in result["message"]
+    assert "otherext.Greeter (from otherext)" in result["message"]
+    assert "tinyext.Greeter (from tinyext)" in result["message"]
+    # The full provider paths still load, each from its own package.
+    assert _load(clashing_site, "otherext.Greeter")["ok"] == "otherext.Greeter"
+    assert _load(clashing_site, "tinyext.Greeter")["ok"] == "tinyext.Greeter"
