@@ -229,3 +229,12 @@ def test_dump_of_a_tool_without_config_is_a_clear_error() -> None:
     with pytest.raises(NotImplementedError, match="_to_config"):
         NestedTool().dump_component()
     assert isinstance(MyTool("k").dump_component(), ComponentModel)
+
+
+def test_schema_is_a_fresh_copy_each_time() -> None:
+    tool = MyTool("k")
+    schema = tool.schema
+    schema["parameters"]["properties"].clear()
+    schema["name"] = "changed"
+    assert list(tool.schema["parameters"]["properties"]) == ["query", "max_results"]
+    assert tool.schema["name"] == "MyTool"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import logging
@@ -209,12 +210,17 @@ class BaseTool(ComponentBase[BaseModel], Tool, ABC, Generic[ArgsT, ReturnT]):
 
     @property
     def schema(self) -> ToolSchema:
-        """The schema sent to the model, built from the args model."""
-        parameters = parameters_schema(self.args_type(), strict=self.strict)
-        schema = ToolSchema(name=self.name, description=self.description, parameters=parameters)
-        if self.strict:
-            schema["strict"] = True
-        return schema
+        """The schema sent to the model, built from the args model (a fresh copy each time)."""
+        key = (self.name, self.description, self.strict, self.args_type())
+        cached: tuple[Any, ToolSchema] | None = vars(self).get("_schema_cache")
+        if cached is None or cached[0] != key:
+            parameters = parameters_schema(key[3], strict=key[2])
+            schema = ToolSchema(name=key[0], description=key[1], parameters=parameters)
+            if key[2]:
+                schema["strict"] = True
+            cached = (key, schema)
+            vars(self)["_schema_cache"] = cached
+        return copy.deepcopy(cached[1])
 
     def return_value_as_string(self, value: Any) -> str:
         """The text given back to the model: JSON for Pydantic models, lists and dicts."""
