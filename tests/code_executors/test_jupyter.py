@@ -126,3 +126,11 @@ def test_config_round_trip() -> None:
     assert model.provider == "agentparts.code_executors.jupyter.JupyterCodeExecutor"
     loaded = ComponentLoader.load_component(model, CodeExecutor)
     assert isinstance(loaded, JupyterCodeExecutor) and loaded.timeout == 5
+
+
+async def test_output_is_capped() -> None:
+    async with JupyterCodeExecutor(max_output_bytes=10_000) as executor:
+        result = await run(executor, "for _ in range(200):\n    print('w' * 1000)")
+    assert result.output.startswith("w" * 1000)
+    assert result.output.endswith("[output truncated: it exceeded 10000 bytes]")
+    assert len(result.output) < 10_100

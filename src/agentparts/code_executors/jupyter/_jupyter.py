@@ -80,9 +80,9 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
     Args:
         kernel_name: The kernel spec to start.
         timeout: Wall-clock seconds each block may run.
+        output_dir: Where rich outputs are saved (default: the work directory).
         work_dir: The kernel's working directory (a temporary one by default, removed
             by :meth:`stop`).
-        output_dir: Where rich outputs are saved (default: the work directory).
         max_output_bytes: Output beyond this is cut, with a marker.
         env_allowlist: More variable names (or ``*`` patterns) passed to the kernel.
         env: Variables set for the kernel.
@@ -106,8 +106,8 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         self,
         kernel_name: str = "python3",
         timeout: float = 60,
-        work_dir: str | Path | None = None,
         output_dir: str | Path | None = None,
+        work_dir: str | Path | None = None,
         max_output_bytes: int = 1_000_000,
         env_allowlist: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
@@ -337,6 +337,9 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         self, client: AsyncKernelClient, msg_id: str, outputs: list[str], files: list[Path]
     ) -> int:
         exit_code = 0
+        # Past the cap, output is drained and dropped (memory stays bounded); _cap then
+        # cuts what was kept and adds the marker.
+        budget = self._max_output_bytes + 1 - sum(len(o) for o in outputs)
         while True:
             msg: dict[str, Any] = await client.get_iopub_msg()
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
@@ -345,6 +348,11 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
             content: dict[str, Any] = msg["content"]
             if kind == "status" and content.get("execution_state") == "idle":
                 return exit_code
+            if budget <= 0:
+                if kind == "error":
+                    exit_code = 1
+                continue
+            before = len(outputs)
             if kind == "stream":
                 outputs.append(str(content.get("text", "")))
             elif kind in ("execute_result", "display_data"):
@@ -353,6 +361,7 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
                 exit_code = 1
                 traceback = "\n".join(str(line) for line in content.get("traceback", []))
                 outputs.append(_ANSI.sub("", traceback) + "\n")
+            budget -= sum(len(o) for o in outputs[before:])
 
     def _rich_output(self, data: dict[str, Any], files: list[Path]) -> str:
         for mime, extension in _FILE_TYPES.items():
