@@ -56,7 +56,7 @@ class McpWorkbench(Workbench, Component[McpWorkbenchConfig]):
         tool_overrides: Per server tool name, a new name and/or description.
 
     Example:
-        >>> import sys
+        >>> import asyncio, sys
         >>> from agentparts.tools.mcp import McpWorkbench, StdioServerParams
         >>> params = StdioServerParams(
         ...     command=sys.executable, args=["-m", "agentparts.testing.mcp_server"]
