@@ -262,3 +262,19 @@ async def test_autogen_stdio_tool_adapter_config_loads(stdio_params: StdioServer
         assert tool.return_value_as_string(result) == "3"
     finally:
         await tool.workbench.stop()
+
+
+async def test_concurrent_first_calls_share_one_server(stdio_params: StdioServerParams) -> None:
+    bench = McpWorkbench(stdio_params)  # not started: the first calls start it, once
+    try:
+        results = await asyncio.gather(
+            *(bench.call_tool("sleep", {"seconds": 0.2}) for _ in range(8)),
+            bench.call_tool("pid"),
+            bench.call_tool("pid"),
+        )
+        assert not any(r.is_error for r in results)
+        assert results[-1].to_text() == results[-2].to_text()
+        assert bench.session.starts == 1
+    finally:
+        await bench.stop()
+    assert not bench.session.is_running
