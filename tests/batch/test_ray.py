@@ -13,7 +13,7 @@ import pytest
 
 from agentparts import CancellationToken
 from agentparts.batch import BatchResult, run_batch
-from agentparts.errors import RayClusterError
+from agentparts.errors import BatchInputError, RayClusterError
 from agentparts.testing import OpenAITestServer
 
 from .conftest import PROMPT_TOKENS, Answers, invoke_cli, result_lines, write_tasks
@@ -104,6 +104,20 @@ def test_ray_mode_cancels_runs_in_flight_and_resumes(
     assert second.skipped == 1
     assert sorted(r.id for r in second) == ["slow-0", "slow-1", "slow-2"]
     assert sorted(r["id"] for r in result_lines(out)) == ["quick", "slow-0", "slow-1", "slow-2"]
+
+
+@pytest.mark.usefixtures("local_ray")
+def test_workers_that_cannot_load_the_config_stop_the_batch_before_any_task(
+    tmp_path: Path, server: OpenAITestServer, config: dict[str, Any]
+) -> None:
+    # The key comes from a variable set nowhere: only the workers load the config in Ray mode.
+    config["config"]["model_client"]["config"]["api_key"] = {"$env": "AGENTPARTS_UNSET_KEY"}
+    out = tmp_path / "results.jsonl"
+    with pytest.raises(BatchInputError, match="Ray workers cannot load") as caught:
+        run_batch(config, ["hello"], out=out, ray=True)
+    assert "AGENTPARTS_UNSET_KEY" in str(caught.value)
+    assert not out.exists()
+    assert server.requests == []
 
 
 @pytest.mark.usefixtures("local_ray")

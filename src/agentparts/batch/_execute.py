@@ -13,7 +13,6 @@ from .._cancellation_token import CancellationToken
 from .._component import ComponentLoader
 from .._component_model import ComponentModel
 from ..base import ChatAgent, TaskResult
-from ..errors import BatchInputError, ComponentLoadError
 from ..messages import BaseChatMessage
 from ..models import ChatCompletionClient
 from ._results import BatchResult
@@ -72,15 +71,9 @@ class AgentFactory:
         """Load (and close) one agent so that a broken config fails before any task runs.
 
         Raises:
-            BatchInputError: The config cannot be loaded as an agent.
+            ComponentLoadError: The config cannot be loaded as an agent.
         """
-        try:
-            agent = self.new_agent()
-        except ComponentLoadError as exc:
-            raise BatchInputError(
-                f"The agent config cannot be loaded, so no task was run: {exc}"
-            ) from exc
-        await _close(agent)
+        await _close(self.new_agent())
 
 
 async def run_task(

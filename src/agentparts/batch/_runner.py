@@ -95,7 +95,12 @@ class _LocalBackend:
         self._timeout = timeout
 
     async def start(self) -> None:
-        await self._factory.check()
+        try:
+            await self._factory.check()
+        except ComponentLoadError as exc:
+            raise BatchInputError(
+                f"The agent config cannot be loaded, so no task was run: {exc}"
+            ) from exc
 
     async def run(self, task: BatchTask) -> BatchResult:
         return await run_task(self._factory, task, timeout=self._timeout)
