@@ -278,3 +278,17 @@ async def test_concurrent_first_calls_share_one_server(stdio_params: StdioServer
     finally:
         await bench.stop()
     assert not bench.session.is_running
+
+
+async def test_adapters_in_a_static_workbench_keep_images(stdio_params: StdioServerParams) -> None:
+    from agentparts.tools import StaticWorkbench
+
+    tools = await mcp_server_tools(stdio_params)
+    try:
+        bench = StaticWorkbench(tools)
+        result = await bench.call_tool("pixel")
+        assert isinstance(result.result[0], ImageResultContent)
+        failed = await bench.call_tool("fail", {"message": "nope"})
+        assert failed.is_error and "nope" in failed.to_text()
+    finally:
+        await tools[0].workbench.stop()

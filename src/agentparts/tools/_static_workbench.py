@@ -156,6 +156,8 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
 
 
 def _contents(tool: Tool, value: Any) -> list[ResultContent]:
+    if isinstance(value, ToolResult):  # a tool that wraps another workbench (MCP adapters)
+        return list(value.result)
     if isinstance(value, Image):
         return [ImageResultContent(content=value)]
     if isinstance(value, list) and value and all(isinstance(v, Image) for v in value):  # pyright: ignore[reportUnknownVariableType]
