@@ -187,3 +187,15 @@ def test_an_agent_object_runs_as_fresh_copies_with_its_secret_key(
         # The secret went to the server, never to the results file.
         assert "s3cret" not in out.read_text(encoding="utf-8")
         assert {r.headers["authorization"] for r in keyed.requests} == {"Bearer s3cret"}
+
+
+def test_a_token_cancelled_beforehand_runs_nothing(
+    tmp_path: Path, server: OpenAITestServer, config: dict[str, Any]
+) -> None:
+    token = CancellationToken()
+    token.cancel()
+    out = tmp_path / "results.jsonl"
+    report = run_batch(config, ["one", "two"], out=out, cancellation_token=token)
+    assert report.cancelled and len(report) == 0
+    assert result_lines(out) == []
+    assert server.requests == []

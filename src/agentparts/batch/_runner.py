@@ -335,16 +335,19 @@ async def _run_all(
 
     token.add_callback(request_stop)
     queue = iter(pending)
+    recorded = 0
 
     async def worker() -> None:
+        nonlocal recorded
         for task in queue:  # shared: each task is taken by exactly one worker
-            if stop.is_set():
+            if stop.is_set() or token.is_cancelled():
                 return
             try:
                 result = await backend.run(task)
             except Exception as exc:  # a backend failure is this task's failure only
                 result = BatchResult(id=task.id, error=str(exc), metadata=task.metadata)
             record(result)
+            recorded += 1
 
     workers = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(pending)))]
     stopper: asyncio.Task[Any] = asyncio.create_task(stop.wait())
@@ -357,8 +360,8 @@ async def _run_all(
                     if error is not None:  # recording the result failed: stop the batch
                         raise error
             if stop.is_set():
-                return True
-        return False
+                break
+        return recorded < len(pending)
     finally:
         for task in (*workers, stopper):
             task.cancel()
