@@ -181,3 +181,8 @@ async def test_unresolvable_hints_accept_anything() -> None:
     tool = FunctionTool(unresolved)
     assert tool.schema["parameters"].get("required") == ["x"]
     assert await tool.run_json({"x": [1]}, CancellationToken()) == "got [1]"
+
+
+def test_autogen_style_arguments_are_accepted() -> None:
+    tool = FunctionTool(add, "Add two integers.", "add", global_imports=["math"], strict=True)
+    assert tool.strict and tool.description == "Add two integers."

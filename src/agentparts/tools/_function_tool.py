@@ -8,7 +8,7 @@ import importlib
 import inspect
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -65,6 +65,8 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
         func: The function to call.
         description: What the tool does (default: the docstring's summary).
         name: The tool name (default: the function's name).
+        global_imports: Accepted for AutoGen compatibility and ignored: a function saved as
+            an import reference brings its own imports.
         strict: Strict schema (no extra properties, every parameter required).
 
     Example:
@@ -89,8 +91,10 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
         func: Callable[..., Any],
         description: str | None = None,
         name: str | None = None,
+        global_imports: Sequence[Any] = (),
         strict: bool = False,
     ) -> None:
+        del global_imports  # AutoGen saves source code that needs them; references do not
         self._func = func
         self._func = func
         func_any: Any = func
