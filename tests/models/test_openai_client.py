@@ -643,6 +643,15 @@ def test_model_info_without_structured_output_defaults_to_false() -> None:
     assert client.model_info["structured_output"] is False
 
 
+async def test_many_concurrent_calls_spread_over_the_pool(server: OpenAITestServer) -> None:
+    client = make_client(server, max_connections=64)
+    results = await asyncio.gather(
+        *[client.create([UserMessage(content=f"n{i}", source="user")]) for i in range(300)]
+    )
+    assert [r.content for r in results] == [f"n{i}" for i in range(300)]
+    await client.close()
+
+
 # --- events, threads --------------------------------------------------------------------
 
 

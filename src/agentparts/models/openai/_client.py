@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
 from typing_extensions import Self
 
@@ -23,6 +21,7 @@ from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
 from ._model_info import resolve_model_info
+from ._pool import ShardedPool
 from ._response import StreamAccumulator, result_from_completion
 from ._tokens import count_wire_tokens
 from ._transport import CancelScope, RetryPolicy, Transport, decode_json, iter_sse_data
@@ -98,7 +97,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
     """A model client for OpenAI or any OpenAI-compatible Chat Completions endpoint.
 
     Works with vLLM, Ollama, llama.cpp server, LM Studio, Azure OpenAI's v1 API and others
-    through ``base_url``. Built directly on httpx, with one connection pool per client.
+    through ``base_url``. Built directly on httpx, with its own (sharded) connection pools.
 
     Args:
         model: The model name sent to the endpoint.
@@ -233,8 +232,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             headers["openai-organization"] = organization
         headers.update(default_headers or {})
         self._headers = headers
-        self._http: httpx.AsyncClient | None = None
-        self._http_loop: asyncio.AbstractEventLoop | None = None
+        self._pool = ShardedPool(headers, timeout, max_connections)
 
     # --- properties ------------------------------------------------------------------
 
@@ -255,29 +253,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
 
     # --- HTTP client -----------------------------------------------------------------
 
-    def _client(self) -> httpx.AsyncClient:
-        loop = asyncio.get_running_loop()
-        if self._http is None or self._http_loop is not loop:
-            # httpx clients are bound to the loop that opened their connections.
-            size = self._config.max_connections
-            self._http = httpx.AsyncClient(
-                headers=self._headers,
-                timeout=httpx.Timeout(
-                    self._config.timeout, connect=min(10.0, self._config.timeout)
-                ),
-                limits=httpx.Limits(
-                    max_connections=size, max_keepalive_connections=size, keepalive_expiry=30
-                ),
-            )
-            self._http_loop = loop
-        return self._http
-
     async def close(self) -> None:
-        """Close the connection pool (the client reopens one if used again)."""
-        http, self._http = self._http, None
-        if http is not None and self._http_loop is asyncio.get_running_loop():
-            await http.aclose()
-        self._http_loop = None
+        """Close the connection pools (the client reopens them if used again)."""
+        await self._pool.aclose()
 
     # --- requests --------------------------------------------------------------------
 
@@ -342,9 +320,11 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
         payload = json.dumps(body).encode()
         scope = CancelScope(cancellation_token)
+        shard, http = self._pool.acquire()
         try:
-            response = await self._transport.post(self._client(), payload, stream=False)
+            response = await self._transport.post(http, payload, stream=False)
         finally:
+            self._pool.release(shard)
             scope.close()
         data = decode_json(response.content, self.base_url)
         result = result_from_completion(data, self.base_url)
@@ -387,8 +367,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         scope = CancelScope(cancellation_token)
+        shard, http = self._pool.acquire()
         try:
-            response = await self._transport.post(self._client(), payload, stream=True)
+            response = await self._transport.post(http, payload, stream=True)
             accumulator = StreamAccumulator()
             try:
                 async for data in iter_sse_data(response, self.base_url):
@@ -404,6 +385,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             if text:
                 yield text
         finally:
+            self._pool.release(shard)
             scope.close()
         if not accumulator.done and accumulator.finish_reason is None:
             raise ModelStreamError(
