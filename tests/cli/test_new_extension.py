@@ -37,6 +37,7 @@ def test_generates_the_guide_layout_with_entry_points(tmp_path: Path) -> None:
     assert "weather_ext_model, weather_ext_executor, weather_ext_tool" in out
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     assert files == [
+        ".gitignore",
         "README.md",
         "pyproject.toml",
         "src/weather_ext/__init__.py",
