@@ -516,3 +516,30 @@ async def test_on_messages_returns_a_response_with_inner_messages() -> None:
     assert isinstance(response.chat_message, ToolCallSummaryMessage)
     assert isinstance(response.inner_messages[0], ToolCallRequestEvent)  # type: ignore[index]
     assert response.inner_messages[0].content == [FunctionCall("call_0", '{"a": 1, "b": 1}', "add")]  # type: ignore[index]
+
+
+async def test_cancel_from_another_thread() -> None:
+    client = BlockingClient()
+    agent = AssistantAgent("a", client)
+    token = CancellationToken()
+
+    async def cancel_from_thread() -> None:
+        await client.started.wait()
+        await asyncio.get_running_loop().run_in_executor(None, token.cancel)
+
+    canceller = asyncio.create_task(cancel_from_thread())
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(agent.run(task="hi", cancellation_token=token), 10)
+    await canceller
+    assert client.cancelled
+
+
+async def test_a_cancelled_run_leaves_the_agent_usable() -> None:
+    token = CancellationToken()
+    token.cancel()
+    client = ReplayChatCompletionClient(["after cancel"])
+    agent = AssistantAgent("a", client)
+    with pytest.raises(asyncio.CancelledError):
+        await agent.run(task="first", cancellation_token=token)
+    result = await agent.run(task="second")
+    assert result.messages[-1].to_text() == "after cancel"
