@@ -118,10 +118,11 @@ def test_dir_is_created_when_missing(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_generated_package_installs_and_passes_its_own_tests(tmp_path: Path) -> None:
+    """The user's journey in a fresh environment: install agentparts (built as a wheel),
+    generate with its command, install the package, run its tests, list its components."""
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not installed")
-    package, _ = write_extension("fresh-ext", tmp_path)
     venv = tmp_path / "venv"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
 
@@ -131,6 +132,14 @@ def test_generated_package_installs_and_passes_its_own_tests(tmp_path: Path) -> 
     made = run(uv, "venv", "--quiet", "-p", "python3.11", str(venv))
     assert made.returncode == 0, made.stderr
     python = str(venv / "bin" / "python")
+    base = run(
+        uv, "pip", "install", "--quiet", "-p", python, f"agentparts[testing] @ {REPO.as_uri()}"
+    )
+    assert base.returncode == 0, base.stderr
+    generated = run(str(venv / "bin" / "agentparts"), "new", "extension", "fresh-ext")
+    assert generated.returncode == 0, generated.stderr
+    package = tmp_path / "fresh-ext"
+    assert (package / ".gitignore").is_file()
     installed = run(
         uv, "pip", "install", "--quiet", "-p", python,
         "-e", f"{package}[dev]", f"agentparts @ {REPO.as_uri()}",
