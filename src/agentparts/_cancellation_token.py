@@ -69,7 +69,14 @@ class CancellationToken:
                 loop.call_soon_threadsafe(future.cancel)
 
         self.add_callback(_cancel_future)
+        # A long-lived token links many futures: forget each one once it is done.
+        future.add_done_callback(lambda _: self._discard_callback(_cancel_future))
         return future
+
+    def _discard_callback(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
 
 
 def _running_loop() -> object:

@@ -91,3 +91,10 @@ def test_events_are_json_and_reach_the_event_logger(caplog: pytest.LogCaptureFix
     [record] = [r for r in caplog.records if r.name == EVENT_LOGGER_NAME]
     assert isinstance(record.msg, ComponentLoadEvent)
     assert json.loads(record.getMessage())["provider"] == "p"
+
+
+async def test_done_futures_are_forgotten_by_a_long_lived_token() -> None:
+    token = CancellationToken()
+    for _ in range(100):
+        await token.link_future(asyncio.ensure_future(asyncio.sleep(0)))
+    assert token._callbacks == []
