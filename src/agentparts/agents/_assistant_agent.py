@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
@@ -50,6 +50,10 @@ from ._assistant_steps import (
 from ._base_chat_agent import BaseChatAgent
 from ._cancel import CancelScope
 from ._telemetry import agent_span
+
+if TYPE_CHECKING:
+    from ..memory import Memory
+    from ..tools import Tool, Workbench
 
 __all__ = ["AssistantAgent"]
 
@@ -115,8 +119,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         name: str,
         model_client: ChatCompletionClient,
         *,
-        tools: Sequence[Any | Callable[..., Any] | Callable[..., Awaitable[Any]]] | None = None,
-        workbench: Any | Sequence[Any] | None = None,
+        tools: Sequence[Tool | Callable[..., Any] | Callable[..., Awaitable[Any]]] | None = None,
+        workbench: Workbench | Sequence[Workbench] | None = None,
         handoffs: Sequence[Handoff | str] | None = None,
         model_context: ChatCompletionContext | None = None,
         description: str = DEFAULT_DESCRIPTION,
@@ -128,7 +132,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         output_content_type: type[BaseModel] | None = None,
         output_content_type_format: str | None = None,
         max_tool_iterations: int = 1,
-        memory: Sequence[Any] | None = None,
+        memory: Sequence[Memory] | None = None,
         metadata: Mapping[str, str] | None = None,
         tool_call_timeout: float | None = None,
     ) -> None:
