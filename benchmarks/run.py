@@ -1,0 +1,461 @@
+"""Run every benchmark scenario for raw, agentparts and AutoGen; write the table and JSON.
+
+Usage (``scripts/bench`` sets up the environments first)::
+
+    python benchmarks/run.py --autogen-python benchmarks/.envs/autogen/bin/python [--quick]
+
+Each measurement is a fresh process (``benchmarks/scenarios/<name>.py --impl ...``). The
+order of the implementations rotates from round to round, samples of all rounds are pooled
+and reported as median and p90. The model server (agentparts.testing, zero latency) runs
+as its own process for the whole run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from report import (
+    IMPL_NAMES,
+    Row,
+    Target,
+    info_values,
+    markdown_table,
+    not_measured_notes,
+    summarize,
+)
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SCENARIOS = HERE / "scenarios"
+IMPLS = ("raw", "agentparts", "autogen")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario script with its arguments; ``rounds`` caps the rounds it takes part in."""
+
+    key: str
+    script: str
+    args: tuple[str, ...] = ()
+    rounds: int = 99
+    quick: bool = True  # part of the quick run
+    impls: tuple[str, ...] = IMPLS
+    timeout: float = 600.0
+
+
+SCENARIO_LIST = [
+    Scenario("server_capacity", "server_capacity.py", impls=("raw",), rounds=3),
+    Scenario("import_root", "import_time.py", ("--what", "root")),
+    Scenario("import_stack", "import_time.py", ("--what", "stack")),
+    Scenario("roundtrip_nested", "component_roundtrip.py", ("--what", "nested")),
+    Scenario("roundtrip_agent", "component_roundtrip.py", ("--what", "agent")),
+    Scenario("model_single", "model_client.py", ("--mode", "single")),
+    Scenario("model_concurrent", "model_client.py", ("--mode", "concurrent"), rounds=3),
+    Scenario("model_stream", "model_client.py", ("--mode", "stream")),
+    Scenario("agent_one_turn", "agent.py", ("--mode", "one_turn")),
+    Scenario("agent_tool_turn", "agent.py", ("--mode", "tool_turn")),
+    Scenario("agent_concurrent", "agent.py", ("--mode", "concurrent"), rounds=3),
+    Scenario("exec_local", "code_exec.py", ("--executor", "local")),
+    Scenario("exec_sandbox", "code_exec.py", ("--executor", "sandbox"), impls=("raw", "agentparts", "autogen")),
+    Scenario("exec_sandbox_x8", "code_exec.py", ("--executor", "sandbox", "--parallel", "8"),
+             rounds=3, quick=False),
+    Scenario("tool_run_json_sync", "tool_run_json.py", ("--fn", "sync")),
+    Scenario("tool_run_json_async", "tool_run_json.py", ("--fn", "async")),
+    Scenario("search", "search.py", ("--files", "10000"), rounds=3, quick=False),
+    Scenario("batch_local", "batch.py", ("--mode", "local", "--tasks", "1000"), rounds=1,
+             quick=False),
+    Scenario("batch_ray", "batch.py", ("--mode", "ray", "--tasks", "1000"), rounds=1,
+             quick=False, impls=("agentparts",)),
+]  # fmt: skip
+
+I2, I3, I5, I6 = "issue 2", "issue 3", "issue 5", "issue 6"
+ROWS = [
+    Row("import_root", "import", "import the root package (`python -c`)", Target("ratio", 1.3, I2)),
+    Row("import_stack", "import", "import agent + OpenAI client modules"),
+    Row("roundtrip_nested", "round_trip", "dump+load, nested component", Target("below", 1.0, I2)),
+    Row("roundtrip_agent", "round_trip", "dump+load, agent config"),
+    Row("model_single", "call", "one non-streamed call", Target("ratio", 1.3, I3)),
+    Row("model_concurrent", "wall", "500 concurrent calls (wall)", Target("ratio", 1.5, I3)),
+    Row("model_stream", "first_chunk", "500-token stream: first chunk"),
+    Row("model_stream", "per_chunk", "500-token stream: per chunk", Target("ratio", 2.0, I3)),
+    Row("agent_one_turn", "run", "one-turn agent run", Target("ratio", 1.3, I6)),
+    Row("agent_tool_turn", "run", "tool turn (2 model calls + tool)", Target("ratio", 1.5, I6)),
+    Row("agent_concurrent", "wall", "500 concurrent agents: wall", Target("ratio", 1.5, I6)),
+    Row("agent_concurrent", "peak_rss", "500 concurrent agents: peak RSS", Target("ratio", 1.3, I6)),
+    Row("exec_local", "run", "`print(1)`, local executor", Target("ratio", 1.2, I5)),
+    Row("exec_sandbox", "run", "`print(1)`, sandboxed executor", Target("ratio", 2.5, I5)),
+    Row("exec_sandbox_x8", "per_run", "`print(1)`, 8 sandboxes in parallel (per run)"),
+    Row("tool_run_json_sync", "run_json", "`run_json`, two-integer tool (sync fn)"),
+    Row("tool_run_json_async", "run_json", "`run_json`, two-integer tool (async fn)"),
+    Row("search", "build", "search 10,000 files: index build"),
+    Row("search", "query", "search 10,000 files: query"),
+    Row("batch_local", "wall", "batch of 1,000 one-turn tasks, local (wall)"),
+    Row("batch_local", "peak_rss", "batch of 1,000 one-turn tasks, local (peak RSS)"),
+    Row("batch_ray", "wall", "batch of 1,000 one-turn tasks, Ray mode (wall)"),
+]  # fmt: skip
+
+
+@dataclass
+class LoadSampler:
+    """Samples /proc/loadavg every few seconds in a background thread."""
+
+    interval: float = 5.0
+    samples: list[float] = field(default_factory=lambda: [])
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def _read(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._read()
+
+    def __enter__(self) -> LoadSampler:
+        self._read()
+        threading.Thread(target=self._loop, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._read()
+
+    def summary(self) -> dict[str, Any]:
+        s = self.samples or [float("nan")]
+        return {
+            "load1_min": min(s),
+            "load1_median": statistics.median(s),
+            "load1_max": max(s),
+            "samples": len(self.samples),
+        }
+
+
+def start_server(python: str) -> tuple[subprocess.Popen[str], str]:
+    """The benchmark model server as its own process, and its base URL."""
+    process = subprocess.Popen(
+        [python, str(HERE / "server.py")], stdout=subprocess.PIPE, stderr=None, text=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.match(r"listening on (\S+)", line)
+    if not match:
+        process.kill()
+        raise SystemExit(f"The benchmark server did not start (it said {line!r}).")
+    return process, match.group(1)
+
+
+def run_one(
+    scenario: Scenario, impl: str, pythons: dict[str, str], common: list[str]
+) -> dict[str, Any]:
+    """One fresh process: one scenario, one implementation."""
+    command = [pythons[impl], str(SCENARIOS / scenario.script), "--impl", impl, *common]
+    command += list(scenario.args)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONUNBUFFERED": "1"}
+    base: dict[str, Any] = {"scenario": scenario.key, "impl": impl}
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=scenario.timeout, env=env
+        )
+    except subprocess.TimeoutExpired:
+        return {**base, "status": "error", "reason": f"timed out after {scenario.timeout:g} s"}
+    base["process_s"] = round(time.perf_counter() - start, 2)
+    for line in reversed(done.stdout.strip().splitlines()):
+        if line.startswith("{"):
+            try:
+                result = json.loads(line)
+            except ValueError:
+                break
+            return {**result, **base}  # the runner's key (e.g. exec_sandbox_x8) wins
+    tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    return {**base, "status": "error", "reason": f"exit {done.returncode}: {tail}"[:500]}
+
+
+def command_output(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    return (done.stdout or done.stderr).strip()
+
+
+def versions(python: str, packages: list[str]) -> dict[str, str]:
+    code = (
+        "import importlib.metadata as m, json, sys\n"
+        "out = {'python': sys.version.split()[0]}\n"
+        f"for p in {packages!r}:\n"
+        "    try: out[p] = m.version(p)\n"
+        "    except m.PackageNotFoundError: out[p] = None\n"
+        "print(json.dumps(out))"
+    )
+    try:
+        return json.loads(command_output([python, "-c", code]))
+    except ValueError:
+        return {}
+
+
+def machine_info(pythons: dict[str, str]) -> dict[str, Any]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem_kib = int(line.split()[1])
+    commit = command_output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = command_output(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"])
+    bwrap = shutil.which("bwrap")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "os": command_output(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "agentparts_commit": commit + ("+uncommitted" if dirty else ""),
+        "bwrap": command_output([bwrap, "--version"]) if bwrap else None,
+        "agentparts_env": versions(pythons["agentparts"], ["agentparts", "pydantic", "httpx"]),
+        "autogen_env": versions(
+            pythons["autogen"],
+            ["autogen-core", "autogen-agentchat", "autogen-ext", "openai", "pydantic", "httpx"],
+        ),
+    }
+
+
+def server_note(table: dict[str, dict[str, Any]]) -> str:
+    capacity = info_values(table, "server_capacity", "raw", "requests_per_s")
+    if not capacity:
+        return "The server's capacity was not measured."
+    best_client = 0.0
+    where = ""
+    for scenario, key in (("model_concurrent", "calls_per_s"), ("agent_concurrent", "runs_per_s")):
+        for impl in IMPLS:
+            for value in info_values(table, scenario, impl, key):
+                if value > best_client:
+                    best_client, where = value, f"{IMPL_NAMES[impl]}, {scenario}"
+    median_capacity = statistics.median(capacity)
+    text = (
+        f"The server alone answers a lean client (raw asyncio sockets, 50 keep-alive "
+        f"connections) at a median **{median_capacity:,.0f} requests/s** (min "
+        f"{min(capacity):,.0f})."
+    )
+    if best_client:
+        text += (
+            f" The fastest client in the concurrent scenarios reached {best_client:,.0f} "
+            f"requests/s ({where}), {best_client / median_capacity:.0%} of that: the numbers "
+            "measure the clients, not the server."
+        )
+    return text
+
+
+def extra_notes(table: dict[str, dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    for scenario, key, label in (
+        ("exec_sandbox_x8", "runs_per_s", "runs/s with 8 sandboxes in parallel"),
+        ("batch_local", "tasks_per_s", "tasks/s, batch of 1,000 (local, concurrency 32)"),
+        ("batch_ray", "tasks_per_s", "tasks/s, batch of 1,000 (Ray mode)"),
+        ("batch_ray", "ray_init_s", "s to start Ray (not in the batch time)"),
+        ("search", "files", "files in the search corpus"),
+    ):
+        parts = []
+        for impl in IMPLS:
+            values = info_values(table, scenario, impl, key)
+            if values:
+                parts.append(f"{IMPL_NAMES[impl]} {statistics.median(values):g}")
+        if parts:
+            lines.append(f"- {label}: " + ", ".join(parts))
+    return lines
+
+
+def write_markdown(data: dict[str, Any], table: dict[str, dict[str, Any]], path: Path) -> list[str]:
+    body, missed = markdown_table(table, ROWS)
+    machine = data["machine"]
+    load = data["load"]
+    env_a, env_b = machine["agentparts_env"], machine["autogen_env"]
+    mode = "quick" if data["quick"] else "full"
+    lines = [
+        "# Benchmarks",
+        "",
+        "agentparts, AutoGen 0.7.5 and a raw baseline side by side, measured in one run by "
+        f"`scripts/bench` ({mode} mode, {data['rounds']} rounds, {data['started']} UTC, "
+        f"{data['duration_s'] / 60:.1f} min). Regenerate with `scripts/bench`; "
+        "`scripts/bench --quick` takes about a minute and does not touch this file.",
+        "",
+        "Every cell is the median over all samples of all rounds, with the p90 in "
+        "parentheses. Each measurement runs in a fresh process; the order of raw, "
+        "agentparts and AutoGen rotates every round. The model is the OpenAI-compatible "
+        "test server of `agentparts.testing`, in its own process with zero added latency, "
+        "so the times are client-side cost. Lower is better everywhere.",
+        "",
+        body,
+        "",
+        "**Targets missed in this run:** " + (", ".join(missed) if missed else "none") + ".",
+        "",
+        "## The model server is not the bottleneck",
+        "",
+        server_note(table),
+        "",
+        "## Other figures",
+        "",
+        *extra_notes(table),
+        "",
+        "## What the baselines are",
+        "",
+        "- **raw, HTTP scenarios**: a plain `httpx.AsyncClient()` (default limits) posting the "
+        "same requests an agent sends (system + user message; for the tool turn: the tool "
+        "call, the function, the second request) and parsing the JSON / SSE lines.",
+        '- **raw, import**: `python -c "import asyncio, pydantic"` for the root package '
+        "(`import agentparts` vs `import autogen_core`); `import asyncio, pydantic, httpx` "
+        "for the agent stack (`agentparts.agents, agentparts.models.openai` vs "
+        "`autogen_agentchat.agents, autogen_ext.models.openai`).",
+        "- **raw, code execution**: a bare asyncio subprocess `python -c 'print(1)'` with the "
+        "interpreter the executor uses (`sys.executable` for local, `/usr/bin/python3` "
+        "for the sandbox).",
+        "- **raw, dump+load**: the same nested shape as plain Pydantic models "
+        "(`model_dump` + `model_validate`). The nested component is a `StaticWorkbench` "
+        "of two `FunctionTool`s; the agent config an `AssistantAgent` with an OpenAI "
+        "client (key from the environment), a tool and a buffered model context.",
+        "- **raw, `run_json`**: Pydantic validation of the arguments, the call, `str()`.",
+        "- **raw, search**: stdlib `sqlite3` FTS5 filled in one transaction, then the same "
+        "BM25 + snippet query; agentparts' query also checks the folder for changed files.",
+        "- **batch**: agentparts uses `agentparts.batch.run_batch_async`; AutoGen and raw "
+        "do the same by hand (a fresh agent loaded from the saved config per task / one "
+        "httpx flow per task, a semaphore of 32, a JSONL results file).",
+        "",
+        "## Not measured, errors",
+        "",
+        *(not_measured_notes(table) or ["- none"]),
+        "",
+        "## Machine and load",
+        "",
+        f"- {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"{machine['os']}, kernel {machine['kernel']}; the cores are shared with other work.",
+        f"- 1-minute load average during the run: min {load['load1_min']:.2f}, median "
+        f"{load['load1_median']:.2f}, max {load['load1_max']:.2f} ({load['samples']} samples).",
+        f"- agentparts {env_a.get('agentparts')} at {machine['agentparts_commit']}, Python "
+        f"{env_a.get('python')}, pydantic {env_a.get('pydantic')}, httpx {env_a.get('httpx')}.",
+        f"- AutoGen venv: autogen-core {env_b.get('autogen-core')}, autogen-agentchat "
+        f"{env_b.get('autogen-agentchat')}, autogen-ext {env_b.get('autogen-ext')}, openai "
+        f"{env_b.get('openai')}, Python {env_b.get('python')}, pydantic "
+        f"{env_b.get('pydantic')}.",
+        f"- bubblewrap: {machine['bwrap']}.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return missed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="about a minute, one round")
+    parser.add_argument("--rounds", type=int, default=None, help="default: 5, quick: 1")
+    parser.add_argument("--autogen-python", required=True)
+    parser.add_argument("--agentparts-python", default=sys.executable)
+    parser.add_argument("--only", default="", help="comma-separated scenario keys")
+    parser.add_argument("--docs", choices=("auto", "yes", "no"), default="auto",
+                        help="write docs/benchmarks.md (auto: only in full mode)")  # fmt: skip
+    parser.add_argument("--workdir", default=str(HERE / ".envs" / "work"))
+    args = parser.parse_args()
+    rounds = args.rounds or (1 if args.quick else 5)
+    pythons = {
+        "raw": args.agentparts_python,
+        "agentparts": args.agentparts_python,
+        "autogen": args.autogen_python,
+    }
+    only = {key for key in args.only.split(",") if key}
+    scenarios = [
+        s for s in SCENARIO_LIST if (not only or s.key in only) and (s.quick or not args.quick)
+    ]
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now(dt.timezone.utc)
+    server, base_url = start_server(args.agentparts_python)
+    print(f"==> model server at {base_url}", file=sys.stderr)
+    results: list[dict[str, Any]] = []
+    clock = time.perf_counter()
+    try:
+        if any(s.key == "search" for s in scenarios):
+            corpus = [str(SCENARIOS / "search.py"), "--impl", "raw", "--prepare"]
+            subprocess.run(
+                [pythons["raw"], *corpus, "--files", "10000", "--workdir", str(workdir)],
+                check=True,
+            )
+        with LoadSampler() as load:
+            skip: set[tuple[str, str]] = set()
+            for round_index in range(rounds):
+                order = IMPLS[round_index % 3 :] + IMPLS[: round_index % 3]
+                for scenario in scenarios:
+                    if round_index >= scenario.rounds:
+                        continue
+                    common = ["--base-url", base_url, "--workdir", str(workdir)]
+                    if args.quick:
+                        common.append("--quick")
+                    for impl in order:
+                        if impl not in scenario.impls or (scenario.key, impl) in skip:
+                            continue
+                        result = run_one(scenario, impl, pythons, common)
+                        results.append(result)
+                        status = result["status"]
+                        if status == "not_measured":
+                            skip.add((scenario.key, impl))  # no API: no need to ask again
+                        reason = f": {result.get('reason', '')}" if status != "ok" else ""
+                        print(
+                            f"  round {round_index + 1}/{rounds} {scenario.key:20} "
+                            f"{impl:10} {result.get('process_s', 0):6.1f}s {status}"
+                            f"{reason[:150]}",
+                            file=sys.stderr,
+                        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    table = summarize(results)
+    data: dict[str, Any] = {
+        "started": started.strftime("%Y-%m-%d %H:%M"),
+        "duration_s": round(time.perf_counter() - clock, 1),
+        "quick": args.quick,
+        "rounds": rounds,
+        "machine": machine_info(pythons),
+        "load": load.summary(),
+        "results": results,
+        "summary": {
+            scenario: {impl: {"status": e["status"], "stats": e["stats"]} for impl, e in d.items()}
+            for scenario, d in table.items()
+        },
+    }
+    out_dir = HERE / "results"
+    out_dir.mkdir(exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ") + ("-quick" if args.quick else "")
+    json_text = json.dumps(data, indent=1)
+    (out_dir / f"{stamp}.json").write_text(json_text, encoding="utf-8")
+    (out_dir / "latest.json").write_text(json_text, encoding="utf-8")
+    markdown = out_dir / "latest.md"
+    missed = write_markdown(data, table, markdown)
+    write_docs = args.docs == "yes" or (args.docs == "auto" and not args.quick and not only)
+    if write_docs:
+        shutil.copyfile(markdown, ROOT / "docs" / "benchmarks.md")
+    print(markdown.read_text(encoding="utf-8").split("## The model server")[0])
+    print(f"==> {out_dir / (stamp + '.json')}, {markdown}", file=sys.stderr)
+    if write_docs:
+        print("==> docs/benchmarks.md updated", file=sys.stderr)
+    if missed:
+        print(f"==> targets missed: {', '.join(missed)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

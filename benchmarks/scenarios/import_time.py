@@ -1,0 +1,71 @@
+"""Import time: wall time of ``python -c "import ..."`` in a fresh interpreter.
+
+``--what root``: ``import agentparts`` / ``import autogen_core`` against
+``import asyncio, pydantic``. ``--what stack``: the agent and OpenAI client modules against
+``import asyncio, pydantic, httpx``. Interpreter start-up is included for everyone.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from typing import Any
+
+from _common import NotMeasured, has_module, metric, parse_args, run
+
+# The public names that must exist for the import to count (a namespace package or a
+# half-written module is "not measured").
+CHECKS = {
+    "root": {"agentparts": "from agentparts import ComponentLoader"},
+    "stack": {
+        "agentparts": "from agentparts.agents import AssistantAgent\n"
+        "from agentparts.models.openai import OpenAIChatCompletionClient",
+    },
+}
+
+STATEMENTS = {
+    "root": {
+        "raw": "import asyncio, pydantic",
+        "agentparts": "import agentparts",
+        "autogen": "import autogen_core",
+    },
+    "stack": {
+        "raw": "import asyncio, pydantic, httpx",
+        "agentparts": "import agentparts.agents, agentparts.models.openai",
+        "autogen": "import autogen_agentchat.agents, autogen_ext.models.openai",
+    },
+}
+
+
+def measure(impl: str, what: str, quick: bool) -> dict[str, Any]:
+    statement = STATEMENTS[what][impl]
+    for module in statement.removeprefix("import ").split(", "):
+        if not has_module(module):
+            raise NotMeasured(f"{module} does not exist yet")
+    check = CHECKS[what].get(impl)
+    if check is not None:
+        probe = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+        if probe.returncode != 0:
+            last = (probe.stderr.strip().splitlines() or ["?"])[-1]
+            raise NotMeasured(f"the API is not there yet ({last})")
+    command = [sys.executable, "-c", statement]
+    subprocess.run(command, check=True)  # fills the OS file cache and .pyc files
+    samples: list[float] = []
+    for _ in range(3 if quick else 15):
+        start = time.perf_counter()
+        subprocess.run(command, check=True)
+        samples.append((time.perf_counter() - start) * 1000.0)
+    return {"metrics": {"import": metric("ms", samples)}, "info": {"statement": statement}}
+
+
+def main() -> None:
+    args = parse_args(
+        __doc__.splitlines()[0],
+        lambda p: p.add_argument("--what", choices=tuple(STATEMENTS), default="root"),
+    )
+    run(f"import_{args.what}", args.impl, lambda: measure(args.impl, args.what, args.quick))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The benchmark model server: agentparts.testing's OpenAI-compatible server, zero latency.
+
+Run as ``python benchmarks/server.py [--port N]``; prints ``listening on URL`` when ready.
+It answers by rule, so any number of concurrent clients get the same replies:
+
+- a request whose last message is a user message and that offers tools: a call of the
+  first tool with ``{"a": 1, "b": 2}``;
+- a request whose last message is a tool result: ``"The answer is 3."``;
+- a user message starting with ``BENCH_LONG_REPLY``: 500 words (streamed one per chunk);
+- anything else: ``"Hello! How can I help you today?"``.
+
+Requests are not recorded (no memory growth over a long run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from agentparts.testing import OpenAITestServer, RecordedRequest, ScriptedReply, ScriptedToolCall
+
+LONG_MARKER = "BENCH_LONG_REPLY"
+LONG_REPLY = ScriptedReply(" ".join(f"w{i}" for i in range(500)))
+SHORT_REPLY = ScriptedReply("Hello! How can I help you today?")
+TOOL_RESULT_REPLY = ScriptedReply("The answer is 3.")
+
+
+def respond(request: RecordedRequest) -> ScriptedReply:
+    """The rule-based answer to one request."""
+    body: Any = request.body if isinstance(request.body, dict) else {}
+    messages = request.messages
+    last = messages[-1] if messages else {}
+    role = last.get("role")
+    if role == "tool":
+        return TOOL_RESULT_REPLY
+    tools = body.get("tools") or []
+    if tools and role == "user":
+        name = tools[0].get("function", {}).get("name", "add")
+        return ScriptedReply(tool_calls=[ScriptedToolCall(name, {"a": 1, "b": 2})])
+    content = last.get("content")
+    if isinstance(content, str) and content.startswith(LONG_MARKER):
+        return LONG_REPLY
+    return SHORT_REPLY
+
+
+def main() -> None:
+    """Serve until killed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    server = OpenAITestServer(default_reply=respond, port=args.port, record=False)
+
+    async def serve() -> None:
+        await server.start()
+        print(f"listening on {server.base_url}", flush=True)
+        await server.serve_forever()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
