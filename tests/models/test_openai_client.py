@@ -345,6 +345,14 @@ async def test_stream_cut_midway_is_an_error_not_a_hang(
     assert seen == ["one "]
 
 
+async def test_a_stream_that_stalls_times_out_as_a_stream_error(server: OpenAITestServer) -> None:
+    client = make_client(server, timeout=0.1)
+    server.script(ScriptedReply("a b c", chunk_delay=5))
+    with pytest.raises(ModelStreamError):
+        await collect(client.create_stream(MESSAGES))
+    await client.close()
+
+
 # --- retries and faults ----------------------------------------------------------------
 
 
