@@ -61,7 +61,10 @@ def _all_pids(newer_than: int | None = None) -> list[int]:
     Pids grow until they wrap at ``pid_max``: when the last pid handed out is below
     ``newer_than`` they wrapped, and every pid is returned.
     """
-    pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    try:
+        pids = [int(name) for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:  # no /proc (not Linux): only the process group can be killed
+        return []
     if newer_than is None or _last_pid() < newer_than:
         return pids
     return [pid for pid in pids if pid >= newer_than]
@@ -250,7 +253,7 @@ async def run_process(
     assert proc.stdout is not None
     out_fd = proc.stdout.fileno()
     os.set_blocking(out_fd, False)
-    pid_fd = os.pidfd_open(leader)
+    pid_fd = os.pidfd_open(leader) if hasattr(os, "pidfd_open") else None
     chunks: list[bytes] = []
     size = 0
     exited: asyncio.Future[None] = loop.create_future()
@@ -282,12 +285,18 @@ async def run_process(
             size += len(chunk)
 
     def _on_exit() -> None:
-        loop.remove_reader(pid_fd)
+        if pid_fd is not None:
+            loop.remove_reader(pid_fd)
         if not exited.done():
             exited.set_result(None)
 
     loop.add_reader(out_fd, _on_output)
-    loop.add_reader(pid_fd, _on_exit)
+    exit_waiter: asyncio.Future[int] | None = None
+    if pid_fd is not None:
+        loop.add_reader(pid_fd, _on_exit)
+    else:  # no pidfd (not Linux): wait in a thread
+        exit_waiter = loop.run_in_executor(None, proc.wait)
+        exit_waiter.add_done_callback(lambda _: _on_exit())
     monitor_task = asyncio.create_task(_monitor(monitor, stop)) if monitor else None
 
     def _on_cancel() -> None:
@@ -325,8 +334,11 @@ async def run_process(
             await asyncio.wait_for(asyncio.shield(eof), timeout=2.0)
         _on_output()
         loop.remove_reader(out_fd)
-        loop.remove_reader(pid_fd)
-        os.close(pid_fd)
+        if pid_fd is not None:
+            loop.remove_reader(pid_fd)
+            os.close(pid_fd)
+        elif exit_waiter is not None:
+            await exit_waiter
         proc.stdout.close()
         code = proc.wait()
     data = b"".join(chunks)
