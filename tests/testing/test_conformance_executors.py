@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from agentparts.code_executor import CodeExecutor
 from agentparts.code_executors.local import LocalCommandLineCodeExecutor
 from agentparts.code_executors.sandbox import SandboxedCodeExecutor
 from agentparts.errors import SandboxUnavailableError
@@ -36,3 +37,16 @@ class TestSandboxedExecutorConformance(CodeExecutorTests):
     async def executor(self) -> SandboxedCodeExecutor:
         # pytest's tmp_path is not searchable by the sandbox's uid: use its own temp dir.
         return await _sandbox_or_skip(SandboxedCodeExecutor(timeout=self.timeout))
+
+
+@pytest.mark.slow  # a kernel starts for each test
+class TestJupyterExecutorConformance(CodeExecutorTests):
+    shell_language = None  # Python only
+    requires_start = False
+
+    @pytest.fixture
+    def executor(self, tmp_path: Path) -> CodeExecutor:
+        pytest.importorskip("jupyter_client", reason="needs the jupyter extra")
+        from agentparts.code_executors.jupyter import JupyterCodeExecutor
+
+        return JupyterCodeExecutor(timeout=self.timeout, output_dir=tmp_path)
