@@ -95,6 +95,15 @@ async def test_create_returns_text_usage_and_sends_the_messages(server: OpenAITe
     await client.close()
 
 
+async def test_missing_usage_is_estimated(
+    client: OpenAIChatCompletionClient, server: OpenAITestServer
+) -> None:
+    server.script(ScriptedReply("a reply of several words", include_usage=False))
+    result = await client.create(MESSAGES)
+    assert result.usage.prompt_tokens > 0
+    assert result.usage.completion_tokens > 0
+
+
 async def test_extra_create_args_reach_the_endpoint(
     client: OpenAIChatCompletionClient, server: OpenAITestServer
 ) -> None:

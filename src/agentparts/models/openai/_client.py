@@ -328,7 +328,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             scope.close()
         data = decode_json(response.content, self.base_url)
         result = result_from_completion(data, self.base_url)
-        if result.usage.prompt_tokens == 0 and "usage" not in data:
+        if not data.get("usage"):
             result.usage = self._estimate_usage(body, result)
         self._record_usage(result.usage)
         if _events.isEnabledFor(logging.INFO):
