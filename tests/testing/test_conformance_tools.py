@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from pydantic import BaseModel, Field
 
 from agentparts import CancellationToken
+from agentparts.code_executors.local import LocalCommandLineCodeExecutor
 from agentparts.testing import ToolTests, check_json_schema
-from agentparts.tools import BaseTool, FunctionTool
+from agentparts.tools import BaseTool, FunctionTool, PythonCodeExecutionTool
+from agentparts.tools.search import SearchTool
 
 from .conftest import add, lookup
 
@@ -32,6 +35,23 @@ class TestAsyncFunctionToolConformance(ToolTests):
     @pytest.fixture
     def tool_args(self) -> dict[str, Any]:
         return {"city": "Lyon", "units": "metric"}  # strict: every argument is required
+
+
+class TestPythonCodeExecutionToolConformance(ToolTests):
+    valid_args: ClassVar[dict[str, Any]] = {"code": "print(6 * 7)"}
+
+    @pytest.fixture
+    def tool(self, tmp_path: Path) -> PythonCodeExecutionTool:
+        return PythonCodeExecutionTool(LocalCommandLineCodeExecutor(timeout=10, work_dir=tmp_path))
+
+
+class TestSearchToolConformance(ToolTests):
+    valid_args: ClassVar[dict[str, Any]] = {"query": "kettle", "max_results": 2}
+
+    @pytest.fixture
+    def tool(self, tmp_path: Path) -> SearchTool:
+        (tmp_path / "notes.md").write_text("The kettle is on.\n", encoding="utf-8")
+        return SearchTool(root=tmp_path, index_path=tmp_path / "index.db")
 
 
 class GuideToolArgs(BaseModel):
