@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from agentparts.models.cache import ChatCompletionCache
 from agentparts.models.openai import OpenAIChatCompletionClient
 from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.testing import ChatCompletionClientTests, OpenAITestServer, ScriptedReply
@@ -34,4 +35,12 @@ class TestOpenAIClientConformance(ChatCompletionClientTests):
     def client(self, server: OpenAITestServer) -> OpenAIChatCompletionClient:
         return OpenAIChatCompletionClient(
             model="gpt-4o", api_key=API_KEY, base_url=server.base_url, max_retries=0
+        )
+
+
+class TestCachedClientConformance(ChatCompletionClientTests):
+    @pytest.fixture
+    def client(self) -> ChatCompletionCache:
+        return ChatCompletionCache(
+            ReplayChatCompletionClient(["Hello there, nice to meet you."] * 3)
         )
