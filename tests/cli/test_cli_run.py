@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -206,3 +207,21 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_process(server: OpenAITestServer) ->
     while _alive(mcp_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(mcp_pid)
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_code_example_runs_python_in_the_sandbox(server: OpenAITestServer) -> None:
+    code = "import os\nprint(6 * 7)\nprint(os.path.exists('/root'))"
+    server.script(
+        ScriptedReply(tool_calls=[ScriptedToolCall("CodeExecutor", {"code": code})]),
+        ScriptedReply("It is 42."),
+    )
+    example = str(EXAMPLES / "code_agent.yaml")
+    result = run_cli("run", example, "--task", "6 * 7 in Python?", "--json", env=cli_env(server))
+    assert result.code == 0, result.stderr
+    events = _events(result.stdout)
+    executions = [e for e in events if e["type"] == "ToolCallExecutionEvent"]
+    [outcome] = executions[0]["content"]
+    assert not outcome["is_error"]
+    assert outcome["content"].split() == ["42", "False"]  # the host's /root is not visible
+    assert any(e.get("content") == "It is 42." for e in events)

@@ -98,13 +98,10 @@ def _tools(ctx: CommandContext, docs: Path | None) -> list[Any]:
     else:
         ctx.err("Note: no docs/ folder here, so no docs search tool (use --docs DIR).")
     try:
-        import importlib
-
         from ..code_executors.sandbox import SandboxedCodeExecutor
+        from ..tools import PythonCodeExecutionTool
 
-        # looked up by name: the tool lives in agentparts.tools, which loads it lazily
-        tool_class: Any = importlib.import_module("agentparts.tools").PythonCodeExecutionTool
-        tools.append(tool_class(SandboxedCodeExecutor()))
+        tools.append(PythonCodeExecutionTool(SandboxedCodeExecutor()))
     except Exception as exc:  # e.g. bubblewrap is missing: never fall back to no sandbox
         ctx.err(f"Note: no Python tool ({type(exc).__name__}: {exc}).")
     return tools

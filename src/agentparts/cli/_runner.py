@@ -61,11 +61,14 @@ def load_local_models(agent: Any, ctx: CommandContext) -> None:
 
 
 async def close_agent(agent: Any) -> None:
-    """Close what the CLI created for the agent: its agent, workbenches and model client."""
+    """Close what the CLI created for the agent: workbenches, code executors, model client."""
     workbenches: list[Any] = list(getattr(agent, "_workbenches", None) or ())
+    executors: list[Any] = [getattr(agent, "_code_executor", None)]
+    executors += [getattr(t, "executor", None) for t in getattr(agent, "_tools", None) or ()]
     closers: list[Any] = [
         getattr(agent, "close", None),
         *(getattr(w, "stop", None) for w in workbenches),
+        *(getattr(e, "stop", None) for e in executors if e is not None),
         *(getattr(c, "close", None) for c in _model_clients(agent)),
     ]
     for closer in closers:
