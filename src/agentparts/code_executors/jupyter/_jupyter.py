@@ -6,8 +6,10 @@ import asyncio
 import base64
 import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 import uuid
@@ -126,6 +128,8 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         self._manager: AsyncKernelManager | None = None
         self._client: AsyncKernelClient | None = None
         self._lock = asyncio.Lock()
+        self._kernel_finalizer: weakref.finalize[[int], JupyterCodeExecutor] | None = None
+        self._ipc_dir: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def timeout(self) -> float:
@@ -177,7 +181,13 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
                 self._work_dir.mkdir(parents=True, exist_ok=True)
         self.output_dir.mkdir(parents=True, exist_ok=True)
         env = scrubbed_env((*DEFAULT_ENV_ALLOWLIST, *self._env_allowlist), self._extra_env)
-        manager = AsyncKernelManager(kernel_name=self._kernel_name)
+        # Unix sockets in a private directory: no TCP port another local user could reach.
+        self._ipc_dir = tempfile.TemporaryDirectory(prefix="agentparts-kernel-")
+        manager = AsyncKernelManager(
+            kernel_name=self._kernel_name,
+            transport="ipc",
+            ip=os.path.join(self._ipc_dir.name, "kernel"),
+        )
         try:
             await manager.start_kernel(cwd=str(self._work_dir), env=env)  # pyright: ignore[reportUnknownMemberType]
             client = manager.client()
@@ -191,6 +201,10 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
                 "Check `jupyter kernelspec list` and that ipykernel is installed."
             ) from exc
         self._manager, self._client = manager, client
+        pid = self.kernel_pid
+        if pid is not None:
+            # A kernel never stopped dies with its executor (or at interpreter exit).
+            self._kernel_finalizer = weakref.finalize(self, _kill_group, pid)
 
     async def stop(self) -> None:
         """Shut the kernel down, kill what it started, remove a temporary work directory."""
@@ -217,6 +231,12 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
             await manager.shutdown_kernel(now=True)  # pyright: ignore[reportUnknownMemberType]
         if isinstance(pid, int):
             await asyncio.to_thread(kill_process_tree, pid)
+        if self._kernel_finalizer is not None:
+            self._kernel_finalizer.detach()
+            self._kernel_finalizer = None
+        if self._ipc_dir is not None:
+            self._ipc_dir.cleanup()
+            self._ipc_dir = None
 
     # --- running -----------------------------------------------------------------------
 
@@ -394,6 +414,11 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
     @classmethod
     def _from_config(cls, config: JupyterCodeExecutorConfig) -> Self:
         return cls(**config.model_dump())
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _cap(text: str, limit: int) -> str:
