@@ -175,3 +175,44 @@ def test_autogen_components_without_an_equivalent_say_so(provider: str) -> None:
         caught.value
     )
     assert "agentparts components list" in str(caught.value)
+
+
+def _gallery_items() -> list[tuple[str, dict[str, Any]]]:
+    gallery = _read("studio_gallery.json")
+    return [
+        (f"{section}/{item['label']}", item)
+        for section, items in gallery["components"].items()
+        for item in items
+    ]
+
+
+GALLERY_EXPECTED = {
+    "agents/AssistantAgent": "AssistantAgent",
+    "models/OpenAI GPT-4o Mini": "OpenAIChatCompletionClient",
+    "models/Mistral-7B Local": "OpenAIChatCompletionClient",
+    "workbenches/Fetch MCP Workbench": "McpWorkbench",
+    # What agentparts refuses or lacks, with the reason in the error:
+    "models/AzureOpenAI GPT-4o-mini": "is an AutoGen component that agentparts does not have",
+    "tools/Calculator Tool": "never executes saved source code",
+    "terminations/TextMentionTermination": "is an AutoGen component that agentparts does not have",
+}
+
+
+def test_studio_gallery_lists_what_the_test_expects() -> None:
+    assert sorted(label for label, _ in _gallery_items()) == sorted(GALLERY_EXPECTED)
+
+
+@pytest.mark.parametrize(
+    ("label", "item"), _gallery_items(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_studio_gallery_component_loads_or_says_why_not(
+    label: str, item: dict[str, Any], openai_key: str
+) -> None:
+    expected = GALLERY_EXPECTED[label]
+    if " " not in expected:
+        component = ComponentLoader.load_component(item)
+        assert type(component).__name__ == expected
+        assert component.dump_component().provider.startswith("agentparts.")
+    else:
+        with pytest.raises((ProviderNotFoundError, ComponentConfigError), match=expected):
+            ComponentLoader.load_component(item)
