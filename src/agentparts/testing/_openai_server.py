@@ -350,7 +350,8 @@ class OpenAITestServer:
         }
 
     def _completion(self, reply: ScriptedReply, body: dict[str, Any]) -> dict[str, Any]:
-        message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+        content = reply.content or (None if reply.tool_calls else "")
+        message: dict[str, Any] = {"role": "assistant", "content": content}
         if reply.reasoning_content is not None:
             message["reasoning_content"] = reply.reasoning_content
         if reply.tool_calls:
