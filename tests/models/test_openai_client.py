@@ -104,6 +104,38 @@ async def test_missing_usage_is_estimated(
     assert result.usage.completion_tokens > 0
 
 
+async def test_logprobs_are_parsed(
+    client: OpenAIChatCompletionClient, server: OpenAITestServer
+) -> None:
+    logprobs = {
+        "content": [
+            {
+                "token": "Hi",
+                "logprob": -0.1,
+                "top_logprobs": [{"logprob": -0.1}],
+                "bytes": [72, 105],
+            }
+        ]
+    }
+    server.script(ScriptedReply("Hi", logprobs=logprobs))
+    result = await client.create(MESSAGES, extra_create_args={"logprobs": True})
+    assert result.logprobs is not None
+    assert result.logprobs[0].token == "Hi"
+    assert result.logprobs[0].bytes == [72, 105]
+
+
+async def test_headers_organization_and_key_are_sent(server: OpenAITestServer) -> None:
+    client = make_client(
+        server, api_key="k1", organization="org-1", default_headers={"X-App": "demo"}
+    )
+    await client.create(MESSAGES)
+    headers = server.last_request.headers
+    assert headers["authorization"] == "Bearer k1"
+    assert headers["openai-organization"] == "org-1"
+    assert headers["x-app"] == "demo"
+    await client.close()
+
+
 async def test_extra_create_args_reach_the_endpoint(
     client: OpenAIChatCompletionClient, server: OpenAITestServer
 ) -> None:
