@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from agentparts.testing import OpenAITestServer, ScriptedReply, ScriptedToolCall
 
-from .conftest import EXAMPLES, cli_env, run_cli
+from .conftest import EXAMPLES, REPO, cli_env, run_cli
 
 
 def _events(stdout: str) -> list[dict[str, object]]:
@@ -83,3 +87,46 @@ def test_local_example_searches_the_docs() -> None:
     answers = [e for e in events if e["type"] == "TextMessage" and e["source"] == "assistant"]
     assert answers
     assert str(answers[-1]["content"]).strip()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_local_model_mid_answer(tmp_path: Path) -> None:
+    pytest.importorskip("llama_cpp")
+    config = tmp_path / "model.yaml"
+    config.write_text("provider: llama_cpp\nconfig:\n  max_tokens: 3000\n")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "agentparts.cli",
+            "run",
+            str(config),
+            "--json",
+            "--stream",
+            "-t",
+            "Write a very long story about a dragon.",
+        ],
+        cwd=REPO,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        chunks = 0
+        for line in proc.stdout:
+            if json.loads(line)["type"] == "ModelClientStreamingChunkEvent":
+                chunks += 1
+                if chunks == 5:
+                    break
+        assert chunks == 5
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "Interrupted: stopped cleanly." in stderr
+    assert "Traceback" not in stderr
