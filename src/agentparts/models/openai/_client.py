@@ -352,6 +352,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         json_output: bool | type[BaseModel] | None = None,
         extra_create_args: Mapping[str, Any] = {},
         cancellation_token: CancellationToken | None = None,
+        include_usage: bool | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Stream one answer: text chunks, then one final :class:`CreateResult`.
 
@@ -359,10 +360,22 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         is the final result's ``thought``. Usage is always reported: from the endpoint's
         usage chunk, or estimated when the endpoint sends none.
 
+        Args:
+            messages: The conversation so far.
+            tools: Tools the model may call.
+            tool_choice: ``"auto"``, ``"required"``, ``"none"`` or one tool to call.
+            json_output: ``True`` for JSON mode, or a Pydantic model type.
+            extra_create_args: Extra request fields.
+            cancellation_token: Cancels the call and closes its connection.
+            include_usage: Ask for the usage chunk (default: the client's ``stream_usage``).
+
         Raises:
             ModelStreamError: The stream broke or ended before it was complete.
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, True)
+        if include_usage is not None:
+            options = {**body.get("stream_options", {}), "include_usage": include_usage}
+            body["stream_options"] = options
         payload = json.dumps(body).encode()
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
