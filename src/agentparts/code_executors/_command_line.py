@@ -108,6 +108,11 @@ class CommandLineExecutorBase(CodeExecutor):
         return [_function_name(f) for f in self._functions]
 
     @property
+    def cleanup_temp_files(self) -> bool:
+        """Whether auto-named code files are deleted after they ran."""
+        return self._cleanup_temp_files
+
+    @property
     def started(self) -> bool:
         """Whether the executor is started."""
         return self._work_dir is not None

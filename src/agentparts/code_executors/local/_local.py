@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 from pydantic import BaseModel, Field
 from typing_extensions import Self
@@ -75,6 +76,9 @@ class LocalCommandLineCodeExecutor(
         ...         )
         ...         assert result.output == "hi\\n"
     """
+
+    SUPPORTED_LANGUAGES: ClassVar[list[str]] = ["python", "bash", "shell", "sh", "pwsh"]
+    """Every language the executor knows (``pwsh`` runs only where it is installed)."""
 
     component_config_schema = LocalCommandLineCodeExecutorConfig
     component_provider_override = "agentparts.code_executors.local.LocalCommandLineCodeExecutor"

@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, Field
 from typing_extensions import Self
@@ -104,6 +105,9 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         ...         )
         ...         assert result.output == "42\\n"
     """
+
+    SUPPORTED_LANGUAGES: ClassVar[list[str]] = ["python", "bash", "shell", "sh"]
+    """The languages the sandbox runs."""
 
     component_config_schema = SandboxedCodeExecutorConfig
     component_provider_override = "agentparts.code_executors.sandbox.SandboxedCodeExecutor"
