@@ -184,13 +184,25 @@ async def test_control_api_scripts_and_reads_requests() -> None:
         OpenAITestServer() as server,
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http,
     ):
-        script = ["plain", {"content": "obj"}, {"fault": "rate_limit", "retry_after": 0}]
-        assert (await http.post("/_control/script", json=script)).json() == {"pending": 3}
-        answers = [await http.post("/v1/chat/completions", json=CHAT) for _ in range(3)]
-        assert [a.status_code for a in answers] == [200, 200, 429]
+        script = [
+            "plain",
+            {"content": "obj"},
+            {"fault": "rate_limit", "retry_after": 0},
+            {
+                "fault": "slow",
+                "seconds": 0,
+                "reply": {"content": "late", "tool_calls": [{"name": "f"}]},
+            },
+        ]
+        assert (await http.post("/_control/script", json=script)).json() == {"pending": 4}
+        answers = [await http.post("/v1/chat/completions", json=CHAT) for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 429, 200]
+        assert (
+            answers[3].json()["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "f"
+        )
         assert answers[1].json()["choices"][0]["message"]["content"] == "obj"
         recorded = (await http.get("/_control/requests")).json()
-        assert recorded == [CHAT, CHAT, CHAT]
+        assert recorded == [CHAT] * 4
         await http.post("/_control/reset")
         assert server.requests == []
 

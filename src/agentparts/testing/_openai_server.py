@@ -490,8 +490,11 @@ def _answer_from_json(item: Any) -> Answer:
     if "fault" in data:
         kind = data.pop("fault")
         factory = getattr(Fault, kind, None)
-        if factory is None or kind.startswith("_"):
+        if factory is None or kind.startswith("_") or kind == "error_body":
             raise ValueError(f"Unknown fault {kind!r}")
+        if isinstance(data.get("reply"), dict):
+            reply = _answer_from_json(data["reply"])
+            data["reply"] = ScriptedReply(reply) if isinstance(reply, str) else reply
         return factory(**data)
     calls = [ScriptedToolCall(**c) for c in data.pop("tool_calls", [])]
     return ScriptedReply(tool_calls=calls, **data)
