@@ -158,6 +158,9 @@ class CommandLineExecutorBase(CodeExecutor):
     def _track(self, leader: int) -> None:
         self._running.add(leader)
 
+    def _untrack(self, leader: int) -> None:
+        self._running.discard(leader)
+
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -268,12 +271,7 @@ class CommandLineExecutorBase(CodeExecutor):
                 write_code_file(code_file, block.code, owner=self._file_owner())
                 if filename_from_code(block.code) is None:
                     written.append(code_file)  # named files are the code's to keep
-                try:
-                    outcome = await self._run(
-                        self._command(language, code_file), cancellation_token
-                    )
-                finally:
-                    self._running.clear()
+                outcome = await self._run(self._command(language, code_file), cancellation_token)
                 outputs.append(outcome.output)
                 exit_code = outcome.exit_code
                 if exit_code != 0:

@@ -227,6 +227,7 @@ async def run_process(
     kill_uid: int | None = None,
     spawn: SpawnOptions | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_finish: Callable[[int], None] | None = None,
 ) -> ProcessOutcome:
     """Run ``argv`` in a new session and return how it ended; nothing of it survives.
 
@@ -241,6 +242,8 @@ async def run_process(
         kill_uid: Also kill every process of this uid when the run ends (sandbox uids).
         spawn: Uid, rlimits and inherited descriptors of the process.
         on_start: Called with the pid of the started process (its session and group id).
+        on_finish: Called with that pid once everything is killed, before the pid is
+            reaped (after that it may belong to another process).
     """
     loop = asyncio.get_running_loop()
     try:
@@ -340,6 +343,8 @@ async def run_process(
         elif exit_waiter is not None:
             await exit_waiter
         proc.stdout.close()
+        if on_finish is not None:
+            on_finish(leader)
         code = proc.wait()
     data = b"".join(chunks)
     outcome.exit_code = code if code >= 0 else 128 - code

@@ -225,12 +225,13 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         if manager is None:
             return
         pid = getattr(manager.provisioner, "pid", None)
+        if isinstance(pid, int):
+            # While the kernel lives its pid is its own: kill what its cells started.
+            await asyncio.to_thread(kill_process_tree, pid, keep_leader=True)
         if client is not None:
             client.stop_channels()
         with contextlib.suppress(Exception):
             await manager.shutdown_kernel(now=True)  # pyright: ignore[reportUnknownMemberType]
-        if isinstance(pid, int):
-            await asyncio.to_thread(kill_process_tree, pid)
         if self._kernel_finalizer is not None:
             self._kernel_finalizer.detach()
             self._kernel_finalizer = None

@@ -155,6 +155,7 @@ class LocalCommandLineCodeExecutor(
             max_output_bytes=self._max_output_bytes,
             cancellation_token=cancellation_token,
             on_start=self._track,
+            on_finish=self._untrack,
         )
 
     def _to_config(self) -> LocalCommandLineCodeExecutorConfig:

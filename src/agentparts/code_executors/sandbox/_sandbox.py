@@ -302,6 +302,7 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
             kill_uid=kill_uid,
             spawn=spawn,
             on_start=self._track,
+            on_finish=self._untrack,
         )
 
     def _to_config(self) -> SandboxedCodeExecutorConfig:
