@@ -394,6 +394,18 @@ async def test_a_stream_that_stalls_times_out_as_a_stream_error(server: OpenAITe
     await client.close()
 
 
+async def test_an_error_inside_a_stream_is_raised(server: OpenAITestServer) -> None:
+    def broken(request: Any) -> Fault:
+        event = b'data: {"error": {"message": "engine overloaded"}}\n\n'
+        return Fault(200, body=event, headers={"content-type": "text/event-stream"})
+
+    server.default_reply = broken
+    client = make_client(server)
+    with pytest.raises(ModelStreamError, match="engine overloaded"):
+        await collect(client.create_stream(MESSAGES))
+    await client.close()
+
+
 # --- retries and faults ----------------------------------------------------------------
 
 

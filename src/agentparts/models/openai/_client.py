@@ -389,7 +389,13 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                     if data == b"[DONE]":
                         accumulator.done = True
                         break
-                    text = accumulator.add(decode_json(data, self.base_url))
+                    chunk: dict[str, Any] = decode_json(data, self.base_url)
+                    if "error" in chunk:
+                        raise ModelStreamError(
+                            f"{self.base_url} reported an error in the middle of the stream: "
+                            f"{str(chunk['error'])[:300]}. Retry the call."
+                        )
+                    text = accumulator.add(chunk)
                     if text:
                         yield text
             finally:

@@ -270,13 +270,21 @@ async def iter_sse_data(response: httpx.Response, base_url: str) -> AsyncIterato
         yield line[5:].lstrip()
 
 
-def decode_json(payload: bytes, base_url: str) -> Any:
-    """``payload`` as JSON, or a :class:`ModelResponseError` naming the endpoint."""
+def decode_json(payload: bytes, base_url: str) -> dict[str, Any]:
+    """``payload`` as a JSON object, or a :class:`ModelResponseError` naming the endpoint."""
     try:
-        return json.loads(payload)
+        data: Any = json.loads(payload)
     except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return cast("dict[str, Any]", data)
+    if data is None:
         snippet = payload[:200].decode("utf-8", "replace")
         raise ModelResponseError(
             f"{base_url} answered with invalid JSON ({len(payload)} bytes, starting "
             f"{snippet!r}). Check that base_url points to an OpenAI-compatible API."
-        ) from None
+        )
+    raise ModelResponseError(
+        f"{base_url} answered with JSON that is not an object ({str(data)[:200]!r}). "
+        "Check that base_url points to an OpenAI-compatible API."
+    )
