@@ -157,6 +157,13 @@ def kill_process_tree(
             _sleep_briefly()
 
 
+def _leftovers(leader: int, uid: int | None) -> bool:
+    """Whether anything but the (exited) leader of a run is still alive."""
+    if _tree_members(leader):
+        return True
+    return uid is not None and bool(processes_of_uid(uid, newer_than=leader))
+
+
 def _alive(pid: int) -> bool:
     stat = _read_stat(pid)
     return stat is not None and stat[0] not in ("Z", "X")
@@ -326,7 +333,9 @@ async def run_process(
             outcome.timed_out = True
     finally:
         # Always: whatever the code left running (background children) dies with the run.
-        await asyncio.to_thread(kill_process_tree, leader, uid=kill_uid)
+        # After a normal exit this is usually one quick /proc scan: not worth a thread.
+        if not (exited.done() and not exited.cancelled() and not _leftovers(leader, kill_uid)):
+            await asyncio.to_thread(kill_process_tree, leader, uid=kill_uid)
         if monitor_task is not None:
             monitor_task.cancel()
         for future in (stop, exited, overflow):

@@ -17,15 +17,9 @@ __all__ = ["INSTALL_HINT", "SandboxLimits", "bwrap_argv", "find_bwrap", "probe_b
 INSTALL_HINT = "Install bubblewrap: `apt-get install -y bubblewrap` (Debian/Ubuntu)."
 
 # Read-only system paths that programs inside need (those missing on a host are skipped).
-_SYSTEM_FILES = (
-    "/etc/ld.so.cache",
-    "/etc/ld.so.conf",
-    "/etc/ld.so.conf.d",
-    "/etc/alternatives",
-    "/etc/localtime",
-    "/etc/mime.types",
-    "/etc/ssl/certs",
-)
+# Each mount costs start-up time: only what programs read at run time (no network, so no
+# certificates or resolver files).
+_SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime")
 _USR_SYMLINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
 
 
