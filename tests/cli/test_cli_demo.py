@@ -50,6 +50,7 @@ def test_demo_reports_a_calculator_error_to_the_model(server: OpenAITestServer) 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(320)
 def test_demo_on_the_embedded_model_calls_a_tool_and_answers() -> None:
     """The smoke test of the README's first command: the offline model, no endpoint."""
     pytest.importorskip("llama_cpp")
@@ -71,6 +72,7 @@ def test_demo_on_the_embedded_model_calls_a_tool_and_answers() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(320)
 def test_local_example_searches_the_docs() -> None:
     pytest.importorskip("llama_cpp")
     example = str(EXAMPLES / "local_agent.yaml")
