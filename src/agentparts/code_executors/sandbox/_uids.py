@@ -1,7 +1,7 @@
 """Host uids for sandboxes: one per running sandbox, so per-uid limits are per sandbox.
 
-A uid is held through an exclusive ``flock`` on a file in a root-only directory, so
-sandboxes of other processes on the same machine never share one.
+A uid is held through an exclusive ``flock`` on a file in a private directory under
+``/run/lock``, so sandboxes of other processes on the same machine never share one.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -27,8 +28,17 @@ _next = 0
 
 
 def _lock_dir() -> str:
-    path = os.path.join(tempfile.gettempdir(), f"agentparts-sandbox-uids-{os.geteuid()}")
-    os.makedirs(path, mode=0o700, exist_ok=True)
+    """A directory only we own, at a fixed place so every process on the machine uses it."""
+    parent = "/run/lock" if os.path.isdir("/run/lock") else tempfile.gettempdir()
+    path = os.path.join(parent, f"agentparts-sandbox-uids-{os.geteuid()}")
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path, 0o700)
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o077:
+        raise SandboxUnavailableError(
+            f"{path} is not a private directory of this user (someone else created it, or "
+            "it is a symlink): remove it so the sandbox can hold its uid locks there."
+        )
     return path
 
 
