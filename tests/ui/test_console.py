@@ -125,3 +125,15 @@ def _token() -> Any:
     from agentparts import CancellationToken
 
     return CancellationToken()
+
+
+def test_importing_the_console_and_local_model_loads_no_heavy_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, agentparts.ui, agentparts.models.llama_cpp\n"
+        "print([m for m in ('rich', 'llama_cpp', 'jinja2', 'httpx') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
