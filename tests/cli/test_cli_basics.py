@@ -144,3 +144,9 @@ def test_config_show_an_unknown_short_name_fails_clearly() -> None:
     result = run_cli("config", "show", "nonsense")
     assert result.code == 1
     assert "components list" in result.stderr
+
+
+def test_debug_logs_the_structured_events() -> None:
+    result = run_cli("config", "validate", str(EXAMPLES / "local_agent.yaml"), "--debug")
+    assert result.code == 0
+    assert '"type": "ComponentLoad", "provider": "llama_cpp"' in result.stderr

@@ -90,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     ctx = CommandContext(debug=debug)
+    if debug:
+        _debug_logging()
     try:
         return int(handler(args, ctx))
     except KeyboardInterrupt:
@@ -116,6 +118,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "Run again with --debug to see the traceback, and report it if it looks like a bug."
             )
         return EXIT_ERROR
+
+
+def _debug_logging() -> None:
+    """Send agentparts' structured events and traces to standard error."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logger = logging.getLogger("agentparts")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
 
 
 def _silence_stdout() -> None:
