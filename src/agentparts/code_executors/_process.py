@@ -20,7 +20,7 @@ from .._cancellation_token import CancellationToken
 __all__ = ["ProcessOutcome", "SpawnOptions", "kill_process_tree", "processes_of_uid", "run_process"]
 
 _READ_CHUNK = 65536
-_MONITOR_INTERVAL = 0.25
+_MONITOR_INTERVAL = 0.05
 
 
 @dataclass
@@ -245,7 +245,7 @@ async def run_process(
         timeout: Wall-clock seconds before the run is stopped (exit code 124).
         max_output_bytes: Output beyond this stops the run; a marker says so.
         cancellation_token: Cancelling it stops the run.
-        monitor: Called about every 0.25 s in a thread; a returned message stops the run.
+        monitor: Called about every 50 ms in a thread; a returned message stops the run.
         kill_uid: Also kill every process of this uid when the run ends (sandbox uids).
         spawn: Uid, rlimits and inherited descriptors of the process.
         on_start: Called with the pid of the started process (its session and group id).

@@ -87,7 +87,8 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         cpu_time_limit_seconds: CPU time of each process.
         max_processes: Processes and threads of the sandbox at once.
         max_file_size_bytes: Largest file the code may write.
-        max_work_dir_bytes: The run is stopped when the work directory grows past this.
+        max_work_dir_bytes: The run is stopped when the work directory grows past this
+            (checked every 50 ms).
         max_work_dir_files: The run is stopped when the work directory holds more entries.
         tmp_size_bytes: Size of the sandbox's private ``/tmp``.
         python: The interpreter inside the sandbox; it must live under ``/usr``.
