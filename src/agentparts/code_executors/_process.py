@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -170,17 +171,19 @@ def _alive(pid: int) -> bool:
 
 
 def _sleep_briefly() -> None:
-    import time
-
     time.sleep(0.002)
 
 
 async def _monitor(check: Callable[[], str | None], stop: asyncio.Future[str]) -> None:
+    interval = _MONITOR_INTERVAL
     while not stop.done():
-        await asyncio.sleep(_MONITOR_INTERVAL)
+        await asyncio.sleep(interval)
+        started = time.perf_counter()
         reason = await asyncio.to_thread(check)
         if reason is not None and not stop.done():
             stop.set_result(reason)
+        # A slow check (a big directory) runs less often: at most a fifth of the time.
+        interval = max(_MONITOR_INTERVAL, 4 * (time.perf_counter() - started))
 
 
 @dataclass(frozen=True)
