@@ -107,3 +107,8 @@ def shared_tmp() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="agentparts-test-"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+def listdir(path: str | Path) -> list[str]:
+    """The names in a directory (sync, for use in async tests)."""
+    return os.listdir(path)

@@ -13,7 +13,7 @@ from agentparts.code_executors import default_code_executor
 from agentparts.code_executors.sandbox import SandboxedCodeExecutor
 from agentparts.errors import CodeExecutionError, SandboxUnavailableError
 
-from .conftest import exists, live_processes_of_uid
+from .conftest import exists, listdir, live_processes_of_uid
 
 
 @with_requirements(global_imports=["math"])
@@ -163,3 +163,29 @@ def test_config_round_trip() -> None:
         {"provider": "sandbox", "component_type": "code_executor", "config": {"timeout": 3}}
     )
     assert isinstance(short, SandboxedCodeExecutor) and short.timeout == 3
+
+
+async def test_concurrent_first_runs_start_once() -> None:
+    executor = SandboxedCodeExecutor(timeout=10)
+    block = [CodeBlock("import os\nprint(os.getcwd())", "python")]
+    try:
+        results = await asyncio.gather(
+            *(executor.execute_code_blocks(block, CancellationToken()) for _ in range(3))
+        )
+        assert {r.output for r in results} == {f"{executor.work_dir}\n"}
+    finally:
+        await executor.stop()
+
+
+async def test_failed_start_leaves_no_temp_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    # Temporary directories land in tmp_path, which the sandbox uid cannot reach: start fails.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    executor = SandboxedCodeExecutor(timeout=10)
+    with pytest.raises(CodeExecutionError, match="cannot reach the work directory"):
+        await executor.start()
+    assert listdir(tmp_path) == []
+    assert not executor.started

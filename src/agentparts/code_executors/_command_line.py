@@ -77,6 +77,7 @@ class CommandLineExecutorBase(CodeExecutor):
         self._work_dir: Path | None = None
         self._temp_dir_finalizer: Callable[[], object] | None = None
         self._lock = asyncio.Lock()
+        self._start_lock = asyncio.Lock()
         self._running: set[int] = set()
 
     # --- properties ------------------------------------------------------------------
@@ -165,26 +166,35 @@ class CommandLineExecutorBase(CodeExecutor):
 
     async def start(self) -> None:
         """Create the work directory (a temporary one unless given) and the functions module."""
-        if self._work_dir is not None:
-            return
-        if self._given_work_dir is None:
-            path = tempfile.mkdtemp(prefix="agentparts-code-")
-            # Removed on stop(), or when the executor is garbage collected without stop().
-            self._temp_dir_finalizer = weakref.finalize(
-                self, shutil.rmtree, path, ignore_errors=True
-            )
-            work_dir = Path(path)
-        else:
-            work_dir = self._given_work_dir.resolve()
-            work_dir.mkdir(parents=True, exist_ok=True)
-        await self._prepare_work_dir(work_dir)
-        if self._functions:
-            write_code_file(
-                work_dir / f"{self._functions_module}.py",
-                build_python_functions_file(self._functions),
-                owner=self._file_owner(),
-            )
-        self._work_dir = work_dir
+        async with self._start_lock:
+            if self._work_dir is not None:
+                return
+            if self._given_work_dir is None:
+                path = tempfile.mkdtemp(prefix="agentparts-code-")
+                # Removed on stop(), or when the executor is garbage collected without stop().
+                self._temp_dir_finalizer = weakref.finalize(
+                    self, shutil.rmtree, path, ignore_errors=True
+                )
+                work_dir = Path(path)
+            else:
+                work_dir = self._given_work_dir.resolve()
+                work_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                await self._prepare_work_dir(work_dir)
+                if self._functions:
+                    write_code_file(
+                        work_dir / f"{self._functions_module}.py",
+                        build_python_functions_file(self._functions),
+                        owner=self._file_owner(),
+                    )
+            except BaseException:
+                # A failed start leaves nothing behind: no uid held, no temporary directory.
+                await self._release()
+                if self._temp_dir_finalizer is not None:
+                    self._temp_dir_finalizer()
+                    self._temp_dir_finalizer = None
+                raise
+            self._work_dir = work_dir
 
     async def stop(self) -> None:
         """Stop any run and remove the temporary work directory (a given one is kept)."""
