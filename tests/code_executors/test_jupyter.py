@@ -134,3 +134,23 @@ async def test_output_is_capped() -> None:
     assert result.output.startswith("w" * 1000)
     assert result.output.endswith("[output truncated: it exceeded 10000 bytes]")
     assert len(result.output) < 10_100
+
+
+async def test_concurrent_first_runs_share_one_kernel() -> None:
+    executor = JupyterCodeExecutor(timeout=10)
+    try:
+        results = await asyncio.gather(
+            *(run(executor, "import os\nprint(os.getpid())") for _ in range(3))
+        )
+        assert {r.output for r in results} == {f"{executor.kernel_pid}\n"}
+    finally:
+        await executor.stop()
+
+
+async def test_unknown_kernel_is_a_clear_error() -> None:
+    from agentparts.errors import CodeExecutionError
+
+    executor = JupyterCodeExecutor(kernel_name="no-such-kernel")
+    with pytest.raises(CodeExecutionError, match="jupyter kernelspec list"):
+        await executor.start()
+    await executor.stop()

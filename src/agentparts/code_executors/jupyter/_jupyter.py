@@ -128,6 +128,7 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         self._manager: AsyncKernelManager | None = None
         self._client: AsyncKernelClient | None = None
         self._lock = asyncio.Lock()
+        self._start_lock = asyncio.Lock()
         self._kernel_finalizer: weakref.finalize[[int], JupyterCodeExecutor] | None = None
         self._ipc_dir: tempfile.TemporaryDirectory[str] | None = None
 
@@ -160,6 +161,10 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
 
     async def start(self) -> None:
         """Create the work directory and start the kernel."""
+        async with self._start_lock:
+            await self._start_unlocked()
+
+    async def _start_unlocked(self) -> None:
         if self._manager is not None:
             return
         try:
@@ -196,6 +201,8 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         except Exception as exc:
             with contextlib.suppress(Exception):
                 await manager.shutdown_kernel(now=True)  # pyright: ignore[reportUnknownMemberType]
+            self._ipc_dir.cleanup()
+            self._ipc_dir = None
             raise CodeExecutionError(
                 f"The Jupyter kernel {self._kernel_name!r} did not start: {exc}. "
                 "Check `jupyter kernelspec list` and that ipykernel is installed."
