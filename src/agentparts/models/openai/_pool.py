@@ -9,6 +9,7 @@ therefore keeps several small pools and sends each request to the least busy one
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import ssl
 
@@ -20,7 +21,9 @@ _SHARD_SIZE = 32
 _MAX_SHARDS = 32
 
 
+@functools.cache
 def _ssl_context() -> ssl.SSLContext:
+    """One verifying SSL context per process: loading the CA bundle costs ~75 ms each time."""
     try:
         import certifi
     except ImportError:  # pragma: no cover - certifi comes with httpx
