@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -104,23 +106,27 @@ def test_a_cancelled_batch_keeps_finished_results_and_resumes(
     out = tmp_path / "results.jsonl"
     token = CancellationToken()
 
-    def cancel_when_quick_ones_are_done(result: BatchResult) -> None:
-        if {r["id"] for r in result_lines(out)} >= {"quick-1", "quick-2"}:
-            token.cancel()
+    def hanging_requests() -> int:
+        return sum(1 for r in server.requests if user_messages(r)[0].startswith("hang"))
 
-    first = run_batch(
-        config,
-        tasks,
-        out=out,
-        concurrency=5,
-        cancellation_token=token,
-        on_result=cancel_when_quick_ones_are_done,
-    )
+    def cancel_when_quick_ones_are_done_and_slow_ones_in_flight() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            done = out.exists() and {r["id"] for r in result_lines(out)} >= {"quick-1", "quick-2"}
+            if done and hanging_requests() == 3:
+                break
+            time.sleep(0.01)
+        token.cancel()
+
+    canceller = threading.Thread(target=cancel_when_quick_ones_are_done_and_slow_ones_in_flight)
+    canceller.start()
+    first = run_batch(config, tasks, out=out, concurrency=5, cancellation_token=token)
+    canceller.join()
     assert first.cancelled
     assert sorted(r.id for r in first) == ["quick-1", "quick-2"]
     # The cancelled runs left no result, so they run again on resume.
     assert sorted(r["id"] for r in result_lines(out)) == ["quick-1", "quick-2"]
-    assert sum(1 for r in server.requests if user_messages(r)[0].startswith("hang")) == 3
+    assert hanging_requests() == 3
 
     answers.release()
     second = run_batch(config, tasks, out=out, concurrency=5)
