@@ -80,7 +80,7 @@ SCENARIO_LIST = [
     Scenario("batch_local", "batch.py", ("--mode", "local", "--tasks", "1000"), rounds=1,
              quick=False),
     Scenario("batch_ray", "batch.py", ("--mode", "ray", "--tasks", "1000"), rounds=1,
-             quick=False, impls=("agentparts",)),
+             quick=False),
 ]  # fmt: skip
 
 I2, I3, I5, I6 = "issue 2", "issue 3", "issue 5", "issue 6"
@@ -293,7 +293,8 @@ def write_markdown(data: dict[str, Any], table: dict[str, dict[str, Any]], path:
         "# Benchmarks",
         "",
         "agentparts, AutoGen 0.7.5 and a raw baseline side by side, measured in one run by "
-        f"`scripts/bench` ({mode} mode, {data['rounds']} rounds, {data['started']} UTC, "
+        f"`scripts/bench` ({mode} mode, {data['rounds']} round"
+        f"{'s' if data['rounds'] != 1 else ''}, {data['started']} UTC, "
         f"{data['duration_s'] / 60:.1f} min). Regenerate with `scripts/bench`; "
         "`scripts/bench --quick` takes about a minute and does not touch this file.",
         "",
@@ -305,6 +306,11 @@ def write_markdown(data: dict[str, Any], table: dict[str, dict[str, Any]], path:
         "",
         body,
         "",
+        *(
+            ["Rows marked *not run* are left out of quick mode (search, batches, 8 sandboxes).", ""]
+            if data["quick"]
+            else []
+        ),
         "**Targets missed in this run:** " + (", ".join(missed) if missed else "none") + ".",
         "",
         "## The model server is not the bottleneck",
@@ -365,13 +371,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="about a minute, one round")
     parser.add_argument("--rounds", type=int, default=None, help="default: 5, quick: 1")
-    parser.add_argument("--autogen-python", required=True)
+    parser.add_argument(
+        "--autogen-python", default=str(HERE / ".envs" / "autogen" / "bin" / "python")
+    )
     parser.add_argument("--agentparts-python", default=sys.executable)
     parser.add_argument("--only", default="", help="comma-separated scenario keys")
     parser.add_argument("--docs", choices=("auto", "yes", "no"), default="auto",
                         help="write docs/benchmarks.md (auto: only in full mode)")  # fmt: skip
     parser.add_argument("--workdir", default=str(HERE / ".envs" / "work"))
+    parser.add_argument("--render", metavar="JSON", help="only rewrite the Markdown of a run")
     args = parser.parse_args()
+    if args.render:
+        data = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        publish(
+            data, None, write_docs=args.docs == "yes" or (args.docs == "auto" and not data["quick"])
+        )
+        return
     rounds = args.rounds or (1 if args.quick else 5)
     pythons = {
         "raw": args.agentparts_python,
@@ -424,7 +439,6 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    table = summarize(results)
     data: dict[str, Any] = {
         "started": started.strftime("%Y-%m-%d %H:%M"),
         "duration_s": round(time.perf_counter() - clock, 1),
@@ -433,24 +447,32 @@ def main() -> None:
         "machine": machine_info(pythons),
         "load": load.summary(),
         "results": results,
-        "summary": {
-            scenario: {impl: {"status": e["status"], "stats": e["stats"]} for impl, e in d.items()}
-            for scenario, d in table.items()
-        },
+    }
+    stamp = started.strftime("%Y%m%dT%H%M%SZ") + ("-quick" if args.quick else "")
+    write_docs = args.docs == "yes" or (args.docs == "auto" and not args.quick and not only)
+    publish(data, stamp, write_docs)
+
+
+def publish(data: dict[str, Any], stamp: str | None, write_docs: bool) -> None:
+    """Write the JSON (unless re-rendering), the Markdown, and docs/benchmarks.md if asked."""
+    table = summarize(data["results"])
+    data["summary"] = {
+        scenario: {impl: {"status": e["status"], "stats": e["stats"]} for impl, e in d.items()}
+        for scenario, d in table.items()
     }
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
-    stamp = started.strftime("%Y%m%dT%H%M%SZ") + ("-quick" if args.quick else "")
-    json_text = json.dumps(data, indent=1)
-    (out_dir / f"{stamp}.json").write_text(json_text, encoding="utf-8")
-    (out_dir / "latest.json").write_text(json_text, encoding="utf-8")
+    if stamp is not None:
+        json_text = json.dumps(data, indent=1)
+        (out_dir / f"{stamp}.json").write_text(json_text, encoding="utf-8")
+        (out_dir / "latest.json").write_text(json_text, encoding="utf-8")
+        print(f"==> {out_dir / (stamp + '.json')}", file=sys.stderr)
     markdown = out_dir / "latest.md"
     missed = write_markdown(data, table, markdown)
-    write_docs = args.docs == "yes" or (args.docs == "auto" and not args.quick and not only)
     if write_docs:
         shutil.copyfile(markdown, ROOT / "docs" / "benchmarks.md")
     print(markdown.read_text(encoding="utf-8").split("## The model server")[0])
-    print(f"==> {out_dir / (stamp + '.json')}, {markdown}", file=sys.stderr)
+    print(f"==> {markdown}", file=sys.stderr)
     if write_docs:
         print("==> docs/benchmarks.md updated", file=sys.stderr)
     if missed:

@@ -50,7 +50,11 @@ def parse_args(
     parser.add_argument("--workdir", default="", help="a scratch folder for the scenario")
     if extra is not None:
         extra(parser)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.quick:
+        global BUDGET_SECONDS
+        BUDGET_SECONDS = 2.0
+    return args
 
 
 def has_module(name: str) -> bool:
@@ -80,29 +84,42 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+# Measuring stops after this many seconds even if fewer iterations ran (at least 3 do), so
+# a slow implementation does not stretch the run; set by --quick (2 s) or left at 5 s.
+BUDGET_SECONDS = 5.0
+
+
 def time_sync(fn: Callable[[], object], iterations: int, warmup: int) -> list[float]:
-    """Run ``fn`` ``warmup`` times, then time ``iterations`` calls (ms each)."""
+    """Run ``fn`` ``warmup`` times, then time up to ``iterations`` calls (ms each)."""
     for _ in range(warmup):
         fn()
     samples: list[float] = []
+    deadline = time.perf_counter() + BUDGET_SECONDS
     for _ in range(iterations):
         start = time.perf_counter()
         fn()
-        samples.append((time.perf_counter() - start) * 1000.0)
+        end = time.perf_counter()
+        samples.append((end - start) * 1000.0)
+        if end > deadline and len(samples) >= 3:
+            break
     return samples
 
 
 async def time_async(
     fn: Callable[[], Awaitable[object]], iterations: int, warmup: int
 ) -> list[float]:
-    """Await ``fn()`` ``warmup`` times, then time ``iterations`` awaits (ms each)."""
+    """Await ``fn()`` ``warmup`` times, then time up to ``iterations`` awaits (ms each)."""
     for _ in range(warmup):
         await fn()
     samples: list[float] = []
+    deadline = time.perf_counter() + BUDGET_SECONDS
     for _ in range(iterations):
         start = time.perf_counter()
         await fn()
-        samples.append((time.perf_counter() - start) * 1000.0)
+        end = time.perf_counter()
+        samples.append((end - start) * 1000.0)
+        if end > deadline and len(samples) >= 3:
+            break
     return samples
 
 

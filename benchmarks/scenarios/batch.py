@@ -92,8 +92,10 @@ async def measure(impl: str, base_url: str, mode: str, count: int) -> dict[str, 
     info: dict[str, Any] = {"tasks": count, "concurrency": CONCURRENCY}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.jsonl"
-        if mode == "ray" and impl != "agentparts":
-            raise NotMeasured("Ray mode is an agentparts feature")
+        if mode == "ray" and impl == "autogen":
+            raise NotMeasured("AutoGen 0.7.5 has no batch runner, so no Ray mode")
+        if mode == "ray" and impl == "raw":
+            raise NotMeasured("no raw baseline for Ray mode (compare with the local batch)")
         if impl == "agentparts":
             batch = require("agentparts.batch", "run_batch_async", "BatchTask")
             config = agent_config(impl, base_url)

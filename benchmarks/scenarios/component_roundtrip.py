@@ -138,7 +138,7 @@ def framework_round_trip(impl: str, what: str) -> Any:
 def measure(impl: str, what: str, quick: bool) -> dict[str, Any]:
     warnings.simplefilter("ignore")  # AutoGen warns on every FunctionTool load
     fn = raw_round_trip(what) if impl == "raw" else framework_round_trip(impl, what)
-    samples = time_sync(fn, iterations=200 if quick else 1000, warmup=50)
+    samples = time_sync(fn, iterations=200 if quick else 1000, warmup=10 if quick else 50)
     return {"round_trip": metric("ms", samples)}
 
 

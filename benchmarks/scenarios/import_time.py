@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from typing import Any
 
-from _common import NotMeasured, has_module, metric, parse_args, run
+from _common import NotMeasured, has_module, metric, parse_args, run, time_sync
 
 # The public names that must exist for the import to count (a namespace package or a
 # half-written module is "not measured").
@@ -50,12 +49,10 @@ def measure(impl: str, what: str, quick: bool) -> dict[str, Any]:
             last = (probe.stderr.strip().splitlines() or ["?"])[-1]
             raise NotMeasured(f"the API is not there yet ({last})")
     command = [sys.executable, "-c", statement]
-    subprocess.run(command, check=True)  # fills the OS file cache and .pyc files
-    samples: list[float] = []
-    for _ in range(3 if quick else 15):
-        start = time.perf_counter()
-        subprocess.run(command, check=True)
-        samples.append((time.perf_counter() - start) * 1000.0)
+    # The warm-up run fills the OS file cache and writes the .pyc files.
+    samples = time_sync(
+        lambda: subprocess.run(command, check=True), iterations=3 if quick else 15, warmup=1
+    )
     return {"metrics": {"import": metric("ms", samples)}, "info": {"statement": statement}}
 
 
