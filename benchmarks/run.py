@@ -400,6 +400,7 @@ def main() -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.timezone.utc)
+    machine = machine_info(pythons)  # before the run: the commit that is measured
     server, base_url = start_server(args.agentparts_python)
     print(f"==> model server at {base_url}", file=sys.stderr)
     results: list[dict[str, Any]] = []
@@ -444,7 +445,7 @@ def main() -> None:
         "duration_s": round(time.perf_counter() - clock, 1),
         "quick": args.quick,
         "rounds": rounds,
-        "machine": machine_info(pythons),
+        "machine": machine,
         "load": load.summary(),
         "results": results,
     }
