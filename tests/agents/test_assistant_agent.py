@@ -202,6 +202,14 @@ async def test_text_after_tools_is_the_answer_within_the_iteration_budget() -> N
     assert result.stop_reason is None
 
 
+async def test_default_single_round_with_reflection_has_no_stop_reason() -> None:
+    client = ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}')), "It is 3."])
+    agent = AssistantAgent("a", client, tools=[add], reflect_on_tool_use=True)
+    result = await agent.run(task="1+2")
+    assert result.messages[-1].to_text() == "It is 3."
+    assert result.stop_reason is None
+
+
 async def test_handoff_carries_other_tool_calls_as_context() -> None:
     client = ReplayChatCompletionClient(
         [calls(("add", '{"a": 1, "b": 2}', "c1"), ("transfer_to_planner", "{}", "c2"))]

@@ -359,13 +359,19 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             )
             return
 
+        # With one round (the default) answering from the results is the designed flow, not a
+        # limit that was hit; with more, the model still wanted tools when the budget ran out.
         stop_reason = (
-            f"Reached max_tool_iterations={self._max_tool_iterations}: no more tool rounds are "
-            "allowed in this turn, so "
-            + (
-                "the model was asked to answer from the tool results."
-                if self._reflect_on_tool_use
-                else "the turn ends with a summary of the tool results."
+            None
+            if self._max_tool_iterations == 1
+            else (
+                f"Reached max_tool_iterations={self._max_tool_iterations}: no more tool rounds are "
+                "allowed in this turn, so "
+                + (
+                    "the model was asked to answer from the tool results."
+                    if self._reflect_on_tool_use
+                    else "the turn ends with a summary of the tool results."
+                )
             )
         )
         if self._reflect_on_tool_use:
