@@ -150,3 +150,19 @@ def test_debug_logs_the_structured_events() -> None:
     result = run_cli("config", "validate", str(EXAMPLES / "local_agent.yaml"), "--debug")
     assert result.code == 0
     assert '"type": "ComponentLoad", "provider": "llama_cpp"' in result.stderr
+
+
+def test_the_installed_console_script_runs() -> None:
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "agentparts"
+    if not script.exists():
+        found = shutil.which("agentparts")
+        assert found is not None, "the agentparts console script is not installed"
+        script = Path(found)
+    out = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0
+    assert out.stdout.startswith("agentparts ")
