@@ -132,3 +132,14 @@ def test_ctrl_c_stops_the_local_model_mid_answer(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert "Interrupted: stopped cleanly." in stderr
     assert "Traceback" not in stderr
+
+
+def test_demo_accepts_a_model_agentparts_does_not_know(server: OpenAITestServer) -> None:
+    server.script(ScriptedReply("Hello from a custom model."))
+    env = cli_env(server, OPENAI_MODEL="my-local-llama")
+    result = run_cli("demo", "--task", "Hello", env=env)
+    assert result.code == 0, result.stderr
+    assert "assuming it can call tools" in result.stderr
+    assert "Hello from a custom model." in result.stdout
+    assert server.last_request.body["model"] == "my-local-llama"
+    assert server.last_request.body["tools"]

@@ -60,6 +60,7 @@ def _model_client(ctx: CommandContext, force_local: bool) -> Any:
     base_url = os.environ.get("OPENAI_BASE_URL")
     api_key = os.environ.get("OPENAI_API_KEY")
     if base_url and api_key and not force_local:
+        from ..errors import ModelInfoRequiredError
         from ..models.openai import OpenAIChatCompletionClient
 
         model = os.environ.get("OPENAI_MODEL", "gpt-4o-mini")
@@ -67,7 +68,22 @@ def _model_client(ctx: CommandContext, force_local: bool) -> Any:
             f"Using the OpenAI-compatible endpoint {base_url} (model {model}) because "
             "OPENAI_BASE_URL and OPENAI_API_KEY are set. Pass --local for the embedded model."
         )
-        return OpenAIChatCompletionClient(model=model, base_url=base_url)
+        try:
+            return OpenAIChatCompletionClient(model=model, base_url=base_url)
+        except ModelInfoRequiredError:
+            # An endpoint's own model (vLLM, Ollama...): assume it calls tools, as the demo needs.
+            ctx.err(f"Model {model} is not one agentparts knows: assuming it can call tools.")
+            return OpenAIChatCompletionClient(
+                model=model,
+                base_url=base_url,
+                model_info={
+                    "vision": False,
+                    "function_calling": True,
+                    "json_output": True,
+                    "family": "unknown",
+                    "structured_output": False,
+                },
+            )
     from ..models.llama_cpp import LlamaCppChatCompletionClient
 
     client = LlamaCppChatCompletionClient(n_threads=os.cpu_count() or 1, n_ctx=4096)
