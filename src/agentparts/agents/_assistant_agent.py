@@ -49,6 +49,7 @@ from ._assistant_steps import (
 )
 from ._base_chat_agent import BaseChatAgent
 from ._cancel import CancelScope
+from ._release import release_parts
 from ._telemetry import agent_span
 
 if TYPE_CHECKING:
@@ -178,6 +179,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         self._handoffs = handoff_map
 
         self._tools: list[Any] = [_as_tool(t) for t in tools or ()]
+        self._owns_parts = False  # True once loaded from a config: see close()
         names = [t.name for t in self._tools]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -497,7 +499,20 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         await self._model_context.load_state(context)  # pyright: ignore[reportUnknownArgumentType]
 
     async def close(self) -> None:
-        """Nothing to release: the model client and workbenches belong to the caller."""
+        """Release what this agent owns, and nothing else.
+
+        An agent loaded from a config owns every part the config built: closing it stops
+        its workbenches (MCP servers...) and tool executors and closes its model client.
+        An agent built in code owns nothing: its parts belong to the caller.
+        """
+        if not self._owns_parts:
+            return
+        self._owns_parts = False
+        await release_parts(
+            workbenches=self._workbenches,
+            executors=[getattr(t, "executor", None) for t in self._tools],
+            clients=[self._model_client],
+        )
 
     # -- component -------------------------------------------------------------------
 
@@ -506,7 +521,9 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
 
     @classmethod
     def _from_config(cls, config: AssistantAgentConfig) -> Self:
-        return cls(**agent_from_config(config))
+        agent = cls(**agent_from_config(config))
+        agent._owns_parts = True
+        return agent
 
     @classmethod
     def _from_config_past_version(cls, config: dict[str, Any], version: int) -> Self:

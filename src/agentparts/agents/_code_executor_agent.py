@@ -36,6 +36,7 @@ from ..models import (
 from ._assistant_steps import call_model
 from ._base_chat_agent import BaseChatAgent
 from ._cancel import CancelScope
+from ._release import release_parts
 from ._telemetry import agent_span
 
 __all__ = ["CodeExecutorAgent", "CodeExecutorAgentConfig"]
@@ -139,6 +140,7 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             raise ValueError(f"max_retries_on_error must be 0 or more, got {max_retries_on_error}.")
         self._code_executor = code_executor
         self._owns_executor = code_executor is None
+        self._owns_parts = False  # True once loaded from a config: see close()
         self._executor_started = False
         self._model_client = model_client
         self._model_client_stream = model_client_stream
@@ -339,10 +341,17 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             await self._model_context.load_state(context)  # pyright: ignore[reportUnknownArgumentType]
 
     async def close(self) -> None:
-        """Stop the executor if this agent started it."""
+        """Stop the executor if this agent started it; release every part it was loaded with.
+
+        An agent loaded from a config owns its executor and model client: closing stops and
+        closes them. An agent built in code leaves the parts it was given to the caller.
+        """
         if self._executor_started and self._code_executor is not None:
             await self._code_executor.stop()
             self._executor_started = False
+        if self._owns_parts:
+            self._owns_parts = False
+            await release_parts(executors=[self._code_executor], clients=[self._model_client])
 
     def _to_config(self) -> CodeExecutorAgentConfig:
         return CodeExecutorAgentConfig(
@@ -364,7 +373,7 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
 
     @classmethod
     def _from_config(cls, config: CodeExecutorAgentConfig) -> Self:
-        return cls(
+        agent = cls(
             config.name,
             CodeExecutor.load_component(config.code_executor) if config.code_executor else None,
             model_client=(
@@ -384,3 +393,5 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             sources=config.sources,
             supported_languages=config.supported_languages,
         )
+        agent._owns_parts = True
+        return agent
