@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from agentparts.models.replay import ReplayChatCompletionClient
 
 from agentparts import CancellationToken
 from agentparts.agents import CodeExecutorAgent
 from agentparts.code_executors.local import LocalCommandLineCodeExecutor
 from agentparts.messages import CodeExecutionEvent, CodeGenerationEvent, TextMessage
 from agentparts.models import UserMessage
+from agentparts.models.replay import ReplayChatCompletionClient
 
 PRINT = "Here:\n```python\nprint(6 * 7)\n```\n"
 FAIL = "```python\nraise SystemExit(3)\n```"

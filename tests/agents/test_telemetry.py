@@ -10,9 +10,8 @@ import pytest
 
 trace = pytest.importorskip("opentelemetry.trace")
 
-from agentparts.models.replay import ReplayChatCompletionClient  # noqa: E402
-
 from agentparts.agents import AssistantAgent  # noqa: E402
+from agentparts.models.replay import ReplayChatCompletionClient  # noqa: E402
 
 from .conftest import add, calls  # noqa: E402
 
