@@ -189,3 +189,33 @@ async def test_failed_start_leaves_no_temp_dir(
         await executor.start()
     assert listdir(tmp_path) == []
     assert not executor.started
+
+
+def _zombies_of_uid(uid: int) -> list[int]:
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("State", "").strip().startswith("Z") and str(uid) in fields["Uid"].split():
+            found.append(int(entry.name))
+    return found
+
+
+async def test_runs_leave_no_zombies_for_hosts_whose_init_never_reaps() -> None:
+    # Each run must be reaped by agentparts itself: a zombie left to the host's pid 1
+    # counts against RLIMIT_NPROC of the sandbox uid forever where pid 1 does not reap
+    # (containers), until the sandbox cannot start at all.
+    async with SandboxedCodeExecutor(timeout=10, max_processes=8) as executor:
+        uid = executor.sandbox_uid
+        assert uid is not None
+        for _ in range(12):
+            result = await executor.execute_code_blocks(
+                [CodeBlock("print(1)", "python")], CancellationToken()
+            )
+            assert (result.exit_code, result.output) == (0, "1\n")
+        assert _zombies_of_uid(uid) == []

@@ -93,6 +93,7 @@ def probe_bwrap(bwrap: str, uid: int | None) -> None:
         "--unshare-all",
         "--unshare-user",
         "--disable-userns",
+        "--as-pid-1",
         "--ro-bind",
         "/usr",
         "/usr",
@@ -159,6 +160,11 @@ def bwrap_argv(
         "--unshare-all",
         "--unshare-user",
         "--disable-userns",
+        # Without a bwrap init as pid 1, the outer bwrap waits for the sandbox itself.
+        # With one, it exits on the init's report and leaves the init to be reaped by the
+        # host's pid 1: where that never reaps (containers), every run leaks a zombie of the
+        # sandbox uid until RLIMIT_NPROC refuses new sandboxes.
+        "--as-pid-1",
         "--die-with-parent",
         "--new-session",
         "--cap-drop",
