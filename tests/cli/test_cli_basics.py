@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from .conftest import EXAMPLES, cli_env, run_cli
 
 
@@ -166,3 +168,10 @@ def test_the_installed_console_script_runs() -> None:
     out = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
     assert out.returncode == 0
     assert out.stdout.startswith("agentparts ")
+
+
+def test_in_process_output_reaches_the_current_streams(capsys: pytest.CaptureFixture[str]) -> None:
+    from agentparts.cli import main
+
+    assert main(["components", "list"]) == 0
+    assert "agentparts.models.openai.OpenAIChatCompletionClient" in capsys.readouterr().out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 __all__ = ["CommandContext", "CommandError", "add_allow_option", "add_common_options"]
@@ -35,8 +35,9 @@ class CommandContext:
     """
 
     debug: bool = False
-    stdout: TextIO = sys.stdout
-    stderr: TextIO = sys.stderr
+    # Read when the context is made, not at import: pytest's capture swaps the streams.
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
 
     def out(self, text: str) -> None:
         """Print ``text`` to standard output."""
