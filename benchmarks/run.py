@@ -362,6 +362,20 @@ def write_markdown(data: dict[str, Any], table: dict[str, dict[str, Any]], path:
         f"{env_b.get('pydantic')}.",
         f"- bubblewrap: {machine['bwrap']}.",
         "",
+        "## How it works",
+        "",
+        "- `scripts/bench` checks the project's `.venv` (else runs `scripts/install`), creates "
+        "`benchmarks/.envs/autogen` with uv (autogen-core, autogen-agentchat and "
+        "autogen-ext[openai] 0.7.5) on the same interpreter, then runs "
+        "`benchmarks/run.py`, which starts `benchmarks/server.py` and runs every scenario.",
+        "- A scenario is `benchmarks/scenarios/<name>.py --impl raw|agentparts|autogen`; it "
+        "prints one JSON line with its samples, or `not_measured` with the reason when an "
+        "implementation lacks the feature (never a made-up number). Add one by writing the "
+        "script and a `Scenario` plus `Row` in `benchmarks/run.py`.",
+        "- Results: `benchmarks/results/<time>.json` (every sample of every process) and "
+        "`latest.md`; `python benchmarks/run.py --render FILE.json --docs yes` rewrites this "
+        "page from a saved run.",
+        "",
     ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return missed
