@@ -175,6 +175,9 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
         self._formatter: PromptFormatter | None = None
         self._load_lock = threading.Lock()
         self._call_lock = asyncio.Lock()
+        # Generations running in worker threads, as (stop, done) events: close() stops
+        # them and waits, since freeing the model under a running generation crashes.
+        self._generations: set[tuple[threading.Event, threading.Event]] = set()
 
     # --- loading ----------------------------------------------------------------------
 
@@ -229,7 +232,12 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
         return self._llama, self._formatter
 
     async def close(self) -> None:
-        """Free the model's memory; a later call loads it again."""
+        """Stop running generations, then free the model's memory; a later call loads it again."""
+        running = list(self._generations)
+        for stop, _ in running:
+            stop.set()
+        for _, done in running:
+            await asyncio.to_thread(done.wait)  # a generation stops at its next token
         async with self._call_lock:
             with self._load_lock:
                 if self._llama is not None:
@@ -424,6 +432,9 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, str | None] | BaseException] = asyncio.Queue()
         stop = threading.Event()
+        done = threading.Event()
+        generation = (stop, done)
+        self._generations.add(generation)
         if cancellation_token is not None:
             cancellation_token.add_callback(stop.set)
 
@@ -438,17 +449,25 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
                     prompt_tokens, stream=True, stop=formatter.stop, grammar=grammar, **settings
                 )
                 reason: str | None = None
-                for chunk in chunks:
-                    if stop.is_set():
-                        reason = "cancelled"
-                        break
-                    choice = chunk["choices"][0]
-                    if choice["text"]:
-                        loop.call_soon_threadsafe(queue.put_nowait, (choice["text"], None))
-                    reason = choice.get("finish_reason") or reason
+                try:
+                    for chunk in chunks:
+                        if stop.is_set():
+                            reason = "cancelled"
+                            break
+                        choice = chunk["choices"][0]
+                        if choice["text"]:
+                            loop.call_soon_threadsafe(queue.put_nowait, (choice["text"], None))
+                        reason = choice.get("finish_reason") or reason
+                finally:
+                    # Finish the generator here, while the model is alive, not later in
+                    # whatever thread collects it (after close() freed the model: a crash).
+                    chunks.close()
                 loop.call_soon_threadsafe(queue.put_nowait, ("", reason or "stop"))
             except BaseException as exc:  # handed to the caller, never lost in the thread
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                self._generations.discard(generation)
+                done.set()
 
         worker = loop.run_in_executor(None, work)
         try:
@@ -461,7 +480,17 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
                     break
         finally:
             stop.set()
-            await asyncio.shield(worker)
+            # The worker uses the model until its next token: wait for it even if we are
+            # cancelled again meanwhile (Ctrl-C twice), or close() would free the model
+            # under it.
+            interrupted = False
+            while not worker.done():
+                try:
+                    await asyncio.shield(worker)
+                except asyncio.CancelledError:
+                    interrupted = True
+            if interrupted:
+                raise asyncio.CancelledError("The model call was cancelled.")
         if stop.is_set() and cancellation_token is not None and cancellation_token.is_cancelled():
             raise asyncio.CancelledError("The model call was cancelled.")
 
