@@ -9,6 +9,7 @@ import inspect
 import re
 import typing
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -96,47 +97,21 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
     ) -> None:
         del global_imports  # AutoGen saves source code that needs them; references do not
         self._func = func
-        self._func = func
         func_any: Any = func
         target: Callable[..., Any] = (
             func_any.func if isinstance(func_any, functools.partial) else func
         )
         tool_name = name or getattr(target, "__name__", None) or type(target).__name__
-        doc_summary, param_docs = _parse_docstring(inspect.getdoc(target) or "")
-        self._signature = inspect.signature(func)
-        hints = _type_hints(target)
-        fields: dict[str, Any] = {}
-        self._token_param: str | None = None
-        self._positional_only: list[str] = []
-        for param in self._signature.parameters.values():
-            annotation = hints.get(param.name, param.annotation)
-            if annotation is CancellationToken or param.name == "cancellation_token":
-                self._token_param = param.name
-                continue
-            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-                raise ToolError(
-                    f"FunctionTool({tool_name}): *{param.name} parameters cannot be described "
-                    "to a model. Give the function explicit, typed parameters."
-                )
-            if param.kind is param.POSITIONAL_ONLY:
-                self._positional_only.append(param.name)
-            fields[param.name] = _field(param, annotation, param_docs.get(param.name))
-        args_model = create_model(  # pyright: ignore[reportCallIssue, reportUnknownVariableType]
-            _model_name(tool_name),
-            __config__=ConfigDict(extra="forbid") if strict else None,
-            **fields,
-        )
-        return_hint = hints.get("return", self._signature.return_annotation)
-        return_type = return_hint if isinstance(return_hint, type) else object
-        call_method = None if inspect.isroutine(target) else type(target).__dict__.get("__call__")
-        self._is_async = inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(
-            call_method
-        )
+        shape = _function_shape(func, tool_name, strict)
+        self._signature = shape.signature
+        self._token_param = shape.token_param
+        self._positional_only = shape.positional_only
+        self._is_async = shape.is_async
         super().__init__(
-            args_model,  # pyright: ignore[reportUnknownArgumentType]
-            return_type,
+            shape.args_model,
+            shape.return_type,
             tool_name,
-            description if description is not None else (doc_summary or tool_name),
+            description if description is not None else (shape.doc_summary or tool_name),
             strict,
         )
         reference = _reference_or_none(target if target is func else None)
@@ -263,6 +238,72 @@ def import_function(reference: str) -> Callable[..., Any]:
     if not callable(found):
         raise ComponentConfigError(f"Function reference {reference!r} is not callable.")
     return typing.cast(Callable[..., Any], found)
+
+
+@dataclass(frozen=True)
+class _FunctionShape:
+    """What a function looks like to a model: built once per function (about 0.5 ms)."""
+
+    signature: inspect.Signature
+    args_model: type[BaseModel]
+    return_type: Any
+    token_param: str | None
+    positional_only: tuple[str, ...]
+    is_async: bool
+    doc_summary: str
+
+
+def _function_shape(func: Callable[..., Any], tool_name: str, strict: bool) -> _FunctionShape:
+    """The shape of ``func``, cached: loading the same tool again (one agent per task in a
+    batch, say) must not rebuild a Pydantic model each time."""
+    try:
+        hash(func)
+    except TypeError:  # an unhashable callable object: build it every time
+        return _build_function_shape(func, tool_name, strict)
+    return _cached_function_shape(func, tool_name, strict)
+
+
+def _build_function_shape(func: Callable[..., Any], tool_name: str, strict: bool) -> _FunctionShape:
+    func_any: Any = func
+    target: Callable[..., Any] = func_any.func if isinstance(func_any, functools.partial) else func
+    doc_summary, param_docs = _parse_docstring(inspect.getdoc(target) or "")
+    signature = inspect.signature(func)
+    hints = _type_hints(target)
+    fields: dict[str, Any] = {}
+    token_param: str | None = None
+    positional_only: list[str] = []
+    for param in signature.parameters.values():
+        annotation = hints.get(param.name, param.annotation)
+        if annotation is CancellationToken or param.name == "cancellation_token":
+            token_param = param.name
+            continue
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise ToolError(
+                f"FunctionTool({tool_name}): *{param.name} parameters cannot be described "
+                "to a model. Give the function explicit, typed parameters."
+            )
+        if param.kind is param.POSITIONAL_ONLY:
+            positional_only.append(param.name)
+        fields[param.name] = _field(param, annotation, param_docs.get(param.name))
+    args_model: type[BaseModel] = create_model(  # pyright: ignore[reportCallIssue, reportUnknownVariableType]
+        _model_name(tool_name),
+        __config__=ConfigDict(extra="forbid") if strict else None,
+        **fields,
+    )
+    return_hint = hints.get("return", signature.return_annotation)
+    call_method = None if inspect.isroutine(target) else type(target).__dict__.get("__call__")
+    return _FunctionShape(
+        signature=signature,
+        args_model=args_model,
+        return_type=return_hint if isinstance(return_hint, type) else object,
+        token_param=token_param,
+        positional_only=tuple(positional_only),
+        is_async=inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(call_method),
+        doc_summary=doc_summary,
+    )
+
+
+_cached_function_shape = functools.lru_cache(maxsize=1024)(_build_function_shape)
 
 
 def _type_hints(func: Callable[..., Any]) -> dict[str, Any]:
