@@ -44,7 +44,9 @@ ComponentSource = ComponentModel | dict[str, Any] | str | os.PathLike[str]
 
 
 def _provider_of(cls: type) -> str:
-    override: str | None = getattr(cls, "component_provider_override", None)
+    # Only a class's own override counts: a subclass saved under its parent's provider
+    # string would load back as the parent and silently lose what the subclass adds.
+    override: str | None = cls.__dict__.get("component_provider_override")
     return override or f"{cls.__module__}.{cls.__qualname__}"
 
 
@@ -271,7 +273,7 @@ def _read_config_file(path: Path) -> Any:
 
 def _load(component_model: ComponentModel, expected: type[Any] | None) -> Any:
     provider = component_model.provider
-    component_class = import_provider(provider)
+    component_class = import_provider(provider, expected)
     if not is_component_class(component_class):
         raise ComponentTypeError(
             f"Provider {provider!r} names {component_class!r}, which is not a component class."

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .errors import ProviderNotAllowedError, ProviderNotFoundError
+from .errors import ComponentTypeError, ProviderNotAllowedError, ProviderNotFoundError
 
 __all__ = [
     "ALLOWED_PROVIDERS_ENV_VAR",
@@ -77,7 +77,7 @@ _AUTOGEN_SPECIAL: dict[str, str] = {
     "autogen_ext.tools.mcp.StreamableHttpMcpToolAdapter": "agentparts.tools.mcp.McpToolAdapter",
 }
 
-_registered_classes: dict[str, type[Any]] = {}
+_registered_classes: dict[str, list[type[Any]]] = {}
 _allowed_prefixes: ContextVar[tuple[str, ...]] = ContextVar("agentparts_allowed", default=())
 
 
@@ -91,8 +91,16 @@ class EntryPointComponent:
 
 
 def register_class(provider: str, cls: type[Any]) -> None:
-    """Remember a component class defined in this process under its provider string."""
-    _registered_classes[provider] = cls
+    """Remember a component class defined in this process under its provider string.
+
+    A class defined again under the same module and name (a reloaded module) replaces the
+    old one; distinct classes that claim one provider string are all kept, and loading
+    picks among them by the expected type (see :func:`import_provider`).
+    """
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    classes = _registered_classes.setdefault(provider, [])
+    classes[:] = [c for c in classes if f"{c.__module__}.{c.__qualname__}" != name]
+    classes.append(cls)
 
 
 @cache
@@ -174,16 +182,23 @@ def is_allowed(path: str) -> bool:
     return any(_under(path, p) for p in (*_allowed_prefixes.get(), *_env_prefixes()))
 
 
-def import_provider(provider: str) -> type[Any]:
+def import_provider(provider: str, expected: type[Any] | None = None) -> type[Any]:
     """The class a provider string names, imported only if allowed.
+
+    Args:
+        provider: The provider string.
+        expected: The type the caller expects, used to choose when several classes
+            defined in this process claim the same provider string.
 
     Raises:
         ProviderNotAllowedError: the provider is not allowed; nothing was imported.
         ProviderNotFoundError: the provider is allowed but names no importable class.
+        ComponentTypeError: several classes in this process claim the provider string.
     """
     path = resolve_provider(provider)
-    if path in _registered_classes:
-        return _registered_classes[path]
+    registered = _registered_classes.get(path)
+    if registered:
+        return _choose_registered(provider, registered, expected)
     module_name, _, attr = path.rpartition(".")
     if not module_name:
         raise ProviderNotFoundError(
@@ -239,4 +254,20 @@ def _no_equivalent(provider: str) -> str:
         "Replace it in the config with an agentparts component (run 'agentparts components "
         "list'), or register your own implementation through the "
         f"{ENTRY_POINT_GROUP!r} entry-point group; see docs/porting-from-autogen.md."
+    )
+
+
+def _choose_registered(
+    provider: str, classes: list[type[Any]], expected: type[Any] | None
+) -> type[Any]:
+    matching = [c for c in classes if expected is None or issubclass(c, expected)]
+    if len(matching) == 1:
+        return matching[0]
+    if not matching:
+        return classes[-1]  # the caller reports the type mismatch
+    names = ", ".join(f"{c.__module__}.{c.__qualname__}" for c in matching)
+    raise ComponentTypeError(
+        f"Provider {provider!r} is claimed by several classes defined in this process "
+        f"({names}). Give each class its own component_provider_override, or load it "
+        "through the class you mean (SomeClass.load_component(...))."
     )

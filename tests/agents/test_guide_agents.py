@@ -278,6 +278,8 @@ class ScriptedModelClient(MyModelClient):
 class SearchTool(MyTool):
     """Search the catalogue."""
 
+    component_provider_override = "mypackage.SearchTool"
+
     async def _search(self, query: str, max_results: int) -> list[dict]:
         return [{"title": f"{query} #{i}"} for i in range(min(max_results, 2))]
 
@@ -367,7 +369,7 @@ async def test_agent_with_guide_parts_saves_and_loads() -> None:
         tools=[SearchTool(api_key="secret")],
     )
     saved = agent.dump_component()
-    assert saved.config["tools"][0]["provider"] == "mypackage.MyTool"
+    assert saved.config["tools"][0]["provider"] == "mypackage.SearchTool"
     loaded = AssistantAgent.load_component(saved)
     result = await loaded.run(task="x")
     assert isinstance(result.messages[-1], ToolCallSummaryMessage)

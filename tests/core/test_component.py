@@ -284,3 +284,12 @@ def test_saved_form_model_is_strict() -> None:
         "label",
         "config",
     }
+
+
+def test_subclass_saves_under_its_own_path_not_the_parents_override() -> None:
+    class LoudWidget(Widget):
+        """A widget subclass that adds behaviour."""
+
+    model = LoudWidget("w").dump_component()
+    assert model.provider == f"{__name__}.{LoudWidget.__qualname__}"
+    assert type(Widget.load_component(model)) is LoudWidget

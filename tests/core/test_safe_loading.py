@@ -136,3 +136,40 @@ def test_autogen_provider_strings_map_onto_agentparts() -> None:
 def test_short_names_resolve_to_built_in_providers() -> None:
     assert resolve_provider("replay") == "agentparts.models.replay.ReplayChatCompletionClient"
     assert resolve_provider("sandbox").startswith("agentparts.code_executors.sandbox.")
+
+
+def test_classes_sharing_a_provider_string_are_chosen_by_expected_type() -> None:
+    from pydantic import BaseModel
+
+    from agentparts import Component, ComponentBase
+    from agentparts.errors import ComponentTypeError
+
+    class Config(BaseModel):
+        pass
+
+    class KindA(ComponentBase[Config], Component[Config]):
+        component_type = "a"
+        component_config_schema = Config
+        component_provider_override = "shared.Provider"
+
+        @classmethod
+        def _from_config(cls, config: Config) -> KindA:
+            return cls()
+
+    class KindB(ComponentBase[Config], Component[Config]):
+        component_type = "b"
+        component_config_schema = Config
+        component_provider_override = "shared.Provider"
+
+        @classmethod
+        def _from_config(cls, config: Config) -> KindB:
+            return cls()
+
+    try:
+        saved = {"provider": "shared.Provider", "config": {}}
+        assert isinstance(KindA.load_component(saved), KindA)
+        assert isinstance(KindB.load_component(saved), KindB)
+        with pytest.raises(ComponentTypeError, match="claimed by several classes"):
+            ComponentLoader.load_component(saved)
+    finally:
+        _providers._registered_classes.pop("shared.Provider")
