@@ -17,6 +17,7 @@ from ..._secrets import secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
+from .._events import emit_model_event
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
@@ -331,16 +332,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         if not data.get("usage"):
             result.usage = self._estimate_usage(body, result)
         self._record_usage(result.usage)
-        if _events.isEnabledFor(logging.INFO):
-            emit(
-                LLMCallEvent(
-                    model=self._model,
-                    messages=body["messages"],
-                    response=data,
-                    prompt_tokens=result.usage.prompt_tokens,
-                    completion_tokens=result.usage.completion_tokens,
-                )
-            )
+        emit_model_event(
+            LLMCallEvent, self._model, result, messages=body["messages"], response=data
+        )
         return result
 
     async def create_stream(
@@ -415,15 +409,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         if accumulator.usage is None:
             result.usage = self._estimate_usage(body, result)
         self._record_usage(result.usage)
-        if _events.isEnabledFor(logging.INFO):
-            emit(
-                LLMStreamEndEvent(
-                    model=self._model,
-                    response=result.model_dump(mode="json"),
-                    prompt_tokens=result.usage.prompt_tokens,
-                    completion_tokens=result.usage.completion_tokens,
-                )
-            )
+        emit_model_event(LLMStreamEndEvent, self._model, result)
         yield result
 
     def _estimate_usage(self, body: dict[str, Any], result: CreateResult) -> RequestUsage:

@@ -17,6 +17,7 @@ from ..._constants import EVENT_LOGGER_NAME
 from ...errors import ModelScriptExhaustedError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
+from .._events import emit_model_event
 from .._model_info import ModelFamily, ModelInfo, validate_model_info
 from .._types import CreateResult, LLMMessage, RequestUsage
 
@@ -167,16 +168,7 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         result = self._next(
             messages, tools, tool_choice, json_output, extra_create_args, cancellation_token
         )
-        if _events.isEnabledFor(logging.INFO):
-            emit(
-                LLMCallEvent(
-                    model=self.model,
-                    messages=[m.model_dump(mode="json") for m in messages],
-                    response=result.model_dump(mode="json"),
-                    prompt_tokens=result.usage.prompt_tokens,
-                    completion_tokens=result.usage.completion_tokens,
-                )
-            )
+        emit_model_event(LLMCallEvent, self.model, result, messages=messages)
         return result
 
     async def create_stream(
@@ -200,15 +192,7 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
                 if cancellation_token is not None and cancellation_token.is_cancelled():
                     raise asyncio.CancelledError("The cancellation token was cancelled.")
                 yield word
-        if _events.isEnabledFor(logging.INFO):
-            emit(
-                LLMStreamEndEvent(
-                    model=self.model,
-                    response=result.model_dump(mode="json"),
-                    prompt_tokens=result.usage.prompt_tokens,
-                    completion_tokens=result.usage.completion_tokens,
-                )
-            )
+        emit_model_event(LLMStreamEndEvent, self.model, result)
         yield result
 
     def count_tokens(
