@@ -19,7 +19,6 @@ from ..messages import (
     BaseChatMessage,
     HandoffMessage,
     MemoryQueryEvent,
-    ModelClientStreamingChunkEvent,
     StructuredMessage,
     TextMessage,
     ThoughtEvent,
@@ -282,15 +281,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
 
         result: CreateResult | None = None
         message_id = self._new_message_id()
-        async for item in self._call(scope, token, message_id, with_tools=True):
+        async for item in self._call(scope, token, message_id, inner, with_tools=True):
             if isinstance(item, CreateResult):
                 result = item
             else:
                 yield item
         assert result is not None
-        for event in self._after_model_call(result):
-            inner.append(event)
-            yield event
 
         rounds: list[tuple[list[FunctionCall], list[FunctionExecutionResult]]] = []
         iteration = 0
@@ -339,15 +335,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 break
             result = None
             message_id = self._new_message_id()
-            async for item in self._call(scope, token, message_id, with_tools=True):
+            async for item in self._call(scope, token, message_id, inner, with_tools=True):
                 if isinstance(item, CreateResult):
                     result = item
                 else:
                     yield item
             assert result is not None
-            for event in self._after_model_call(result):
-                inner.append(event)
-                yield event
 
         if not rounds:
             yield Response(
@@ -379,15 +372,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         if self._reflect_on_tool_use:
             reflection: CreateResult | None = None
             message_id = self._new_message_id()
-            async for item in self._call(scope, token, message_id, with_tools=False):
+            async for item in self._call(scope, token, message_id, inner, with_tools=False):
                 if isinstance(item, CreateResult):
                     reflection = item
                 else:
                     yield item
             assert reflection is not None
-            for event in self._after_model_call(reflection):
-                inner.append(event)
-                yield event
             if isinstance(reflection.content, str):
                 yield Response(
                     chat_message=self._final_message(reflection, message_id),
@@ -411,9 +401,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         scope: CancelScope,
         token: CancellationToken,
         message_id: str | None,
+        inner: list[Event],
         *,
         with_tools: bool,
-    ) -> AsyncGenerator[ModelClientStreamingChunkEvent | CreateResult, None]:
+    ) -> AsyncGenerator[Event | CreateResult, None]:
+        """One model call: streamed chunks, a ThoughtEvent (also kept in ``inner``) if the
+        model reasoned, then the result, which is already added to the model context."""
         history = await self._model_context.get_messages()
         messages = [*self._system_messages, *history] if self._system_messages else history
         if not self._vision:
@@ -436,14 +429,13 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 await self._model_context.add_message(
                     AssistantMessage(content=item.content, source=self._name, thought=item.thought)
                 )
+                if item.thought:
+                    thought = ThoughtEvent(
+                        content=item.thought, source=self._name, models_usage=item.usage
+                    )
+                    inner.append(thought)
+                    yield thought
             yield item
-
-    def _after_model_call(self, result: CreateResult) -> list[Event]:
-        if result.thought:
-            return [
-                ThoughtEvent(content=result.thought, source=self._name, models_usage=result.usage)
-            ]
-        return []
 
     def _new_message_id(self) -> str | None:
         # Streamed chunks name the message they add up to; the message then takes that id.
