@@ -65,3 +65,11 @@ async def test_agent_built_in_code_leaves_its_parts_to_the_caller() -> None:
     assert os.path.exists(f"/proc/{pid}"), "close() stopped a workbench the caller owns"
     await workbench.stop()
     assert await _gone(pid)
+
+
+async def test_caller_can_hand_its_parts_over_to_the_agent() -> None:
+    agent = AssistantAgent("a", _asks_for_pid(), workbench=McpWorkbench(MCP_SERVER))
+    agent.owns_parts = True
+    pid = await _server_pid(agent)
+    await agent.close()
+    assert await _gone(pid), f"MCP server {pid} still running after close()"

@@ -178,7 +178,6 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         self._handoffs = handoff_map
 
         self._tools: list[Any] = [_as_tool(t) for t in tools or ()]
-        self._owns_parts = False  # True once loaded from a config: see close()
         names = [t.name for t in self._tools]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -514,7 +513,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     @classmethod
     def _from_config(cls, config: AssistantAgentConfig) -> Self:
         agent = cls(**agent_from_config(config))
-        agent._owns_parts = True
+        agent.owns_parts = True
         return agent
 
     @classmethod

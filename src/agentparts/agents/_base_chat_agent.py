@@ -58,6 +58,7 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
             )
         self._name = name
         self._description = description
+        self._owns_parts = False
 
     @property
     def name(self) -> str:
@@ -169,6 +170,20 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
 
     async def load_state(self, state: Mapping[str, Any]) -> None:
         """Nothing to restore by default."""
+
+    @property
+    def owns_parts(self) -> bool:
+        """Whether :meth:`close` also releases the agent's parts.
+
+        The parts are its model client, workbenches (MCP servers...) and code executors. An
+        agent loaded from a config owns them; one built in code leaves them to the caller
+        unless this is set to True.
+        """
+        return self._owns_parts
+
+    @owns_parts.setter
+    def owns_parts(self, owns: bool) -> None:
+        self._owns_parts = owns
 
     async def close(self) -> None:
         """Nothing to release by default."""

@@ -140,7 +140,6 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             raise ValueError(f"max_retries_on_error must be 0 or more, got {max_retries_on_error}.")
         self._code_executor = code_executor
         self._owns_executor = code_executor is None
-        self._owns_parts = False  # True once loaded from a config: see close()
         self._executor_started = False
         self._model_client = model_client
         self._model_client_stream = model_client_stream
@@ -340,6 +339,11 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         if self._model_context is not None and isinstance(context, Mapping) and context:
             await self._model_context.load_state(context)  # pyright: ignore[reportUnknownArgumentType]
 
+    @property
+    def model_client(self) -> ChatCompletionClient | None:
+        """The model that writes code, or None when the agent only runs given code."""
+        return self._model_client
+
     async def close(self) -> None:
         """Stop the executor if this agent started it; release every part it was loaded with.
 
@@ -393,5 +397,5 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             sources=config.sources,
             supported_languages=config.supported_languages,
         )
-        agent._owns_parts = True
+        agent.owns_parts = True
         return agent

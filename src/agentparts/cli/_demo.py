@@ -137,4 +137,5 @@ def _demo(args: argparse.Namespace, ctx: CommandContext) -> int:
         reflect_on_tool_use=True,
         model_client_stream=args.stream is not False,
     )
+    agent.owns_parts = True  # the run's end stops the sandbox and frees the model
     return run_agent(agent, task, ctx, as_json=args.json)

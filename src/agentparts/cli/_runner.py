@@ -36,7 +36,7 @@ def read_task(task: str | None, stdin: TextIO | None = None) -> str:
 
 
 def _model_clients(agent: Any) -> list[Any]:
-    client = getattr(agent, "_model_client", None)
+    client = getattr(agent, "model_client", None)
     return [client] if client is not None else []
 
 
@@ -61,20 +61,11 @@ def load_local_models(agent: Any, ctx: CommandContext) -> None:
 
 
 async def close_agent(agent: Any) -> None:
-    """Close what the CLI created for the agent: workbenches, code executors, model client."""
-    workbenches: list[Any] = list(getattr(agent, "_workbenches", None) or ())
-    executors: list[Any] = [getattr(agent, "_code_executor", None)]
-    executors += [getattr(t, "executor", None) for t in getattr(agent, "_tools", None) or ()]
-    closers: list[Any] = [
-        getattr(agent, "close", None),
-        *(getattr(w, "stop", None) for w in workbenches),
-        *(getattr(e, "stop", None) for e in executors if e is not None),
-        *(getattr(c, "close", None) for c in _model_clients(agent)),
-    ]
-    for closer in closers:
-        if closer is not None:
-            with contextlib.suppress(Exception):  # must not hide the run's own outcome
-                await closer()
+    """Close the agent; the CLI's agents own their parts, so that stops them all."""
+    close = getattr(agent, "close", None)
+    if close is not None:
+        with contextlib.suppress(Exception):  # must not hide the run's own outcome
+            await close()
 
 
 def _json_line(item: Any) -> dict[str, Any]:
