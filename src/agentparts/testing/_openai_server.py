@@ -58,6 +58,12 @@ class OpenAITestServer:
             ``context_length_exceeded``.
         record: Whether to record requests.
 
+    Attributes:
+        requests: The recorded requests, in arrival order.
+        open_connections: Client connections open now.
+        peak_connections: The most client connections that were open at once.
+        peak_requests: The most chat completion requests that were being answered at once.
+
     Example:
         >>> async def demo():
         ...     async with OpenAITestServer(["Hello!"]) as server:
@@ -84,6 +90,10 @@ class OpenAITestServer:
         self.record = record
         self.default_reply = default_reply
         self.requests: list[RecordedRequest] = []
+        self.open_connections = 0
+        self.peak_connections = 0
+        self.peak_requests = 0
+        self._answering = 0
         self._script: deque[Answer] = deque(replies)
         self._ids = itertools.count(1)
         self._server: asyncio.Server | None = None
@@ -115,9 +125,11 @@ class OpenAITestServer:
         return self.requests[-1]
 
     def reset(self) -> None:
-        """Forget the script and the recorded requests."""
+        """Forget the script, the recorded requests and the peak counts."""
         self._script.clear()
         self.requests.clear()
+        self.peak_connections = self.open_connections
+        self.peak_requests = self._answering
 
     # --- running ---------------------------------------------------------------------
 
@@ -206,6 +218,8 @@ class OpenAITestServer:
         task = asyncio.current_task()
         if task is not None:
             self._handlers.add(task)
+        self.open_connections += 1
+        self.peak_connections = max(self.peak_connections, self.open_connections)
         try:
             while True:
                 try:
@@ -231,6 +245,7 @@ class OpenAITestServer:
         except asyncio.CancelledError:
             return  # stop() dropped the connection; ending quietly keeps asyncio from logging
         finally:
+            self.open_connections -= 1
             if task is not None:
                 self._handlers.discard(task)
             writer.close()
@@ -264,7 +279,12 @@ class OpenAITestServer:
         answer = refusal or self._next_answer(request)
         if isinstance(answer, str):
             answer = ScriptedReply(answer)
-        return await self._answer(answer, body, writer)  # pyright: ignore[reportUnknownArgumentType]
+        self._answering += 1
+        self.peak_requests = max(self.peak_requests, self._answering)
+        try:
+            return await self._answer(answer, body, writer)  # pyright: ignore[reportUnknownArgumentType]
+        finally:
+            self._answering -= 1
 
     def _refusal(self, headers: dict[str, str], body: dict[str, Any]) -> Fault | None:
         if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":

@@ -22,7 +22,7 @@ from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
 from ._model_info import resolve_model_info
-from ._pool import ShardedPool
+from ._pool import ShardedPool, tls_may_be_needed
 from ._response import StreamAccumulator, result_from_completion
 from ._tokens import count_wire_tokens
 from ._transport import CancelScope, RetryPolicy, Transport, decode_json, iter_sse_data
@@ -69,7 +69,7 @@ class OpenAIClientConfig(BaseModel):
     max_retries: int = 2
     retry_initial_delay: float = 0.5
     retry_max_delay: float = 8.0
-    max_connections: int = 1000
+    max_connections: int = 100
     default_headers: dict[str, str] | None = None
     include_name_in_message: bool = True
     add_name_prefixes: bool = False
@@ -114,7 +114,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         retry_initial_delay: The first backoff in seconds; it doubles per retry, with
             jitter. A ``Retry-After`` header of up to 60 s is honoured instead.
         retry_max_delay: The largest backoff in seconds.
-        max_connections: Size of the connection pool (high concurrency needs many).
+        max_connections: Requests in flight at once (each on its own connection); later
+            calls wait their turn, first come, first served. Raise it for endpoints that
+            serve more requests at once than the default 100.
         default_headers: Extra headers sent with every request.
         include_name_in_message: Send message sources as the ``name`` field.
         add_name_prefixes: Start each user message text with ``"<source> said:"``.
@@ -153,7 +155,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         max_retries: int = 2,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,
-        max_connections: int = 1000,
+        max_connections: int = 100,
         default_headers: Mapping[str, str] | None = None,
         include_name_in_message: bool = True,
         add_name_prefixes: bool = False,
@@ -233,7 +235,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             headers["openai-organization"] = organization
         headers.update(default_headers or {})
         self._headers = headers
-        self._pool = ShardedPool(headers, timeout, max_connections)
+        self._pool = ShardedPool(
+            headers, timeout, max_connections, tls=tls_may_be_needed(self._transport.base_url)
+        )
 
     # --- properties ------------------------------------------------------------------
 
@@ -321,11 +325,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
         payload = json.dumps(body).encode()
         scope = CancelScope(cancellation_token)
-        shard, http = self._pool.acquire()
         try:
-            response = await self._transport.post(http, payload, stream=False)
+            async with self._pool.lease() as http:
+                response = await self._transport.post(http, payload, stream=False)
         finally:
-            self._pool.release(shard)
             scope.close()
         data = decode_json(response.content, self.base_url)
         result = result_from_completion(data, self.base_url)
@@ -374,31 +377,30 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         scope = CancelScope(cancellation_token)
-        shard, http = self._pool.acquire()
         try:
-            response = await self._transport.post(http, payload, stream=True)
-            accumulator = StreamAccumulator()
-            try:
-                async for data in iter_sse_data(response, self.base_url):
-                    if data == b"[DONE]":
-                        accumulator.done = True
-                        break
-                    chunk: dict[str, Any] = decode_json(data, self.base_url)
-                    if "error" in chunk:
-                        raise ModelStreamError(
-                            f"{self.base_url} reported an error in the middle of the stream: "
-                            f"{str(chunk['error'])[:300]}. Retry the call."
-                        )
-                    text = accumulator.add(chunk)
-                    if text:
-                        yield text
-            finally:
-                await response.aclose()
-            text = accumulator.flush()
-            if text:
-                yield text
+            async with self._pool.lease() as http:
+                response = await self._transport.post(http, payload, stream=True)
+                accumulator = StreamAccumulator()
+                try:
+                    async for data in iter_sse_data(response, self.base_url):
+                        if data == b"[DONE]":
+                            accumulator.done = True
+                            break
+                        chunk: dict[str, Any] = decode_json(data, self.base_url)
+                        if "error" in chunk:
+                            raise ModelStreamError(
+                                f"{self.base_url} reported an error in the middle of the stream: "
+                                f"{str(chunk['error'])[:300]}. Retry the call."
+                            )
+                        text = accumulator.add(chunk)
+                        if text:
+                            yield text
+                finally:
+                    await response.aclose()
+                text = accumulator.flush()
+                if text:
+                    yield text
         finally:
-            self._pool.release(shard)
             scope.close()
         if not accumulator.done and accumulator.finish_reason is None:
             raise ModelStreamError(
