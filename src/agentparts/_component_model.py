@@ -39,7 +39,7 @@ class ComponentModel(BaseModel):
         config: The component's own config, validated by its ``component_config_schema``.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     provider: str
     component_type: ComponentType | None = None

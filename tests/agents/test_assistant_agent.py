@@ -409,6 +409,8 @@ def test_invalid_arguments_are_refused_with_clear_errors() -> None:
         AssistantAgent("not a name", client)
     with pytest.raises(ValueError, match="max_tool_iterations"):
         AssistantAgent("a", client, max_tool_iterations=0)
+    with pytest.raises(TypeError, match="system_message must be a string or None, got int"):
+        AssistantAgent("a", client, system_message=3)  # pyright: ignore[reportArgumentType]
     with pytest.raises(ValueError, match="not both"):
         AssistantAgent("a", client, tools=[add], workbench=StaticWorkbench([]))
     with pytest.raises(ValueError, match="unique"):

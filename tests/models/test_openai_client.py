@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from agentparts import EVENT_LOGGER_NAME, CancellationToken, ComponentLoader, FunctionCall, Image
 from agentparts.errors import (
@@ -612,6 +612,15 @@ def test_no_api_key_for_openai_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 def test_unknown_constructor_argument_is_refused() -> None:
     with pytest.raises(TypeError, match="temprature"):
         OpenAIChatCompletionClient("gpt-4o", api_key="k", temprature=0.5)
+
+
+def test_argument_values_are_validated_when_the_client_is_saved() -> None:
+    client = OpenAIChatCompletionClient("gpt-4o", api_key="k", temperature="hot")  # pyright: ignore[reportArgumentType]
+    with pytest.raises(ValidationError, match="temperature"):
+        client.dump_component()
+    good = OpenAIChatCompletionClient("gpt-4o", api_key="k", temperature=1, seed=7)
+    config = good.dump_component().config
+    assert (config["temperature"], config["seed"]) == (1.0, 7)
 
 
 def test_api_key_from_environment_is_saved_as_a_reference(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -144,8 +144,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 "Give tools or workbench, not both: put the tools into the workbench instead."
             )
         self._model_client = model_client
+        if system_message is not None and not isinstance(system_message, str):
+            raise TypeError(
+                f"system_message must be a string or None, got {type(system_message).__name__}."
+            )
         self._system_messages: list[LLMMessage] = (
-            [SystemMessage(content=system_message)] if system_message else []
+            [SystemMessage.model_construct(content=system_message)] if system_message else []
         )
         self._system_message = system_message
         self._model_client_stream = model_client_stream
@@ -291,7 +295,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         iteration = 0
         while isinstance(result.content, list):
             calls = list(result.content)
-            request = ToolCallRequestEvent(
+            request = ToolCallRequestEvent.model_construct(
                 content=calls, source=self._name, models_usage=result.usage
             )
             inner.append(request)
@@ -305,8 +309,10 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 token=token,
                 timeout=self._tool_call_timeout,
             )
-            await context.add_message(FunctionExecutionResultMessage(content=results))
-            executed = ToolCallExecutionEvent(content=results, source=self._name)
+            await context.add_message(
+                FunctionExecutionResultMessage.model_construct(content=results)
+            )
+            executed = ToolCallExecutionEvent.model_construct(content=results, source=self._name)
             inner.append(executed)
             yield executed
             rounds.append((calls, results))
@@ -426,10 +432,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         ):
             if isinstance(item, CreateResult):
                 await self._model_context.add_message(
-                    AssistantMessage(content=item.content, source=self._name, thought=item.thought)
+                    AssistantMessage.model_construct(
+                        content=item.content, source=self._name, thought=item.thought
+                    )
                 )
                 if item.thought:
-                    thought = ThoughtEvent(
+                    thought = ThoughtEvent.model_construct(
                         content=item.thought, source=self._name, models_usage=item.usage
                     )
                     inner.append(thought)
@@ -445,7 +453,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         assert isinstance(content, str)
         extra: dict[str, Any] = {"id": message_id} if message_id else {}
         if self._output_content_type is None:
-            return TextMessage(
+            return TextMessage.model_construct(
                 content=content, source=self._name, models_usage=result.usage, **extra
             )
         try:

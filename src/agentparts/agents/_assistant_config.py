@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .._component_model import ComponentModel
 from ..base import Handoff
@@ -22,6 +22,8 @@ class AssistantAgentConfig(BaseModel):
     Model client, tools, workbenches, model context and memory are nested component
     models; the summary formatter and the output content type are import references.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     name: str
     model_client: ComponentModel

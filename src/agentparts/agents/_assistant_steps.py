@@ -87,7 +87,7 @@ def without_images(messages: list[LLMMessage]) -> list[LLMMessage]:
             text = "\n".join(
                 "[image]" if isinstance(part, Image) else part for part in message.content
             )
-            out.append(UserMessage(content=text, source=message.source))
+            out.append(UserMessage.model_construct(content=text, source=message.source))
         else:
             out.append(message)
     return out
@@ -256,9 +256,11 @@ def handoff_context(
     if other_calls:
         ids = {c.id for c in other_calls}
         return [
-            AssistantMessage(content=other_calls, source=source, thought=thought),
-            FunctionExecutionResultMessage(content=[r for r in results if r.call_id in ids]),
+            AssistantMessage.model_construct(content=other_calls, source=source, thought=thought),
+            FunctionExecutionResultMessage.model_construct(
+                content=[r for r in results if r.call_id in ids]
+            ),
         ]
     if thought:
-        return [AssistantMessage(content=thought, source=source)]
+        return [AssistantMessage.model_construct(content=thought, source=source)]
     return []

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
@@ -56,6 +56,8 @@ NO_CODE_MESSAGE = (
 
 class CodeExecutorAgentConfig(BaseModel):
     """Config of :class:`CodeExecutorAgent`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     name: str
     code_executor: ComponentModel | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
     from ..tools import BaseTool
@@ -25,6 +25,8 @@ class Handoff(BaseModel):
         >>> Handoff(target="Planner").name
         'transfer_to_planner'
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     target: str
     description: str = Field(default="")

@@ -21,7 +21,7 @@ class TaskResult(BaseModel):
             a handoff, a termination condition); ``None`` when the agent simply answered.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, arbitrary_types_allowed=True)
 
     messages: Sequence[SerializeAsAny[BaseAgentEvent | BaseChatMessage]]
     stop_reason: str | None = None

@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._component import Component, ComponentBase
@@ -71,6 +71,7 @@ class TerminationCondition(ABC, ComponentBase[BaseModel]):
 
 
 class _CompositeConfig(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     conditions: list[ComponentModel]
 
 

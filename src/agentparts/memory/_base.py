@@ -48,7 +48,7 @@ class MemoryContent(BaseModel):
         metadata: Free-form metadata.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, arbitrary_types_allowed=True)
 
     content: ContentType
     mime_type: MemoryMimeType | str
@@ -72,11 +72,15 @@ class MemoryContent(BaseModel):
 class MemoryQueryResult(BaseModel):
     """What a memory query found."""
 
+    model_config = ConfigDict(defer_build=True)
+
     results: list[MemoryContent] = Field(default_factory=list[MemoryContent])
 
 
 class UpdateContextResult(BaseModel):
     """What :meth:`Memory.update_context` added to the model context."""
+
+    model_config = ConfigDict(defer_build=True)
 
     memories: MemoryQueryResult
 

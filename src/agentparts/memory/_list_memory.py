@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
@@ -20,6 +20,8 @@ __all__ = ["ListMemory", "ListMemoryConfig"]
 
 class ListMemoryConfig(BaseModel):
     """Config of :class:`ListMemory`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     name: str | None = None
     memory_contents: list[MemoryContent] = Field(default_factory=list[MemoryContent])

@@ -27,7 +27,7 @@ def _now() -> datetime:
 class BaseMessage(BaseModel, ABC):
     """Base of every message and event: text rendering and a JSON-ready saved form."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, arbitrary_types_allowed=True)
 
     @abstractmethod
     def to_text(self) -> str:
@@ -84,7 +84,7 @@ class BaseTextChatMessage(BaseChatMessage, ABC):
 
     def to_model_message(self) -> UserMessage:
         """The content as a user message from ``source``."""
-        return UserMessage(content=self.content, source=self.source)
+        return UserMessage.model_construct(content=self.content, source=self.source)
 
 
 class BaseAgentEvent(BaseMessage, ABC):

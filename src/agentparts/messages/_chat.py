@@ -97,7 +97,7 @@ class MultiModalMessage(BaseChatMessage):
 
     def to_model_message(self) -> UserMessage:
         """The text and images as one user message."""
-        return UserMessage(content=list(self.content), source=self.source)
+        return UserMessage.model_construct(content=list(self.content), source=self.source)
 
 
 class StructuredMessage(BaseChatMessage, Generic[StructuredContentType]):
@@ -137,4 +137,4 @@ class StructuredMessage(BaseChatMessage, Generic[StructuredContentType]):
 
     def to_model_message(self) -> UserMessage:
         """The text form as a user message."""
-        return UserMessage(content=self.to_model_text(), source=self.source)
+        return UserMessage.model_construct(content=self.to_model_text(), source=self.source)

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .._component import ComponentBase
 from ..models import FunctionExecutionResultMessage, LLMMessage
@@ -16,6 +16,8 @@ __all__ = ["ChatCompletionContext", "ChatCompletionContextState"]
 
 class ChatCompletionContextState(BaseModel):
     """The saved state of a model context: its messages."""
+
+    model_config = ConfigDict(defer_build=True)
 
     type: str = "ChatCompletionContextState"
     version: str = "1.0.0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._component import Component
@@ -33,6 +33,8 @@ __all__ = [
 
 class UnboundedChatCompletionContextConfig(BaseModel):
     """Config of :class:`UnboundedChatCompletionContext`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     initial_messages: list[LLMMessage] | None = None
 
@@ -68,6 +70,8 @@ class UnboundedChatCompletionContext(
 
 class BufferedChatCompletionContextConfig(BaseModel):
     """Config of :class:`BufferedChatCompletionContext`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     buffer_size: int = Field(gt=0)
     initial_messages: list[LLMMessage] | None = None
@@ -112,6 +116,8 @@ class BufferedChatCompletionContext(
 
 class HeadAndTailChatCompletionContextConfig(BaseModel):
     """Config of :class:`HeadAndTailChatCompletionContext`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     head_size: int = Field(gt=0)
     tail_size: int = Field(gt=0)
@@ -176,6 +182,8 @@ class HeadAndTailChatCompletionContext(
 
 class TokenLimitedChatCompletionContextConfig(BaseModel):
     """Config of :class:`TokenLimitedChatCompletionContext`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     model_client: ComponentModel
     token_limit: int | None = None

@@ -32,6 +32,8 @@ class SystemMessage(BaseModel):
         content: The instruction text.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     content: str
     type: Literal["SystemMessage"] = "SystemMessage"
 
@@ -44,7 +46,7 @@ class UserMessage(BaseModel):
         source: The name of who sent the message.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, arbitrary_types_allowed=True)
 
     content: str | list[str | Image]
     source: str = "user"
@@ -59,6 +61,8 @@ class AssistantMessage(BaseModel):
         thought: The reasoning that came with the reply, if any.
         source: The name of the agent that sent the message.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     content: str | list[FunctionCall]
     thought: str | None = None
@@ -81,6 +85,8 @@ class FunctionExecutionResult(BaseModel):
         is_error: Whether the tool failed; the model then sees the error text.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     content: str
     name: str
     call_id: str
@@ -93,6 +99,8 @@ class FunctionExecutionResultMessage(BaseModel):
     Attributes:
         content: One result per tool call.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     content: list[FunctionExecutionResult]
     type: Literal["FunctionExecutionResultMessage"] = "FunctionExecutionResultMessage"
@@ -139,6 +147,8 @@ class TopLogprob(BaseModel):
         bytes: Its UTF-8 bytes, if given.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     logprob: float
     bytes: list[int] | None = None
 
@@ -152,6 +162,8 @@ class ChatCompletionTokenLogprob(BaseModel):
         top_logprobs: The most likely alternatives, if asked for.
         bytes: Its UTF-8 bytes, if given.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     token: str
     logprob: float
@@ -174,6 +186,8 @@ class CreateResult(BaseModel):
         logprobs: Token log probabilities, if asked for.
         thought: Reasoning text that came with the answer, if any.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     finish_reason: FinishReasons
     content: str | list[FunctionCall]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
@@ -22,6 +22,8 @@ __all__ = [
 class CodeExecutionInput(BaseModel):
     """The arguments of :class:`PythonCodeExecutionTool`."""
 
+    model_config = ConfigDict(defer_build=True)
+
     code: str = Field(description="The contents of the Python code block that should be executed")
 
 
@@ -34,6 +36,8 @@ class CodeExecutionResult(BaseModel):
         output: Standard output and error.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     success: bool
     exit_code: int = 0
     output: str
@@ -41,6 +45,8 @@ class CodeExecutionResult(BaseModel):
 
 class PythonCodeExecutionToolConfig(BaseModel):
     """Saved form of a :class:`PythonCodeExecutionTool`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     executor: ComponentModel
     description: str = "Execute Python code blocks."

@@ -40,7 +40,7 @@ class FunctionToolConfig(BaseModel):
         source_code: Only present in AutoGen configs; agentparts refuses to execute it.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(defer_build=True, extra="ignore")
 
     function: str | None = None
     name: str
@@ -287,7 +287,8 @@ def _build_function_shape(func: Callable[..., Any], tool_name: str, strict: bool
         fields[param.name] = _field(param, annotation, param_docs.get(param.name))
     args_model: type[BaseModel] = create_model(  # pyright: ignore[reportCallIssue, reportUnknownVariableType]
         _model_name(tool_name),
-        __config__=ConfigDict(extra="forbid") if strict else None,
+        # Built on first use: a tool the model is never offered costs no validator.
+        __config__=ConfigDict(defer_build=True, extra="forbid" if strict else "ignore"),
         **fields,
     )
     return_hint = hints.get("return", signature.return_annotation)

@@ -7,7 +7,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
@@ -24,12 +24,16 @@ __all__ = ["StaticWorkbench", "StaticWorkbenchConfig", "ToolOverride", "error_re
 class ToolOverride(BaseModel):
     """A new name and/or description for a tool, as the model sees it."""
 
+    model_config = ConfigDict(defer_build=True)
+
     name: str | None = None
     description: str | None = None
 
 
 class StaticWorkbenchConfig(BaseModel):
     """The saved form of a :class:`StaticWorkbench`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     tools: list[ComponentModel] = Field(default_factory=list[ComponentModel])
     tool_overrides: dict[str, ToolOverride] = Field(default_factory=dict[str, ToolOverride])

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
@@ -27,12 +27,16 @@ __all__ = [
 class TextResultContent(BaseModel):
     """Text returned by a tool."""
 
+    model_config = ConfigDict(defer_build=True)
+
     type: Literal["TextResultContent"] = "TextResultContent"
     content: str
 
 
 class ImageResultContent(BaseModel):
     """An image returned by a tool."""
+
+    model_config = ConfigDict(defer_build=True)
 
     type: Literal["ImageResultContent"] = "ImageResultContent"
     content: Image
@@ -50,6 +54,8 @@ class ToolResult(BaseModel):
         result: The parts of the result (text, images).
         is_error: Whether the call failed; the text then says why and what to do.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     type: Literal["ToolResult"] = "ToolResult"
     name: str

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -55,6 +55,8 @@ class JupyterCodeResult(CodeResult):
 
 class JupyterCodeExecutorConfig(BaseModel):
     """Saved form of a :class:`JupyterCodeExecutor`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     kernel_name: str = "python3"
     timeout: float = 60

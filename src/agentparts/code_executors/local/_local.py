@@ -10,7 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -25,6 +25,8 @@ __all__ = ["LocalCommandLineCodeExecutor", "LocalCommandLineCodeExecutorConfig"]
 
 class LocalCommandLineCodeExecutorConfig(BaseModel):
     """Saved form of a :class:`LocalCommandLineCodeExecutor`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     timeout: float = 60
     work_dir: str | None = None

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -35,6 +35,8 @@ _MIB = 1024 * 1024
 
 class SandboxedCodeExecutorConfig(BaseModel):
     """Saved form of a :class:`SandboxedCodeExecutor`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     timeout: float = 60
     work_dir: str | None = None

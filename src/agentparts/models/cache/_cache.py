@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -26,6 +26,8 @@ __all__ = ["ChatCompletionCache", "ChatCompletionCacheConfig"]
 
 class ChatCompletionCacheConfig(BaseModel):
     """The saved form of a :class:`ChatCompletionCache`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     chat_completion_client: ComponentModel
     store: ComponentModel | None = None

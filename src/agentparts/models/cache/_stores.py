@@ -10,7 +10,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._component import Component, ComponentBase
@@ -34,6 +34,8 @@ class CacheStore(ComponentBase[BaseModel], ABC):
 
 class InMemoryStoreConfig(BaseModel):
     """The saved form of an :class:`InMemoryStore` (its contents are not saved)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     max_entries: int | None = None
 
@@ -80,6 +82,8 @@ class InMemoryStore(CacheStore, Component[InMemoryStoreConfig]):
 
 class DiskStoreConfig(BaseModel):
     """The saved form of a :class:`DiskStore`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     directory: str
 

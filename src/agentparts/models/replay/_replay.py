@@ -8,7 +8,7 @@ import re
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -32,6 +32,8 @@ _WORDS = re.compile(r"\S+\s*|\s+")
 
 class ReplayChatCompletionClientConfig(BaseModel):
     """The saved form of a :class:`ReplayChatCompletionClient`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     chat_completions: list[str | CreateResult]
     model_info: ModelInfo | None = None

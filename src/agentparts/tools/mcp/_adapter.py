@@ -22,11 +22,13 @@ __all__ = ["McpToolAdapter", "McpToolAdapterConfig", "McpToolArgs", "mcp_server_
 class McpToolArgs(BaseModel):
     """Any arguments: the MCP server validates them against its own schema."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(defer_build=True, extra="allow")
 
 
 class McpToolAdapterConfig(BaseModel):
     """The saved form of a :class:`McpToolAdapter`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     server_params: McpServerParams
     name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from ..._secrets import ENV_REFERENCE_KEY, secret_from_env
 from ...errors import SecretError
@@ -48,6 +48,8 @@ class StdioServerParams(BaseModel):
             MCP handshake.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     type: Literal["StdioServerParams"] = "StdioServerParams"
     command: str
     args: list[str] = Field(default_factory=list[str])
@@ -74,6 +76,8 @@ class StreamableHttpServerParams(BaseModel):
         read_timeout_seconds: How long one request (a tool call) may take.
         startup_timeout_seconds: How long connecting and the MCP handshake may take.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     type: Literal["StreamableHttpServerParams"] = "StreamableHttpServerParams"
     url: str

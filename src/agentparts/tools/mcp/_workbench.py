@@ -35,7 +35,9 @@ _event_logger = logging.getLogger(EVENT_LOGGER_NAME)
 class McpWorkbenchConfig(BaseModel):
     """The saved form of a :class:`McpWorkbench`."""
 
-    model_config = ConfigDict(extra="ignore")  # AutoGen configs may carry a model_client
+    model_config = ConfigDict(
+        defer_build=True, extra="ignore"
+    )  # AutoGen configs may carry a model_client
 
     server_params: McpServerParams
     tool_overrides: dict[str, ToolOverride] = Field(default_factory=dict[str, ToolOverride])

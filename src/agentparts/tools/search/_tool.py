@@ -6,7 +6,7 @@ import asyncio
 import os
 from typing import ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
@@ -20,6 +20,8 @@ __all__ = ["SearchArgs", "SearchResult", "SearchResultItem", "SearchTool", "Sear
 class SearchArgs(BaseModel):
     """Arguments of :class:`SearchTool`."""
 
+    model_config = ConfigDict(defer_build=True)
+
     query: str = Field(
         description='Words to look for; put exact phrases in double quotes, like "error budget".'
     )
@@ -28,6 +30,8 @@ class SearchArgs(BaseModel):
 
 class SearchResultItem(BaseModel):
     """One matching document."""
+
+    model_config = ConfigDict(defer_build=True)
 
     path: str
     title: str
@@ -38,12 +42,16 @@ class SearchResultItem(BaseModel):
 class SearchResult(BaseModel):
     """What :class:`SearchTool` returns."""
 
+    model_config = ConfigDict(defer_build=True)
+
     query: str
     results: list[SearchResultItem]
 
 
 class SearchToolConfig(BaseModel):
     """The saved form of a :class:`SearchTool`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     root: str
     globs: list[str] = Field(default_factory=lambda: list(DEFAULT_GLOBS))
