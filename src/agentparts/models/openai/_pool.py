@@ -146,7 +146,11 @@ class ShardedPool:
         busy[index] += 1
         shard = self._shards[index]
         if shard is None:
-            shard = self._open_shard()
+            try:
+                shard = self._open_shard()
+            except BaseException:
+                self.release(index)
+                raise
             self._shards[index] = shard
         return index, shard
 
