@@ -11,6 +11,7 @@ from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component
+from .._construct import construct
 from .._function_call import FunctionCall
 from ..base import Handoff, Response
 from ..errors import ModelResponseError
@@ -149,7 +150,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 f"system_message must be a string or None, got {type(system_message).__name__}."
             )
         self._system_messages: list[LLMMessage] = (
-            [SystemMessage.model_construct(content=system_message)] if system_message else []
+            [construct(SystemMessage, content=system_message)] if system_message else []
         )
         self._system_message = system_message
         self._model_client_stream = model_client_stream
@@ -295,8 +296,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         iteration = 0
         while isinstance(result.content, list):
             calls = list(result.content)
-            request = ToolCallRequestEvent.model_construct(
-                content=calls, source=self._name, models_usage=result.usage
+            request = construct(
+                ToolCallRequestEvent, content=calls, source=self._name, models_usage=result.usage
             )
             inner.append(request)
             yield request
@@ -309,10 +310,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 token=token,
                 timeout=self._tool_call_timeout,
             )
-            await context.add_message(
-                FunctionExecutionResultMessage.model_construct(content=results)
-            )
-            executed = ToolCallExecutionEvent.model_construct(content=results, source=self._name)
+            await context.add_message(construct(FunctionExecutionResultMessage, content=results))
+            executed = construct(ToolCallExecutionEvent, content=results, source=self._name)
             inner.append(executed)
             yield executed
             rounds.append((calls, results))
@@ -432,13 +431,19 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         ):
             if isinstance(item, CreateResult):
                 await self._model_context.add_message(
-                    AssistantMessage.model_construct(
-                        content=item.content, source=self._name, thought=item.thought
+                    construct(
+                        AssistantMessage,
+                        content=item.content,
+                        source=self._name,
+                        thought=item.thought,
                     )
                 )
                 if item.thought:
-                    thought = ThoughtEvent.model_construct(
-                        content=item.thought, source=self._name, models_usage=item.usage
+                    thought = construct(
+                        ThoughtEvent,
+                        content=item.thought,
+                        source=self._name,
+                        models_usage=item.usage,
                     )
                     inner.append(thought)
                     yield thought
@@ -453,8 +458,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         assert isinstance(content, str)
         extra: dict[str, Any] = {"id": message_id} if message_id else {}
         if self._output_content_type is None:
-            return TextMessage.model_construct(
-                content=content, source=self._name, models_usage=result.usage, **extra
+            return construct(
+                TextMessage, content=content, source=self._name, models_usage=result.usage, **extra
             )
         try:
             parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))

@@ -8,6 +8,7 @@ from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Any
 
 from .._cancellation_token import CancellationToken
+from .._construct import construct
 from .._function_call import FunctionCall
 from .._image import Image
 from ..base import Handoff
@@ -87,7 +88,7 @@ def without_images(messages: list[LLMMessage]) -> list[LLMMessage]:
             text = "\n".join(
                 "[image]" if isinstance(part, Image) else part for part in message.content
             )
-            out.append(UserMessage.model_construct(content=text, source=message.source))
+            out.append(construct(UserMessage, content=text, source=message.source))
         else:
             out.append(message)
     return out
@@ -256,11 +257,11 @@ def handoff_context(
     if other_calls:
         ids = {c.id for c in other_calls}
         return [
-            AssistantMessage.model_construct(content=other_calls, source=source, thought=thought),
-            FunctionExecutionResultMessage.model_construct(
-                content=[r for r in results if r.call_id in ids]
+            construct(AssistantMessage, content=other_calls, source=source, thought=thought),
+            construct(
+                FunctionExecutionResultMessage, content=[r for r in results if r.call_id in ids]
             ),
         ]
     if thought:
-        return [AssistantMessage.model_construct(content=thought, source=source)]
+        return [construct(AssistantMessage, content=thought, source=source)]
     return []

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
+from .._construct import construct
 from ..base import ChatAgent, Response, TaskResult
 from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent, TextMessage
 from ._logging import log_message
@@ -24,7 +25,7 @@ def task_messages(task: Task) -> list[BaseChatMessage]:
     if task is None:
         return []
     if isinstance(task, str):
-        return [TextMessage.model_construct(content=task, source="user")]
+        return [construct(TextMessage, content=task, source="user")]
     if isinstance(task, BaseChatMessage):
         return [task]
     messages = list(task)
@@ -122,7 +123,7 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
         if response is None:
             raise RuntimeError(f"Agent {self._name} ended its turn without a Response.")
         output.append(response.chat_message)
-        return TaskResult.model_construct(messages=output, stop_reason=response.stop_reason)
+        return construct(TaskResult, messages=output, stop_reason=response.stop_reason)
 
     async def run_stream(
         self,
@@ -159,7 +160,7 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
                 yield item
         if response is None:
             raise RuntimeError(f"Agent {self._name} ended its turn without a Response.")
-        yield TaskResult.model_construct(messages=output, stop_reason=response.stop_reason)
+        yield construct(TaskResult, messages=output, stop_reason=response.stop_reason)
 
     async def on_reset(self, cancellation_token: CancellationToken) -> None:
         """Forget the conversation; nothing to forget by default."""

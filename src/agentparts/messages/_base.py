@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
+from .._construct import construct
 from ..models import RequestUsage, UserMessage
 
 __all__ = ["BaseAgentEvent", "BaseChatMessage", "BaseMessage", "BaseTextChatMessage"]
@@ -84,7 +85,7 @@ class BaseTextChatMessage(BaseChatMessage, ABC):
 
     def to_model_message(self) -> UserMessage:
         """The content as a user message from ``source``."""
-        return UserMessage.model_construct(content=self.content, source=self.source)
+        return construct(UserMessage, content=self.content, source=self.source)
 
 
 class BaseAgentEvent(BaseMessage, ABC):

@@ -6,6 +6,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, computed_field
 
+from .._construct import construct
 from .._function_call import FunctionCall
 from .._image import Image
 from ..models import FunctionExecutionResult, LLMMessage, UserMessage
@@ -97,7 +98,7 @@ class MultiModalMessage(BaseChatMessage):
 
     def to_model_message(self) -> UserMessage:
         """The text and images as one user message."""
-        return UserMessage.model_construct(content=list(self.content), source=self.source)
+        return construct(UserMessage, content=list(self.content), source=self.source)
 
 
 class StructuredMessage(BaseChatMessage, Generic[StructuredContentType]):
@@ -137,4 +138,4 @@ class StructuredMessage(BaseChatMessage, Generic[StructuredContentType]):
 
     def to_model_message(self) -> UserMessage:
         """The text form as a user message."""
-        return UserMessage.model_construct(content=self.to_model_text(), source=self.source)
+        return construct(UserMessage, content=self.to_model_text(), source=self.source)
