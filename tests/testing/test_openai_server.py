@@ -42,6 +42,26 @@ async def test_scripted_replies_in_order_then_echo() -> None:
         assert server.pending == 0
 
 
+async def test_peaks_count_connections_and_requests_answered_at_once() -> None:
+    slow = ScriptedReply("late", delay=0.1)
+    async with OpenAITestServer(default_reply=slow) as server:
+        limits = httpx.Limits(max_connections=3)
+        async with httpx.AsyncClient(base_url=server.base_url, limits=limits) as http:
+            responses = await asyncio.gather(
+                *(http.post("/chat/completions", json=CHAT) for _ in range(5))
+            )
+            assert [r.status_code for r in responses] == [200] * 5
+            assert (server.peak_requests, server.peak_connections) == (3, 3)
+            assert server.open_connections == 3  # kept alive
+            server.reset()
+            assert (server.peak_requests, server.peak_connections) == (0, 3)
+        for _ in range(100):  # the server sees the client's close a moment later
+            if server.open_connections == 0:
+                break
+            await asyncio.sleep(0.01)
+        assert server.open_connections == 0
+
+
 async def test_requests_are_recorded() -> None:
     async with OpenAITestServer() as server, httpx.AsyncClient(base_url=server.base_url) as http:
         await http.post("/chat/completions", json=CHAT, headers={"X-Trace": "t1"})
