@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 import threading
 from asyncio import Future
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["CancellationToken"]
+__all__ = ["CancellationToken", "withdraw_cancel"]
 
 _FutureT = TypeVar("_FutureT", bound="Future[Any]")
 
@@ -83,3 +84,16 @@ def _running_loop() -> object:
     import asyncio
 
     return asyncio.get_running_loop()
+
+
+def withdraw_cancel(task: asyncio.Task[Any]) -> None:
+    """Take back one ``task.cancel()`` this code asked for, once its CancelledError is out.
+
+    Python 3.11 counts cancel requests on a task, and ``asyncio.timeout`` and task groups
+    read that count: a request that is never taken back makes a later timeout of the
+    caller's raise ``CancelledError`` instead of ``TimeoutError``. Python 3.10 keeps no
+    count.
+    """
+    uncancel = getattr(task, "uncancel", None)
+    if uncancel is not None:
+        uncancel()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 
 import pytest
 
@@ -487,6 +488,90 @@ async def test_cancel_during_tool_stops_the_tool() -> None:
     await canceller
     await asyncio.sleep(0)
     assert state["cancelled"]
+
+
+needs_cancel_counts = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="Python 3.11 counts cancel requests on a task"
+)
+
+
+def assert_task_not_cancelling() -> None:
+    """The caller's task holds no cancel request, and its own timeouts still work."""
+    task = asyncio.current_task()
+    assert task is not None and task.cancelling() == 0
+
+
+@needs_cancel_counts
+async def test_a_cancelled_run_leaves_the_callers_task_as_it_was() -> None:
+    client = BlockingClient()
+    agent = AssistantAgent("a", client)
+    token = CancellationToken()
+    canceller = asyncio.create_task(cancel_when(client.started, token))
+    with pytest.raises(asyncio.CancelledError):
+        await agent.run(task="hi", cancellation_token=token)  # in this very task
+    await canceller
+    assert client.cancelled
+    assert_task_not_cancelling()
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await asyncio.sleep(5)
+
+
+@needs_cancel_counts
+async def test_a_cancelled_stream_leaves_the_callers_task_as_it_was() -> None:
+    client = BlockingClient()
+    agent = AssistantAgent("a", client, model_client_stream=True)
+    token = CancellationToken()
+
+    async def consume() -> None:
+        async for item in agent.run_stream(task="hi", cancellation_token=token):
+            if isinstance(item, ModelClientStreamingChunkEvent):
+                token.cancel()  # from inside the consuming task itself, between steps
+
+    with pytest.raises(asyncio.CancelledError):
+        await consume()  # in this very task
+    assert client.cancelled
+    assert_task_not_cancelling()
+
+
+async def test_cancel_from_another_thread_stops_the_model_call() -> None:
+    client = BlockingClient()
+    agent = AssistantAgent("a", client)
+    token = CancellationToken()
+
+    async def cancel_from_a_thread() -> None:
+        await client.started.wait()
+        await asyncio.to_thread(token.cancel)
+
+    canceller = asyncio.create_task(cancel_from_a_thread())
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(agent.run(task="hi", cancellation_token=token), 10)
+    await canceller
+    assert client.cancelled
+
+
+async def test_a_tool_that_swallows_the_cancellation_still_ends_the_run() -> None:
+    started = asyncio.Event()
+
+    async def stubborn() -> str:
+        """Ignores cancellation."""
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            return "ignored the cancel"
+        return "never"
+
+    client = ReplayChatCompletionClient([calls(("stubborn", "{}")), "the model goes on"])
+    agent = AssistantAgent("a", client, tools=[stubborn], reflect_on_tool_use=True)
+    token = CancellationToken()
+    canceller = asyncio.create_task(cancel_when(started, token))
+    with pytest.raises(asyncio.CancelledError):
+        await agent.run(task="go", cancellation_token=token)
+    await canceller
+    if sys.version_info >= (3, 11):
+        assert_task_not_cancelling()
+    assert client.remaining == 1, "the turn stopped at the tools: no second model call"
 
 
 async def test_already_cancelled_token_runs_nothing() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -25,7 +26,13 @@ from agentparts.messages import (
 )
 from agentparts.model_context import TokenLimitedChatCompletionContext
 from agentparts.models.openai import OpenAIChatCompletionClient
-from agentparts.testing import Fault, OpenAITestServer, ScriptedReply, ScriptedToolCall
+from agentparts.testing import (
+    Fault,
+    OpenAITestServer,
+    RecordedRequest,
+    ScriptedReply,
+    ScriptedToolCall,
+)
 
 from .conftest import Weather, add, cancel_when
 
@@ -153,6 +160,30 @@ async def test_cancel_during_http_call(
     server.script(ScriptedReply("still alive"))
     result = await AssistantAgent("again", client).run(task="hi")
     assert result.messages[-1].to_text() == "still alive"
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.11 counts cancel requests")
+async def test_a_cancelled_http_call_leaves_the_callers_task_as_it_was(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    sent = asyncio.Event()
+
+    def hang_once_sent(request: RecordedRequest) -> Fault:
+        sent.set()
+        return Fault.hang(60)
+
+    server.default_reply = hang_once_sent
+    agent = AssistantAgent("slow", client)
+    token = CancellationToken()
+    canceller = asyncio.create_task(cancel_when(sent, token))
+    with pytest.raises(asyncio.CancelledError):
+        await agent.run(task="hi", cancellation_token=token)  # in this very task
+    await canceller
+    task = asyncio.current_task()
+    assert task is not None and task.cancelling() == 0
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.01):
+            await asyncio.sleep(5)
 
 
 async def test_state_round_trip_over_http(

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import httpx
 
-from ..._cancellation_token import CancellationToken
+from ..._cancellation_token import CancellationToken, withdraw_cancel
 from ...errors import (
     ModelAuthenticationError,
     ModelClientError,
@@ -98,13 +98,15 @@ class CancelScope:
     """Cancels the current task when ``token`` is cancelled, only while the scope is open.
 
     Cheaper than wrapping each call in a task; cancelling the task aborts the HTTP request
-    (httpx closes the connection).
+    (httpx closes the connection). :meth:`close` takes the cancel request back from the
+    task, so the caller's timeouts and task groups see an ordinary ``CancelledError``.
     """
 
-    __slots__ = ("_loop", "_open", "_task")
+    __slots__ = ("_loop", "_open", "_requested", "_task")
 
     def __init__(self, token: CancellationToken | None) -> None:
         self._open = True
+        self._requested = False
         self._task = asyncio.current_task()
         self._loop = asyncio.get_running_loop()
         if token is not None:
@@ -120,11 +122,15 @@ class CancelScope:
 
     def _cancel_if_open(self) -> None:
         if self._open and self._task is not None:
+            self._requested = True
             self._task.cancel()
 
     def close(self) -> None:
-        """Stop reacting to the token."""
+        """Stop reacting to the token, and take back a cancel request it made."""
         self._open = False
+        if self._requested and self._task is not None:
+            self._requested = False
+            withdraw_cancel(self._task)
 
 
 class Transport:
