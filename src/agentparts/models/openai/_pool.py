@@ -110,16 +110,6 @@ class ShardedPool:
         self._in_flight = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
-    @property
-    def in_flight(self) -> int:
-        """Requests holding a connection slot now."""
-        return self._in_flight
-
-    @property
-    def waiting(self) -> int:
-        """Requests queued for a connection slot now."""
-        return sum(1 for waiter in self._waiters if not waiter.done())
-
     def lease(self) -> Lease:
         """``async with pool.lease() as http:`` holds a slot for one request."""
         return Lease(self)
