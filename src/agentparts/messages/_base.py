@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -12,13 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._construct import construct
+from .._ids import new_uuid4
 from ..models import RequestUsage, UserMessage
 
 __all__ = ["BaseAgentEvent", "BaseChatMessage", "BaseMessage", "BaseTextChatMessage"]
 
 
 def _new_id() -> str:
-    return str(uuid.uuid4())
+    return new_uuid4()
 
 
 def _now() -> datetime:
