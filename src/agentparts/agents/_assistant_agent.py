@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -13,6 +12,7 @@ from .._cancellation_token import CancellationToken
 from .._component import Component
 from .._construct import construct
 from .._function_call import FunctionCall
+from .._ids import new_uuid4
 from ..base import Handoff, Response
 from ..errors import ModelResponseError
 from ..messages import (
@@ -27,7 +27,7 @@ from ..messages import (
     ToolCallRequestEvent,
     ToolCallSummaryMessage,
 )
-from ..model_context import ChatCompletionContext
+from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
 from ..models import (
     AssistantMessage,
     ChatCompletionClient,
@@ -170,30 +170,21 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         self._tool_call_timeout = tool_call_timeout
         self._metadata = dict(metadata) if metadata else {}
         self._memory = list(memory) if memory else []
-        self._agent_id = uuid.uuid4().hex
+        self._agent_id = new_uuid4()
         info = model_client.model_info
         self._vision = bool(info.get("vision", False))
 
-        handoff_map: dict[str, Handoff] = {}
-        for item in handoffs or ():
-            handoff = Handoff(target=item) if isinstance(item, str) else item
-            if handoff.name in handoff_map:
-                raise ValueError(f"Two handoffs share the tool name {handoff.name!r}.")
-            handoff_map[handoff.name] = handoff
+        handoff_map = _handoff_map(handoffs) if handoffs else {}
         self._handoffs = handoff_map
-
-        self._tools: list[Any] = [_as_tool(t) for t in tools or ()]
-        names = [t.name for t in self._tools]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"Tool names must be unique; repeated: {', '.join(duplicates)}.")
-        clashes = sorted(set(names) & set(handoff_map))
-        if clashes:
-            raise ValueError(f"Tools and handoffs share names: {', '.join(clashes)}.")
+        self._tools: list[Any] = [_as_tool(t) for t in tools] if tools else []
+        if self._tools:
+            _check_tool_names(self._tools, handoff_map)
+        self._workbenches: list[Any] = []
         if workbench is None:
-            from ..tools import StaticWorkbench
+            if self._tools:
+                from ..tools import StaticWorkbench
 
-            self._workbenches: list[Any] = [StaticWorkbench(self._tools)] if self._tools else []
+                self._workbenches = [StaticWorkbench(self._tools)]
             self._own_workbench = True
             self._toolset = ToolSet(self._workbenches, handoff_map, self._tools)
         else:
@@ -207,12 +198,9 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 f"The model of {type(model_client).__name__} does not support function calling "
                 "(model_info['function_calling'] is False), so it cannot use tools or handoffs."
             )
-
-        if model_context is None:
-            from ..model_context import UnboundedChatCompletionContext
-
-            model_context = UnboundedChatCompletionContext()
-        self._model_context: ChatCompletionContext = model_context
+        self._model_context: ChatCompletionContext = (
+            model_context if model_context is not None else UnboundedChatCompletionContext()
+        )
 
     # -- properties ------------------------------------------------------------------
 
@@ -451,7 +439,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
 
     def _new_message_id(self) -> str | None:
         # Streamed chunks name the message they add up to; the message then takes that id.
-        return str(uuid.uuid4()) if self._model_client_stream else None
+        return new_uuid4() if self._model_client_stream else None
 
     def _final_message(self, result: CreateResult, message_id: str | None) -> BaseChatMessage:
         content = result.content
@@ -541,6 +529,26 @@ def _as_tool(tool: Any) -> Any:
 
         return FunctionTool(tool)
     return tool
+
+
+def _handoff_map(handoffs: Sequence[Handoff | str]) -> dict[str, Handoff]:
+    found: dict[str, Handoff] = {}
+    for item in handoffs:
+        handoff = Handoff(target=item) if isinstance(item, str) else item
+        if handoff.name in found:
+            raise ValueError(f"Two handoffs share the tool name {handoff.name!r}.")
+        found[handoff.name] = handoff
+    return found
+
+
+def _check_tool_names(tools: list[Any], handoffs: Mapping[str, Handoff]) -> None:
+    names = [t.name for t in tools]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"Tool names must be unique; repeated: {', '.join(duplicates)}.")
+    clashes = sorted(set(names) & set(handoffs))
+    if clashes:
+        raise ValueError(f"Tools and handoffs share names: {', '.join(clashes)}.")
 
 
 def _strip_code_fence(text: str) -> str:

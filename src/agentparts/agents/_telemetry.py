@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Generator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 __all__ = ["agent_span", "tool_span"]
@@ -25,18 +25,21 @@ def _tracer() -> Any | None:
 
 
 @contextmanager
-def _span(name: str, attributes: dict[str, Any]) -> Generator[None]:
-    tracer = _tracer()
-    if tracer is None:
-        yield
-        return
+def _span(tracer: Any, name: str, attributes: dict[str, Any]) -> Generator[None]:
     with tracer.start_as_current_span(name, attributes=attributes, record_exception=True):
         yield
 
 
-def agent_span(agent_name: str, description: str, agent_id: str) -> Any:
-    """A span ``invoke_agent {name}`` around one agent turn."""
+_NO_SPAN = nullcontext()
+
+
+def agent_span(agent_name: str, description: str, agent_id: str) -> AbstractContextManager[Any]:
+    """A span ``invoke_agent {name}`` around one agent turn (nothing without OpenTelemetry)."""
+    tracer = _tracer()
+    if tracer is None:
+        return _NO_SPAN
     return _span(
+        tracer,
         f"invoke_agent {agent_name}",
         {
             "gen_ai.operation.name": "invoke_agent",
@@ -48,9 +51,13 @@ def agent_span(agent_name: str, description: str, agent_id: str) -> Any:
     )
 
 
-def tool_span(tool_name: str, call_id: str) -> Any:
-    """A span ``execute_tool {name}`` around one tool call."""
+def tool_span(tool_name: str, call_id: str) -> AbstractContextManager[Any]:
+    """A span ``execute_tool {name}`` around one tool call (nothing without OpenTelemetry)."""
+    tracer = _tracer()
+    if tracer is None:
+        return _NO_SPAN
     return _span(
+        tracer,
         f"execute_tool {tool_name}",
         {
             "gen_ai.operation.name": "execute_tool",
