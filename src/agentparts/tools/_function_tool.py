@@ -21,6 +21,7 @@ from .._component import Component
 from .._providers import ALLOWED_PROVIDERS_ENV_VAR, is_allowed
 from ..errors import ComponentConfigError, ProviderNotAllowedError, ToolError
 from ._base import BaseTool
+from ._worker_threads import run_in_worker_thread
 
 __all__ = ["FunctionTool", "FunctionToolConfig", "function_reference", "import_function"]
 
@@ -132,9 +133,7 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
         if self._is_async:
             future = asyncio.ensure_future(self._func(*positional, **values))
         else:
-            loop = asyncio.get_running_loop()
-            call = functools.partial(self._func, *positional, **values)
-            future = loop.run_in_executor(None, call)
+            future = run_in_worker_thread(functools.partial(self._func, *positional, **values))
         cancellation_token.link_future(future)
         return await future
 
