@@ -159,7 +159,9 @@ async def _run_one(
     timeout: float | None,
 ) -> FunctionExecutionResult:
     def failed(text: str) -> FunctionExecutionResult:
-        return FunctionExecutionResult(content=text, name=call.name, call_id=call.id, is_error=True)
+        return construct(
+            FunctionExecutionResult, content=text, name=call.name, call_id=call.id, is_error=True
+        )
 
     try:
         arguments: Any = json.loads(call.arguments) if call.arguments.strip() else {}
@@ -175,8 +177,12 @@ async def _run_one(
         )
     handoff = handoffs.get(call.name)
     if handoff is not None:
-        return FunctionExecutionResult(
-            content=handoff.message, name=call.name, call_id=call.id, is_error=False
+        return construct(
+            FunctionExecutionResult,
+            content=handoff.message,
+            name=call.name,
+            call_id=call.id,
+            is_error=False,
         )
     workbench = owners.get(call.name)
     if workbench is None:
@@ -193,8 +199,12 @@ async def _run_one(
             )
         except Exception as exc:  # a workbench must not end the run: report it to the model
             return failed(f"Error: {type(exc).__name__}: {exc}")
-    return FunctionExecutionResult(
-        content=result.to_text(), name=call.name, call_id=call.id, is_error=bool(result.is_error)
+    return construct(
+        FunctionExecutionResult,
+        content=result.to_text(),
+        name=call.name,
+        call_id=call.id,
+        is_error=bool(result.is_error),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from ..._construct import construct
 from ..._function_call import FunctionCall
 from ...errors import ModelResponseError
 from .._types import ChatCompletionTokenLogprob, CreateResult, RequestUsage
@@ -29,7 +30,8 @@ def _make_result(
     reason = FINISH_REASONS.get(finish_reason, "unknown")
     if calls:
         # Text next to tool calls is the model thinking aloud: keep it as the thought.
-        return CreateResult.model_construct(
+        return construct(
+            CreateResult,
             finish_reason="function_calls",
             content=calls,
             usage=usage,
@@ -37,7 +39,8 @@ def _make_result(
             logprobs=logprobs,
             thought=_join_thoughts(thought, text),
         )
-    return CreateResult.model_construct(
+    return construct(
+        CreateResult,
         finish_reason=reason,
         content=text,
         usage=usage,
