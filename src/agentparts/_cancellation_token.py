@@ -6,7 +6,7 @@ from asyncio import Future
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["CancellationToken", "withdraw_cancel"]
+__all__ = ["CancellationToken", "discard_callback", "withdraw_cancel"]
 
 _FutureT = TypeVar("_FutureT", bound="Future[Any]")
 
@@ -78,6 +78,15 @@ class CancellationToken:
         with self._lock:
             if callback in self._callbacks:
                 self._callbacks.remove(callback)
+
+
+def discard_callback(token: CancellationToken, callback: Callable[[], None]) -> None:
+    """Forget a callback added with ``add_callback``, once the work it guards is over.
+
+    A long-lived token (one per session, reused for every run) would otherwise keep every
+    callback, and what it refers to, for as long as the token lives.
+    """
+    token._discard_callback(callback)  # pyright: ignore[reportPrivateUsage]
 
 
 def _running_loop() -> object:

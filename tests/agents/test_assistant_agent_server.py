@@ -356,3 +356,25 @@ async def test_code_executor_agent_with_the_server_and_the_sandbox(
     # The model was shown the error before it retried.
     second_request = server.requests[1].messages
     assert "NameError" in second_request[-1]["content"]
+
+
+async def test_a_token_reused_for_many_runs_keeps_no_callbacks(
+    server: OpenAITestServer, client: OpenAIChatCompletionClient
+) -> None:
+    # One token per session is common: every run and model call must take its callback
+    # back, or the token would keep every finished turn (and its task) alive.
+    token = CancellationToken()
+    plain = AssistantAgent("plain", client)
+    streaming = AssistantAgent("streaming", client, model_client_stream=True)
+    with_tool = AssistantAgent("with_tool", client, tools=[add])
+    for _ in range(5):
+        await plain.run(task="hi", cancellation_token=token)
+        await streaming.run(task="hi", cancellation_token=token)
+        server.script(ScriptedReply(tool_calls=[ScriptedToolCall("add", {"a": 1, "b": 2})]))
+        result = await with_tool.run(task="add", cancellation_token=token)
+        assert isinstance(result.messages[-1], ToolCallSummaryMessage)
+    assert token._callbacks == []  # pyright: ignore[reportPrivateUsage]
+
+    token.cancel()  # the token still works after all those runs
+    with pytest.raises(asyncio.CancelledError):
+        await plain.run(task="hi", cancellation_token=token)

@@ -221,3 +221,14 @@ async def test_each_run_emits_a_code_execution_event(
     assert fields["executor"] == "LocalCommandLineCodeExecutor"
     assert fields["languages"] == ["sh"]
     assert fields["exit_code"] == 2
+
+
+async def test_a_token_reused_for_many_runs_keeps_no_callbacks(tmp_path: Path) -> None:
+    token = CancellationToken()
+    async with LocalCommandLineCodeExecutor(work_dir=tmp_path, timeout=10) as executor:
+        for index in range(3):
+            result = await executor.execute_code_blocks(
+                [CodeBlock(f"print({index})", "python")], token
+            )
+            assert result.output == f"{index}\n"
+    assert token._callbacks == []  # pyright: ignore[reportPrivateUsage]

@@ -246,16 +246,18 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
     ) -> AsyncGenerator[Event | Response, None]:
         """Take new messages, yielding every event as it happens, then the ``Response``."""
-        with agent_span(self._name, self._description, self._agent_id):
-            async for item in self._turn(messages, cancellation_token):
+        with (
+            agent_span(self._name, self._description, self._agent_id),
+            CancelScope(cancellation_token) as scope,
+        ):
+            async for item in self._turn(messages, cancellation_token, scope):
                 if not isinstance(item, Response):
                     self._log(item)
                 yield item
 
     async def _turn(
-        self, messages: Sequence[BaseChatMessage], token: CancellationToken
+        self, messages: Sequence[BaseChatMessage], token: CancellationToken, scope: CancelScope
     ) -> AsyncGenerator[Event | Response, None]:
-        scope = CancelScope(token)
         context = self._model_context
         for message in messages:
             if isinstance(message, HandoffMessage):

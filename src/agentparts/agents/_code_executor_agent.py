@@ -209,13 +209,14 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         """Like :meth:`on_messages`, yielding code generation and execution events first."""
         with agent_span(self._name, self._description, uuid.uuid4().hex):
             turn = self._run_code_only if self._model_client is None else self._write_and_run
-            async for item in turn(messages, cancellation_token):
-                if not isinstance(item, Response):
-                    self._log(item)
-                yield item
+            with CancelScope(cancellation_token) as scope:
+                async for item in turn(messages, cancellation_token, scope):
+                    if not isinstance(item, Response):
+                        self._log(item)
+                    yield item
 
     async def _run_code_only(
-        self, messages: Sequence[BaseChatMessage], token: CancellationToken
+        self, messages: Sequence[BaseChatMessage], token: CancellationToken, scope: CancelScope
     ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
         blocks: list[CodeBlock] = []
         for message in messages:
@@ -225,7 +226,6 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         if not blocks:
             yield Response(chat_message=TextMessage(content=NO_CODE_MESSAGE, source=self._name))
             return
-        scope = CancelScope(token)
         result = await scope.run(self.execute_code_block(blocks, token))
         event = CodeExecutionEvent(retry_attempt=0, result=result, source=self._name)
         yield event
@@ -235,9 +235,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         )
 
     async def _write_and_run(
-        self, messages: Sequence[BaseChatMessage], token: CancellationToken
+        self, messages: Sequence[BaseChatMessage], token: CancellationToken, scope: CancelScope
     ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
-        scope = CancelScope(token)
         context = self._model_context
         for message in messages:
             await context.add_message(message.to_model_message())

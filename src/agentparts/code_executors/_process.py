@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._cancellation_token import CancellationToken
+from .._cancellation_token import CancellationToken, discard_callback
 
 __all__ = ["ProcessOutcome", "SpawnOptions", "kill_process_tree", "processes_of_uid", "run_process"]
 
@@ -335,6 +335,8 @@ async def run_process(
         else:
             outcome.timed_out = True
     finally:
+        if cancellation_token is not None:
+            discard_callback(cancellation_token, _on_cancel)
         # Always: whatever the code left running (background children) dies with the run.
         # After a normal exit this is usually one quick /proc scan: not worth a thread.
         if not (exited.done() and not exited.cancelled() and not _leftovers(leader, kill_uid)):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken
+from ..._cancellation_token import CancellationToken, discard_callback
 from ..._component import Component
 from ...code_executor import CodeBlock, CodeExecutor, CodeResult
 from ...errors import CodeExecutionError
@@ -343,6 +343,7 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
             )
             return 124
         finally:
+            discard_callback(cancellation_token, _on_cancel)
             if not collect.done():
                 collect.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken
+from ..._cancellation_token import CancellationToken, discard_callback
 from ..._component import Component
 from ..._function_call import FunctionCall
 from ...errors import ModelContextLengthError, ModelLoadError
@@ -482,6 +482,8 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
                     break
         finally:
             stop.set()
+            if cancellation_token is not None:
+                discard_callback(cancellation_token, stop.set)
             # The worker uses the model until its next token: wait for it even if we are
             # cancelled again meanwhile (Ctrl-C twice), or close() would free the model
             # under it.

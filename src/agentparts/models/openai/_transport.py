@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import httpx
 
-from ..._cancellation_token import CancellationToken, withdraw_cancel
+from ..._cancellation_token import CancellationToken, discard_callback, withdraw_cancel
 from ...errors import (
     ModelAuthenticationError,
     ModelClientError,
@@ -102,13 +102,14 @@ class CancelScope:
     task, so the caller's timeouts and task groups see an ordinary ``CancelledError``.
     """
 
-    __slots__ = ("_loop", "_open", "_requested", "_task")
+    __slots__ = ("_loop", "_open", "_requested", "_task", "_token")
 
     def __init__(self, token: CancellationToken | None) -> None:
         self._open = True
         self._requested = False
         self._task = asyncio.current_task()
         self._loop = asyncio.get_running_loop()
+        self._token = token
         if token is not None:
             if token.is_cancelled():
                 raise asyncio.CancelledError(
@@ -128,6 +129,8 @@ class CancelScope:
     def close(self) -> None:
         """Stop reacting to the token, and take back a cancel request it made."""
         self._open = False
+        if self._token is not None:
+            discard_callback(self._token, self._on_cancel)
         if self._requested and self._task is not None:
             self._requested = False
             withdraw_cancel(self._task)
