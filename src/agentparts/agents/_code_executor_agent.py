@@ -3,7 +3,6 @@ runs it, retrying on errors."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from typing_extensions import Self
 from .._cancellation_token import CancellationToken
 from .._component import Component
 from .._component_model import ComponentModel
+from .._ids import new_uuid4
 from ..base import Response
 from ..code_executor import CodeBlock, CodeExecutor, CodeResult, extract_markdown_code_blocks
 from ..errors import ExecutorNotStartedError
@@ -151,6 +151,7 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             [SystemMessage(content=system_message)] if system_message and model_client else []
         )
         self._sources = list(sources) if sources is not None else None
+        self._agent_id = new_uuid4()
         self._languages = [s.lower() for s in supported_languages or ("python", "sh", "bash")]
         if model_client is not None and model_context is None:
             from ..model_context import UnboundedChatCompletionContext
@@ -207,7 +208,7 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
     ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
         """Like :meth:`on_messages`, yielding code generation and execution events first."""
-        with agent_span(self._name, self._description, uuid.uuid4().hex):
+        with agent_span(self._name, self._description, self._agent_id):
             turn = self._run_code_only if self._model_client is None else self._write_and_run
             with CancelScope(cancellation_token) as scope:
                 async for item in turn(messages, cancellation_token, scope):
@@ -314,7 +315,7 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             scope=scope,
             token=token,
             source=self._name,
-            message_id=uuid.uuid4().hex,
+            message_id=new_uuid4(),
         ):
             if isinstance(item, CreateResult):
                 await self._model_context.add_message(
