@@ -44,6 +44,9 @@ async def test_lists_schemas_and_calls_tools(bench: StaticWorkbench) -> None:
         result = await bench.call_tool("add", {"a": 1, "b": 2}, call_id="c1")
     assert result == ToolResult(name="add", result=[TextResultContent(content="3")])
     assert result.to_text() == "3"
+    # built without validation on the fast path: it must still serialize like a validated one
+    assert ToolResult.model_validate_json(result.model_dump_json()) == result
+    assert result.model_fields_set >= {"name", "result"}
 
 
 async def test_unknown_tool_is_an_error_result(bench: StaticWorkbench) -> None:
