@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from asyncio import Future
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["CancellationToken", "discard_callback", "withdraw_cancel"]
+__all__ = ["CancellationToken", "TaskCancelScope", "discard_callback", "withdraw_cancel"]
 
 _FutureT = TypeVar("_FutureT", bound="Future[Any]")
 
@@ -106,3 +107,53 @@ def withdraw_cancel(task: asyncio.Task[Any]) -> None:
     uncancel = getattr(task, "uncancel", None)
     if uncancel is not None:
         uncancel()
+
+
+class TaskCancelScope:
+    """Cancels the current task when ``token`` is cancelled, only while the scope is open.
+
+    Cheaper than wrapping each call in a task (about 1 KB, 15 µs and two loop iterations
+    each): the awaited work (an HTTP request, an async tool) runs in the caller's task and
+    gets ``CancelledError`` where it waits. :meth:`close` (or leaving the ``with`` block)
+    takes the cancel request back from the task, so the caller's timeouts and task groups
+    see an ordinary ``CancelledError``. A token that is already cancelled raises at once.
+    """
+
+    __slots__ = ("_loop", "_open", "_requested", "_task", "_token")
+
+    def __init__(self, token: CancellationToken | None) -> None:
+        self._open = True
+        self._requested = False
+        self._task = asyncio.current_task()
+        self._loop = asyncio.get_running_loop()
+        self._token = token
+        if token is not None:
+            if token.is_cancelled():
+                raise asyncio.CancelledError(
+                    "The cancellation token was cancelled before the call."
+                )
+            token.add_callback(self._on_cancel)
+
+    def __enter__(self) -> TaskCancelScope:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _on_cancel(self) -> None:
+        with contextlib.suppress(RuntimeError):  # a closed loop has nothing to cancel
+            self._loop.call_soon_threadsafe(self._cancel_if_open)
+
+    def _cancel_if_open(self) -> None:
+        if self._open and self._task is not None:
+            self._requested = True
+            self._task.cancel()
+
+    def close(self) -> None:
+        """Stop reacting to the token, and take back a cancel request it made."""
+        self._open = False
+        if self._token is not None:
+            discard_callback(self._token, self._on_cancel)
+        if self._requested and self._task is not None:
+            self._requested = False
+            withdraw_cancel(self._task)

@@ -85,6 +85,51 @@ async def test_cancellation_stops_an_async_function() -> None:
         await task
 
 
+async def test_an_async_function_runs_in_the_callers_task() -> None:
+    async def which_task() -> bool:
+        return asyncio.current_task() is caller
+
+    caller = asyncio.current_task()
+    assert await FunctionTool(which_task).run_json({}, CancellationToken()) is True
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.11 counts cancel requests")
+async def test_a_cancel_from_another_thread_stops_an_async_function_and_is_taken_back() -> None:
+    tool = FunctionTool(slow_echo)
+    token = CancellationToken()
+    seen: list[int] = []
+
+    async def call() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        with pytest.raises(asyncio.CancelledError):
+            await tool.run_json({"text": "x", "delay": 30}, token)
+        seen.append(task.cancelling())
+        # The caller's own timeout still works after the tool's cancellation.
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.01):
+                await asyncio.sleep(1)
+
+    task = asyncio.create_task(call())
+    await asyncio.sleep(0.05)
+    threading.Thread(target=token.cancel).start()
+    await asyncio.wait_for(task, 5)
+    assert seen == [0]
+
+
+async def test_an_already_cancelled_token_never_calls_the_function() -> None:
+    calls: list[str] = []
+
+    async def record() -> None:
+        calls.append("called")
+
+    token = CancellationToken()
+    token.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await FunctionTool(record).run_json({}, token)
+    assert calls == []
+
+
 def test_var_args_cannot_be_described() -> None:
     def many(*values: int) -> int:
         return sum(values)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, SecretStr
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken
+from ..._cancellation_token import CancellationToken, TaskCancelScope
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
 from ..._secrets import secret_from_env
@@ -25,7 +25,7 @@ from ._model_info import resolve_model_info
 from ._pool import ShardedPool, tls_may_be_needed
 from ._response import StreamAccumulator, result_from_completion
 from ._tokens import count_wire_tokens
-from ._transport import CancelScope, RetryPolicy, Transport, decode_json, iter_sse_data
+from ._transport import RetryPolicy, Transport, decode_json, iter_sse_data
 
 if TYPE_CHECKING:
     from ...tools import Tool, ToolSchema
@@ -324,7 +324,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
         payload = json.dumps(body).encode()
-        scope = CancelScope(cancellation_token)
+        scope = TaskCancelScope(cancellation_token)
         try:
             async with self._pool.lease() as http:
                 response = await self._transport.post(http, payload, stream=False)
@@ -376,7 +376,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         payload = json.dumps(body).encode()
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
-        scope = CancelScope(cancellation_token)
+        scope = TaskCancelScope(cancellation_token)
         try:
             async with self._pool.lease() as http:
                 response = await self._transport.post(http, payload, stream=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
 import json
 import random
@@ -14,7 +13,6 @@ from typing import Any, cast
 
 import httpx
 
-from ..._cancellation_token import CancellationToken, discard_callback, withdraw_cancel
 from ...errors import (
     ModelAuthenticationError,
     ModelClientError,
@@ -30,7 +28,6 @@ from ...errors import (
 )
 
 __all__ = [
-    "CancelScope",
     "RetryPolicy",
     "Transport",
     "decode_json",
@@ -92,48 +89,6 @@ def retry_after_seconds(headers: httpx.Headers) -> float | None:
         if parsed is None:
             return None
         return max(0.0, email.utils.mktime_tz(parsed) - time.time())
-
-
-class CancelScope:
-    """Cancels the current task when ``token`` is cancelled, only while the scope is open.
-
-    Cheaper than wrapping each call in a task; cancelling the task aborts the HTTP request
-    (httpx closes the connection). :meth:`close` takes the cancel request back from the
-    task, so the caller's timeouts and task groups see an ordinary ``CancelledError``.
-    """
-
-    __slots__ = ("_loop", "_open", "_requested", "_task", "_token")
-
-    def __init__(self, token: CancellationToken | None) -> None:
-        self._open = True
-        self._requested = False
-        self._task = asyncio.current_task()
-        self._loop = asyncio.get_running_loop()
-        self._token = token
-        if token is not None:
-            if token.is_cancelled():
-                raise asyncio.CancelledError(
-                    "The cancellation token was cancelled before the call."
-                )
-            token.add_callback(self._on_cancel)
-
-    def _on_cancel(self) -> None:
-        with contextlib.suppress(RuntimeError):  # a closed loop has nothing to cancel
-            self._loop.call_soon_threadsafe(self._cancel_if_open)
-
-    def _cancel_if_open(self) -> None:
-        if self._open and self._task is not None:
-            self._requested = True
-            self._task.cancel()
-
-    def close(self) -> None:
-        """Stop reacting to the token, and take back a cancel request it made."""
-        self._open = False
-        if self._token is not None:
-            discard_callback(self._token, self._on_cancel)
-        if self._requested and self._task is not None:
-            self._requested = False
-            withdraw_cancel(self._task)
 
 
 class Transport:
