@@ -324,12 +324,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
         payload = json.dumps(body).encode()
-        scope = TaskCancelScope(cancellation_token)
-        try:
+        with TaskCancelScope(cancellation_token):
             async with self._pool.lease() as http:
                 response = await self._transport.post(http, payload, stream=False)
-        finally:
-            scope.close()
         data = decode_json(response.content, self.base_url)
         result = result_from_completion(data, self.base_url)
         if not data.get("usage"):
@@ -376,8 +373,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         payload = json.dumps(body).encode()
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
-        scope = TaskCancelScope(cancellation_token)
-        try:
+        with TaskCancelScope(cancellation_token):
             async with self._pool.lease() as http:
                 response = await self._transport.post(http, payload, stream=True)
                 accumulator = StreamAccumulator()
@@ -400,8 +396,6 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                 text = accumulator.flush()
                 if text:
                     yield text
-        finally:
-            scope.close()
         if not accumulator.done and accumulator.finish_reason is None:
             raise ModelStreamError(
                 f"The response stream from {self.base_url} ended before it was complete "
