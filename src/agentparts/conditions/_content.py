@@ -1,0 +1,321 @@
+"""Termination conditions that look at what the messages say or who sent them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+from typing_extensions import Self
+
+from .._component import Component
+from .._construct import construct
+from ..base import TerminatedException, TerminationCondition
+from ..messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    HandoffMessage,
+    StopMessage,
+    TextMessage,
+    ToolCallExecutionEvent,
+)
+
+__all__ = [
+    "FunctionCallTermination",
+    "FunctionCallTerminationConfig",
+    "HandoffTermination",
+    "HandoffTerminationConfig",
+    "SourceMatchTermination",
+    "SourceMatchTerminationConfig",
+    "StopMessageTermination",
+    "StopMessageTerminationConfig",
+    "TextMentionTermination",
+    "TextMentionTerminationConfig",
+    "TextMessageTermination",
+    "TextMessageTerminationConfig",
+]
+
+Messages = Sequence[BaseAgentEvent | BaseChatMessage]
+
+
+def stop(content: str, source: str) -> StopMessage:
+    """The stop message a condition returns."""
+    return construct(StopMessage, content=content, source=source)
+
+
+class _Latched(TerminationCondition):
+    """A condition that, once met, stays met until :meth:`reset`."""
+
+    def __init__(self) -> None:
+        self._terminated = False
+
+    @property
+    def terminated(self) -> bool:
+        """Whether the condition was met (until :meth:`reset`)."""
+        return self._terminated
+
+    async def __call__(self, messages: Messages) -> StopMessage | None:
+        """Look at the new messages; a ``StopMessage`` means stop.
+
+        Raises:
+            TerminatedException: the condition was met already and not reset.
+        """
+        if self._terminated:
+            raise TerminatedException(
+                f"{type(self).__name__} was already met: call reset() before using it again."
+            )
+        found = self._check(messages)
+        if found is not None:
+            self._terminated = True
+        return found
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        raise NotImplementedError
+
+    async def reset(self) -> None:
+        """Start over: the condition is not met."""
+        self._terminated = False
+
+
+class StopMessageTerminationConfig(BaseModel):
+    """Config of :class:`StopMessageTermination` (empty)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class StopMessageTermination(_Latched, Component[StopMessageTerminationConfig]):
+    """Stops when an agent sends a :class:`~agentparts.messages.StopMessage`."""
+
+    component_config_schema = StopMessageTerminationConfig
+    component_provider_override = "agentparts.conditions.StopMessageTermination"
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        for message in messages:
+            if isinstance(message, StopMessage):
+                return stop("Stop message received", "StopMessageTermination")
+        return None
+
+    def _to_config(self) -> StopMessageTerminationConfig:
+        return StopMessageTerminationConfig()
+
+    @classmethod
+    def _from_config(cls, config: StopMessageTerminationConfig) -> Self:
+        return cls()
+
+
+class TextMentionTerminationConfig(BaseModel):
+    """Config of :class:`TextMentionTermination`.
+
+    Attributes:
+        text: The text to look for.
+        sources: Only messages from these sources count; every source when ``None``.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+    text: str
+    sources: list[str] | None = None
+
+
+class TextMentionTermination(_Latched, Component[TextMentionTerminationConfig]):
+    """Stops when a message or event contains ``text`` (in its ``to_text()``).
+
+    Args:
+        text: The text to look for, for example ``"TERMINATE"``.
+        sources: Only look at messages from these agents (all when ``None``).
+
+    Example:
+        >>> condition = TextMentionTermination("APPROVE", sources=["reviewer"])
+    """
+
+    component_config_schema = TextMentionTerminationConfig
+    component_provider_override = "agentparts.conditions.TextMentionTermination"
+
+    def __init__(self, text: str, sources: Sequence[str] | None = None) -> None:
+        super().__init__()
+        if not text:
+            raise ValueError("TextMentionTermination needs a non-empty text to look for.")
+        self._text = text
+        self._sources = None if sources is None else frozenset(sources)
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        for message in messages:
+            if self._sources is not None and message.source not in self._sources:
+                continue
+            if self._text in message.to_text():
+                return stop(f"Text '{self._text}' mentioned", "TextMentionTermination")
+        return None
+
+    def _to_config(self) -> TextMentionTerminationConfig:
+        sources = None if self._sources is None else sorted(self._sources)
+        return TextMentionTerminationConfig(text=self._text, sources=sources)
+
+    @classmethod
+    def _from_config(cls, config: TextMentionTerminationConfig) -> Self:
+        return cls(text=config.text, sources=config.sources)
+
+
+class HandoffTerminationConfig(BaseModel):
+    """Config of :class:`HandoffTermination`.
+
+    Attributes:
+        target: The handoff target that stops the run.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+    target: str
+
+
+class HandoffTermination(_Latched, Component[HandoffTerminationConfig]):
+    """Stops when an agent hands off to ``target`` (often ``"user"``, to ask a person).
+
+    Args:
+        target: The name in :attr:`HandoffMessage.target` that stops the run.
+    """
+
+    component_config_schema = HandoffTerminationConfig
+    component_provider_override = "agentparts.conditions.HandoffTermination"
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self._target = target
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        for message in messages:
+            if isinstance(message, HandoffMessage) and message.target == self._target:
+                return stop(
+                    f"Handoff to {self._target} from {message.source} detected.",
+                    "HandoffTermination",
+                )
+        return None
+
+    def _to_config(self) -> HandoffTerminationConfig:
+        return HandoffTerminationConfig(target=self._target)
+
+    @classmethod
+    def _from_config(cls, config: HandoffTerminationConfig) -> Self:
+        return cls(target=config.target)
+
+
+class SourceMatchTerminationConfig(BaseModel):
+    """Config of :class:`SourceMatchTermination`.
+
+    Attributes:
+        sources: The agents whose first message stops the run.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+    sources: list[str]
+
+
+class SourceMatchTermination(_Latched, Component[SourceMatchTerminationConfig]):
+    """Stops as soon as one of ``sources`` has spoken (a message or an event).
+
+    Args:
+        sources: Agent names.
+    """
+
+    component_config_schema = SourceMatchTerminationConfig
+    component_provider_override = "agentparts.conditions.SourceMatchTermination"
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        super().__init__()
+        self._sources = list(sources)
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        for message in messages:
+            if message.source in self._sources:
+                return stop(f"'{message.source}' answered", "SourceMatchTermination")
+        return None
+
+    def _to_config(self) -> SourceMatchTerminationConfig:
+        return SourceMatchTerminationConfig(sources=list(self._sources))
+
+    @classmethod
+    def _from_config(cls, config: SourceMatchTerminationConfig) -> Self:
+        return cls(sources=config.sources)
+
+
+class TextMessageTerminationConfig(BaseModel):
+    """Config of :class:`TextMessageTermination`.
+
+    Attributes:
+        source: Only a text message from this agent stops the run; any when ``None``.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+    source: str | None = None
+
+
+class TextMessageTermination(_Latched, Component[TextMessageTerminationConfig]):
+    """Stops at the first :class:`~agentparts.messages.TextMessage` (from ``source``).
+
+    Useful with agents that call tools: tool-call turns do not stop the run, the first
+    plain answer does.
+
+    Args:
+        source: The agent whose text message stops the run (any agent when ``None``).
+    """
+
+    component_config_schema = TextMessageTerminationConfig
+    component_provider_override = "agentparts.conditions.TextMessageTermination"
+
+    def __init__(self, source: str | None = None) -> None:
+        super().__init__()
+        self._source = source
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        for message in messages:
+            if isinstance(message, TextMessage) and self._source in (None, message.source):
+                return stop(
+                    f"Text message received from '{message.source}'", "TextMessageTermination"
+                )
+        return None
+
+    def _to_config(self) -> TextMessageTerminationConfig:
+        return TextMessageTerminationConfig(source=self._source)
+
+    @classmethod
+    def _from_config(cls, config: TextMessageTerminationConfig) -> Self:
+        return cls(source=config.source)
+
+
+class FunctionCallTerminationConfig(BaseModel):
+    """Config of :class:`FunctionCallTermination`.
+
+    Attributes:
+        function_name: The tool whose execution stops the run.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+    function_name: str
+
+
+class FunctionCallTermination(_Latched, Component[FunctionCallTerminationConfig]):
+    """Stops once a tool named ``function_name`` was executed (a ``ToolCallExecutionEvent``).
+
+    Args:
+        function_name: The tool's name, for example ``"approve"``.
+    """
+
+    component_config_schema = FunctionCallTerminationConfig
+    component_provider_override = "agentparts.conditions.FunctionCallTermination"
+
+    def __init__(self, function_name: str) -> None:
+        super().__init__()
+        self._function_name = function_name
+
+    def _check(self, messages: Messages) -> StopMessage | None:
+        for message in messages:
+            if not isinstance(message, ToolCallExecutionEvent):
+                continue
+            if any(result.name == self._function_name for result in message.content):
+                return stop(
+                    f"Function '{self._function_name}' was executed.", "FunctionCallTermination"
+                )
+        return None
+
+    def _to_config(self) -> FunctionCallTerminationConfig:
+        return FunctionCallTerminationConfig(function_name=self._function_name)
+
+    @classmethod
+    def _from_config(cls, config: FunctionCallTerminationConfig) -> Self:
+        return cls(function_name=config.function_name)
