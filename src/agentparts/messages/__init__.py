@@ -21,9 +21,12 @@ from ._events import CodeExecutionEvent as CodeExecutionEvent
 from ._events import CodeGenerationEvent as CodeGenerationEvent
 from ._events import MemoryQueryEvent as MemoryQueryEvent
 from ._events import ModelClientStreamingChunkEvent as ModelClientStreamingChunkEvent
+from ._events import SelectorEvent as SelectorEvent
+from ._events import SelectSpeakerEvent as SelectSpeakerEvent
 from ._events import ThoughtEvent as ThoughtEvent
 from ._events import ToolCallExecutionEvent as ToolCallExecutionEvent
 from ._events import ToolCallRequestEvent as ToolCallRequestEvent
+from ._events import UserInputRequestedEvent as UserInputRequestedEvent
 from ._factory import MessageFactory as MessageFactory
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "MessageFactory",
     "ModelClientStreamingChunkEvent",
     "MultiModalMessage",
+    "SelectSpeakerEvent",
+    "SelectorEvent",
     "StopMessage",
     "StructuredContentType",
     "StructuredMessage",
@@ -46,4 +51,5 @@ __all__ = [
     "ToolCallExecutionEvent",
     "ToolCallRequestEvent",
     "ToolCallSummaryMessage",
+    "UserInputRequestedEvent",
 ]

@@ -15,9 +15,12 @@ __all__ = [
     "CodeGenerationEvent",
     "MemoryQueryEvent",
     "ModelClientStreamingChunkEvent",
+    "SelectSpeakerEvent",
+    "SelectorEvent",
     "ThoughtEvent",
     "ToolCallExecutionEvent",
     "ToolCallRequestEvent",
+    "UserInputRequestedEvent",
 ]
 
 
@@ -119,3 +122,50 @@ class CodeExecutionEvent(BaseAgentEvent):
     def to_text(self) -> str:
         """The output of the code."""
         return self.result.output
+
+
+class UserInputRequestedEvent(BaseAgentEvent):
+    """A user proxy is about to ask a person for input (emitted before the question).
+
+    Attributes:
+        request_id: Identifies the request; the answer belongs to it.
+        content: Always empty (kept for consumers that read ``content``).
+    """
+
+    request_id: str
+    content: Literal[""] = ""
+    type: Literal["UserInputRequestedEvent"] = "UserInputRequestedEvent"
+
+    def to_text(self) -> str:
+        """Empty."""
+        return self.content
+
+
+class SelectSpeakerEvent(BaseAgentEvent):
+    """A team chose who speaks next (emitted with ``emit_team_events=True``).
+
+    Attributes:
+        content: The names of the chosen speakers.
+    """
+
+    content: list[str]
+    type: Literal["SelectSpeakerEvent"] = "SelectSpeakerEvent"
+
+    def to_text(self) -> str:
+        """The names, as a list."""
+        return str(self.content)
+
+
+class SelectorEvent(BaseAgentEvent):
+    """What a team's speaker selector did (a retry, a fallback), for observers.
+
+    Attributes:
+        content: A description of the step.
+    """
+
+    content: str
+    type: Literal["SelectorEvent"] = "SelectorEvent"
+
+    def to_text(self) -> str:
+        """The description."""
+        return self.content

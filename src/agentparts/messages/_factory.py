@@ -18,9 +18,12 @@ from ._events import (
     CodeGenerationEvent,
     MemoryQueryEvent,
     ModelClientStreamingChunkEvent,
+    SelectorEvent,
+    SelectSpeakerEvent,
     ThoughtEvent,
     ToolCallExecutionEvent,
     ToolCallRequestEvent,
+    UserInputRequestedEvent,
 )
 
 __all__ = ["MessageFactory"]
@@ -38,6 +41,9 @@ _BUILTIN: tuple[type[BaseChatMessage | BaseAgentEvent], ...] = (
     MemoryQueryEvent,
     CodeGenerationEvent,
     CodeExecutionEvent,
+    UserInputRequestedEvent,
+    SelectSpeakerEvent,
+    SelectorEvent,
 )
 
 
