@@ -191,7 +191,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             self._workbenches = list(workbench) if isinstance(workbench, Sequence) else [workbench]  # pyright: ignore[reportUnknownArgumentType]
             self._own_workbench = False
             self._toolset = ToolSet(self._workbenches, handoff_map, None)
-        if (self._tools or workbench is not None or handoff_map) and not info.get(
+        if (self._tools or _offers_tools(self._workbenches) or handoff_map) and not info.get(
             "function_calling", False
         ):
             raise ValueError(
@@ -523,6 +523,13 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     def _from_config_past_version(cls, config: dict[str, Any], version: int) -> Self:
         # Version 1 (AutoGen 0.4-0.5 configs) has the same fields, tools instead of a workbench.
         return cls._from_config(AssistantAgentConfig.model_validate(config))
+
+
+def _offers_tools(workbenches: list[Any]) -> bool:
+    # An empty StaticWorkbench (AutoGen saves one for every agent) offers the model nothing.
+    from ..tools import StaticWorkbench
+
+    return any(not (isinstance(w, StaticWorkbench) and not w.tools) for w in workbenches)
 
 
 def _as_tool(tool: Any) -> Any:
