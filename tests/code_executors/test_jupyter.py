@@ -94,6 +94,19 @@ async def test_images_are_saved_as_files(jupyter: JupyterCodeExecutor) -> None:
     assert f"[image/png saved to {png}]" in result.output
 
 
+async def test_a_broken_rich_output_is_reported_not_raised(jupyter: JupyterCodeExecutor) -> None:
+    result = await run(
+        jupyter,
+        "from IPython.display import publish_display_data\n"
+        "publish_display_data({'image/png': 'not base64!', 'text/plain': 'x'})\n"
+        "print('after')",
+    )
+    assert result.exit_code == 0, result.output
+    assert "[image/png output could not be decoded" in result.output
+    assert result.output.endswith("after\n")
+    assert result.output_files == []
+
+
 async def test_only_python(jupyter: JupyterCodeExecutor) -> None:
     result = await jupyter.execute_code_blocks([CodeBlock("ls", "bash")], CancellationToken())
     assert result.exit_code == 1

@@ -180,17 +180,29 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     async def execute_code_block(
         self, code_blocks: list[CodeBlock], cancellation_token: CancellationToken
     ) -> CodeResult:
-        """Run ``code_blocks``, starting the executor first if needed."""
+        """Run ``code_blocks``, starting the executor first if needed.
+
+        What the code or the model caused is a failed result, never an exception: the
+        executors of agentparts report it as such, and a file or encoding error raised by
+        another executor (``OSError``, ``UnicodeError``) becomes a result with exit code 1.
+        Errors of the setup (no sandbox here, a stopped executor) still raise.
+        """
         executor = self.code_executor
         if self._owns_executor and not self._executor_started:
             await executor.start()
             self._executor_started = True
         try:
-            result: Any = await executor.execute_code_blocks(code_blocks, cancellation_token)
-        except ExecutorNotStartedError:
-            await executor.start()
-            self._executor_started = True
-            result = await executor.execute_code_blocks(code_blocks, cancellation_token)
+            try:
+                result: Any = await executor.execute_code_blocks(code_blocks, cancellation_token)
+            except ExecutorNotStartedError:
+                await executor.start()
+                self._executor_started = True
+                result = await executor.execute_code_blocks(code_blocks, cancellation_token)
+        except (OSError, UnicodeError) as exc:
+            return CodeResult(
+                exit_code=1,
+                output=f"The code could not be run: {type(exc).__name__}: {exc}",
+            )
         if not isinstance(result, CodeResult):  # executors written from the guide
             result = CodeResult(exit_code=int(result.exit_code), output=str(result.output))
         return result

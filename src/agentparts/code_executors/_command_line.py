@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import shutil
 import tempfile
 import time
@@ -22,12 +23,15 @@ from ..code_executor import (
     to_stub,
 )
 from ..code_executor._func_with_reqs import AnyFunction
+from ..errors import CodeExecutionError
 from ..logging import CodeExecutionEvent, emit
+from ..tools._worker_threads import run_in_worker_thread
 from ._files import (
-    UnsafeFilenameError,
+    CodeFile,
+    CodeFileError,
     canonical_language,
-    code_file_path,
-    filename_from_code,
+    code_file_for,
+    remove_code_files,
     unsupported_language_message,
     write_code_file,
 )
@@ -182,17 +186,11 @@ class CommandLineExecutorBase(CodeExecutor):
             try:
                 await self._prepare_work_dir(work_dir)
                 if self._functions:
-                    write_code_file(
-                        work_dir / f"{self._functions_module}.py",
-                        build_python_functions_file(self._functions),
-                        owner=self._file_owner(),
-                    )
+                    await self._write_functions_module(work_dir)
             except BaseException:
                 # A failed start leaves nothing behind: no uid held, no temporary directory.
                 await self._release()
-                if self._temp_dir_finalizer is not None:
-                    self._temp_dir_finalizer()
-                    self._temp_dir_finalizer = None
+                await self._remove_temp_dir()
                 raise
             self._work_dir = work_dir
 
@@ -206,14 +204,30 @@ class CommandLineExecutorBase(CodeExecutor):
                 return
             await self._release()
             self._work_dir = None
-            if self._temp_dir_finalizer is not None:
-                self._temp_dir_finalizer()
-                self._temp_dir_finalizer = None
+            await self._remove_temp_dir()
 
     async def restart(self) -> None:
         """Stop and start again; a temporary work directory starts empty."""
         await self.stop()
         await self.start()
+
+    async def _write_functions_module(self, work_dir: Path) -> None:
+        file = CodeFile(work_dir, (f"{self._functions_module}.py",), named=True)
+        code = build_python_functions_file(self._functions)
+        write = functools.partial(write_code_file, file, code, owner=self._file_owner())
+        try:
+            await run_in_worker_thread(write)
+        except CodeFileError as exc:
+            raise CodeExecutionError(
+                f"The functions module cannot be written into the work directory {work_dir}: {exc}"
+            ) from None
+
+    async def _remove_temp_dir(self) -> None:
+        """Remove the temporary work directory (off the event loop: it may be big)."""
+        finalizer, self._temp_dir_finalizer = self._temp_dir_finalizer, None
+        if finalizer is not None:
+            # shutil.rmtree deletes links and pipes without following or opening them.
+            await asyncio.shield(run_in_worker_thread(finalizer))
 
     # --- running -----------------------------------------------------------------------
 
@@ -258,7 +272,7 @@ class CommandLineExecutorBase(CodeExecutor):
         outputs: list[str] = []
         exit_code = 0
         code_file: Path | None = None
-        written: list[Path] = []
+        written: list[CodeFile] = []
         try:
             for block in code_blocks:
                 if cancellation_token.is_cancelled():
@@ -273,23 +287,32 @@ class CommandLineExecutorBase(CodeExecutor):
                     exit_code = 1
                     break
                 try:
-                    code_file = code_file_path(work_dir, block.code, language)
-                except UnsafeFilenameError as exc:
+                    file = code_file_for(work_dir, block.code, language)
+                    # Off the event loop, and safe against what earlier blocks left behind
+                    # (pipes, links, devices, directories): see _files.
+                    await run_in_worker_thread(
+                        functools.partial(
+                            write_code_file, file, block.code, owner=self._file_owner()
+                        )
+                    )
+                except CodeFileError as exc:
                     outputs.append(str(exc))
                     exit_code = 1
                     break
-                write_code_file(code_file, block.code, owner=self._file_owner())
-                if filename_from_code(block.code) is None:
-                    written.append(code_file)  # named files are the code's to keep
+                code_file = file.path
+                if not file.named:
+                    written.append(file)  # named files are the code's to keep
                 outcome = await self._run(self._command(language, code_file), cancellation_token)
                 outputs.append(outcome.output)
                 exit_code = outcome.exit_code
                 if exit_code != 0:
                     break
         finally:
-            if self._cleanup_temp_files:
-                for path in written:
-                    path.unlink(missing_ok=True)
+            if self._cleanup_temp_files and written:
+                # Shielded: a cancelled run still removes its files.
+                await asyncio.shield(
+                    run_in_worker_thread(functools.partial(remove_code_files, written))
+                )
         return CommandLineCodeResult(
             exit_code=exit_code,
             output="".join(outputs) if len(outputs) < 2 else _join_outputs(outputs),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 import contextlib
+import functools
 import json
 import os
 import re
@@ -27,8 +29,9 @@ from ..._component import Component
 from ...code_executor import CodeBlock, CodeExecutor, CodeResult
 from ...errors import CodeExecutionError
 from ...logging import CodeExecutionEvent, emit
+from ...tools._worker_threads import run_in_worker_thread
 from .._env import DEFAULT_ENV_ALLOWLIST, scrubbed_env
-from .._files import canonical_language, unsupported_language_message
+from .._files import canonical_language, unsupported_language_message, write_new_file
 from .._process import kill_process_tree
 
 if TYPE_CHECKING:
@@ -219,9 +222,9 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         """Shut the kernel down, kill what it started, remove a temporary work directory."""
         await self._shutdown_kernel()
         self._work_dir = None
-        if self._temp_dir_finalizer is not None:
-            self._temp_dir_finalizer()
-            self._temp_dir_finalizer = None
+        finalizer, self._temp_dir_finalizer = self._temp_dir_finalizer, None
+        if finalizer is not None:  # off the event loop: the directory may be big
+            await asyncio.shield(run_in_worker_thread(finalizer))
 
     async def restart(self) -> None:
         """Start a fresh kernel: all variables are gone (files in the work dir stay)."""
@@ -387,23 +390,35 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
             if kind == "stream":
                 outputs.append(str(content.get("text", "")))
             elif kind in ("execute_result", "display_data"):
-                outputs.append(self._rich_output(content.get("data", {}), files))
+                outputs.append(await self._rich_output(content.get("data", {}), files))
             elif kind == "error":
                 exit_code = 1
                 traceback = "\n".join(str(line) for line in content.get("traceback", []))
                 outputs.append(_ANSI.sub("", traceback) + "\n")
             budget -= sum(len(o) for o in outputs[before:])
 
-    def _rich_output(self, data: dict[str, Any], files: list[Path]) -> str:
+    async def _rich_output(self, data: dict[str, Any], files: list[Path]) -> str:
+        """Save a rich output as a new file; what the cell sent never raises here."""
         for mime, extension in _FILE_TYPES.items():
             if mime not in data:
                 continue
-            path = self.output_dir / f"output_{uuid.uuid4().hex[:12]}.{extension}"
-            payload = data[mime]
-            if mime in ("image/png", "image/jpeg"):
-                path.write_bytes(base64.b64decode(payload))
-            else:
-                path.write_text(payload if isinstance(payload, str) else json.dumps(payload))
+            name = f"output_{uuid.uuid4().hex[:12]}.{extension}"
+            payload: Any = data[mime]
+            try:
+                if mime in ("image/png", "image/jpeg"):
+                    content = base64.b64decode(str(payload), validate=False)
+                else:
+                    text = payload if isinstance(payload, str) else json.dumps(payload)
+                    content = text.encode("utf-8", "backslashreplace")
+                # A new file (never an existing name, never through a link), off the loop.
+                await run_in_worker_thread(
+                    functools.partial(write_new_file, self.output_dir, name, content)
+                )
+            except (binascii.Error, ValueError, TypeError) as exc:
+                return f"[{mime} output could not be decoded: {exc}]\n"
+            except OSError as exc:
+                return f"[{mime} output could not be saved in {self.output_dir}: {exc.strerror}]\n"
+            path = self.output_dir / name
             files.append(path)
             return f"[{mime} saved to {path}]\n"
         text = data.get("text/plain")
