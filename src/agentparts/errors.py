@@ -7,10 +7,14 @@ and what to do next. Subsystems add their errors here, next to their siblings.
 from __future__ import annotations
 
 __all__ = [
+    "AgentConstructionError",
     "AgentPartsError",
+    "AgentRuntimeError",
+    "AgentTypeNotFoundError",
     "BatchError",
     "BatchInputError",
     "BatchResultsError",
+    "CantHandleException",
     "CodeExecutionError",
     "ComponentConfigError",
     "ComponentLoadError",
@@ -18,6 +22,8 @@ __all__ = [
     "ComponentVersionError",
     "ExecutorNotStartedError",
     "McpServerError",
+    "MessageDroppedException",
+    "MessageHandlerException",
     "ModelAuthenticationError",
     "ModelCapabilityError",
     "ModelClientError",
@@ -33,6 +39,7 @@ __all__ = [
     "ModelServerError",
     "ModelStreamError",
     "ModelTimeoutError",
+    "NotAccessibleError",
     "ProviderNotAllowedError",
     "ProviderNotFoundError",
     "RayClusterError",
@@ -41,6 +48,7 @@ __all__ = [
     "ToolArgumentsError",
     "ToolError",
     "ToolNotFoundError",
+    "UndeliverableException",
 ]
 
 
@@ -196,3 +204,40 @@ class BatchResultsError(BatchError):
 
 class RayClusterError(BatchError, ConnectionError):
     """Ray is not installed or the Ray cluster cannot be reached; no task was started."""
+
+
+# --- agent runtime ----------------------------------------------------------------------
+# AutoGen's names (CantHandleException...) are kept for porting; each also derives from
+# AgentRuntimeError, so one ``except AgentPartsError`` catches them all.
+
+
+class AgentRuntimeError(AgentPartsError):
+    """The agent runtime could not deliver a message or build an agent."""
+
+
+class CantHandleException(AgentRuntimeError):
+    """The agent has no handler for this message (type, or ``match``), or a topic does not match."""
+
+
+class UndeliverableException(AgentRuntimeError):
+    """The message could not be delivered: no such agent type, or the runtime stopped first."""
+
+
+class AgentTypeNotFoundError(UndeliverableException, LookupError):
+    """No agent type of that name is registered on the runtime."""
+
+
+class MessageDroppedException(AgentRuntimeError):
+    """An intervention handler dropped the message (or the response to it)."""
+
+
+class MessageHandlerException(AgentRuntimeError):
+    """A handler failed in a way that cannot be re-raised as is (its cause says why)."""
+
+
+class AgentConstructionError(AgentRuntimeError, ValueError):
+    """An agent factory failed or returned an object of the wrong class."""
+
+
+class NotAccessibleError(AgentRuntimeError):
+    """A value lives elsewhere (another process or node) and cannot be read here."""

@@ -14,17 +14,25 @@ from __future__ import annotations
 
 import json
 import logging
+from enum import Enum
 from typing import Any, ClassVar
 
 from ._constants import EVENT_LOGGER_NAME
 
 __all__ = [
+    "AgentConstructionExceptionEvent",
     "CodeExecutionEvent",
     "ComponentLoadEvent",
+    "DeliveryStage",
     "Event",
     "LLMCallEvent",
     "LLMStreamEndEvent",
     "LLMStreamStartEvent",
+    "MessageDroppedEvent",
+    "MessageEvent",
+    "MessageHandlerExceptionEvent",
+    "MessageKind",
+    "MessageUnhandledEvent",
     "ToolCallEvent",
     "emit",
 ]
@@ -86,6 +94,140 @@ class ComponentLoadEvent(Event):
     """A component was loaded from a config: provider, component type, version."""
 
     type = "ComponentLoad"
+
+
+# --- agent runtime ----------------------------------------------------------------------
+
+
+class MessageKind(Enum):
+    """How a message travels: direct (RPC), published, or as the response to an RPC."""
+
+    DIRECT = 1
+    PUBLISH = 2
+    RESPOND = 3
+
+
+class DeliveryStage(Enum):
+    """Whether a message event marks the sending or the delivery to one recipient."""
+
+    SEND = 1
+    DELIVER = 2
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+class MessageEvent(Event):
+    """A message was sent or delivered by an agent runtime.
+
+    Args:
+        payload: The message (as JSON text where a serializer is known).
+        sender: The sending agent id, or None.
+        receiver: The receiving agent id or topic id, or None.
+        kind: Direct, publish or response.
+        delivery_stage: Send or deliver.
+        **kwargs: More fields.
+    """
+
+    type = "Message"
+
+    def __init__(
+        self,
+        *,
+        payload: str,
+        sender: object | None,
+        receiver: object | None,
+        kind: MessageKind,
+        delivery_stage: DeliveryStage,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            payload=payload,
+            sender=_str_or_none(sender),
+            receiver=_str_or_none(receiver),
+            kind=str(kind),
+            delivery_stage=str(delivery_stage),
+            **kwargs,
+        )
+
+
+class MessageDroppedEvent(Event):
+    """A message was not delivered: an intervention handler dropped it, or the runtime
+    stopped with it still queued (``reason`` says which).
+
+    Args:
+        payload: The message.
+        sender: The sending agent id, or None.
+        receiver: The receiving agent id or topic id, or None.
+        kind: Direct, publish or response.
+        **kwargs: More fields (``reason``).
+    """
+
+    type = "MessageDropped"
+
+    def __init__(
+        self,
+        *,
+        payload: str,
+        sender: object | None,
+        receiver: object | None,
+        kind: MessageKind,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            payload=payload,
+            sender=_str_or_none(sender),
+            receiver=_str_or_none(receiver),
+            kind=str(kind),
+            **kwargs,
+        )
+
+
+class MessageHandlerExceptionEvent(Event):
+    """A message handler raised.
+
+    Args:
+        payload: The message.
+        handling_agent: The agent whose handler raised.
+        exception: The exception.
+        **kwargs: More fields.
+    """
+
+    type = "MessageHandlerException"
+
+    def __init__(
+        self, *, payload: str, handling_agent: object, exception: BaseException, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            payload=payload,
+            handling_agent=str(handling_agent),
+            exception=f"{type(exception).__name__}: {exception}",
+            **kwargs,
+        )
+
+
+class AgentConstructionExceptionEvent(Event):
+    """An agent factory raised (or returned an object of the wrong class).
+
+    Args:
+        agent_id: The agent that was being created.
+        exception: The exception.
+        **kwargs: More fields.
+    """
+
+    type = "AgentConstructionException"
+
+    def __init__(self, *, agent_id: object, exception: BaseException, **kwargs: Any) -> None:
+        super().__init__(
+            agent_id=str(agent_id), exception=f"{type(exception).__name__}: {exception}", **kwargs
+        )
+
+
+class MessageUnhandledEvent(Event):
+    """A published message reached an agent with no handler for it (not an error)."""
+
+    type = "MessageUnhandled"
 
 
 def emit(event: Event, level: int = logging.INFO) -> None:
