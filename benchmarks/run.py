@@ -70,6 +70,7 @@ SCENARIO_LIST = [
     Scenario("agent_one_turn", "agent.py", ("--mode", "one_turn")),
     Scenario("agent_tool_turn", "agent.py", ("--mode", "tool_turn")),
     Scenario("agent_concurrent", "agent.py", ("--mode", "concurrent"), rounds=3),
+    Scenario("team_round_robin", "team.py", ("--mode", "round_robin")),
     Scenario("exec_local", "code_exec.py", ("--executor", "local")),
     Scenario("exec_sandbox", "code_exec.py", ("--executor", "sandbox"), impls=("raw", "agentparts", "autogen")),
     Scenario("exec_sandbox_x8", "code_exec.py", ("--executor", "sandbox", "--parallel", "8"),
@@ -83,7 +84,7 @@ SCENARIO_LIST = [
              quick=False),
 ]  # fmt: skip
 
-I2, I3, I5, I6 = "issue 2", "issue 3", "issue 5", "issue 6"
+I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
 ROWS = [
     Row("import_root", "import", "import the root package (`python -c`)", Target("ratio", 1.3, I2)),
     Row("import_stack", "import", "import agent + OpenAI client modules"),
@@ -97,6 +98,7 @@ ROWS = [
     Row("agent_tool_turn", "run", "tool turn (2 model calls + tool)", Target("ratio", 1.5, I6)),
     Row("agent_concurrent", "wall", "500 concurrent agents: wall", Target("ratio", 1.5, I6)),
     Row("agent_concurrent", "peak_rss", "500 concurrent agents: peak RSS", Target("ratio", 1.3, I6)),
+    Row("team_round_robin", "run", "3-agent round robin, 12 model turns", Target("ratio", 1.2, I20)),
     Row("exec_local", "run", "`print(1)`, local executor", Target("ratio", 1.2, I5)),
     Row("exec_sandbox", "run", "`print(1)`, sandboxed executor", Target("ratio", 2.5, I5)),
     Row("exec_sandbox_x8", "per_run", "`print(1)`, 8 sandboxes in parallel (per run)"),

@@ -1,10 +1,12 @@
-"""Base types of agents: the :class:`ChatAgent` interface, run results, handoffs and
-termination conditions."""
+"""Base types of agents and teams: the :class:`ChatAgent` and :class:`Team` interfaces,
+run results, handoffs and termination conditions."""
 
 from ._chat_agent import ChatAgent as ChatAgent
 from ._handoff import Handoff as Handoff
 from ._task import Response as Response
 from ._task import TaskResult as TaskResult
+from ._task import TaskRunner as TaskRunner
+from ._team import Team as Team
 from ._termination import AndTerminationCondition as AndTerminationCondition
 from ._termination import OrTerminationCondition as OrTerminationCondition
 from ._termination import TerminatedException as TerminatedException
@@ -17,6 +19,8 @@ __all__ = [
     "OrTerminationCondition",
     "Response",
     "TaskResult",
+    "TaskRunner",
+    "Team",
     "TerminatedException",
     "TerminationCondition",
 ]

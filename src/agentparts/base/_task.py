@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, SerializeAsAny
 
+from .._cancellation_token import CancellationToken
 from ..messages import BaseAgentEvent, BaseChatMessage
 
-__all__ = ["Response", "TaskResult"]
+__all__ = ["Response", "TaskResult", "TaskRunner"]
 
 
 class TaskResult(BaseModel):
@@ -43,3 +45,30 @@ class Response:
     chat_message: BaseChatMessage
     inner_messages: Sequence[BaseAgentEvent | BaseChatMessage] | None = None
     stop_reason: str | None = None
+
+
+class TaskRunner(Protocol):
+    """Anything that runs a task: an agent or a team."""
+
+    async def run(
+        self,
+        *,
+        task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        output_task_messages: bool = True,
+    ) -> TaskResult:
+        """Run the task and return every message of the run and the stop reason.
+
+        With no task, a team continues where its last run stopped.
+        """
+        ...
+
+    def run_stream(
+        self,
+        *,
+        task: str | BaseChatMessage | Sequence[BaseChatMessage] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        output_task_messages: bool = True,
+    ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | TaskResult, None]:
+        """Run the task, yielding each message and event, then the :class:`TaskResult`."""
+        ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import TYPE_CHECKING, Any
 
 from ._util import CommandContext, add_allow_option, add_common_options
@@ -86,15 +87,20 @@ def _positive_float(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite positive number of seconds, got {text}; leave --timeout out "
+            "for no limit"
+        )
     return value
 
 
 def _batch(args: argparse.Namespace, ctx: CommandContext) -> int:
     from .._cancellation_token import CancellationToken
     from ..batch import read_tasks, run_batch
+    from ..batch._runner import check_out_path
 
+    check_out_path(args.out, args.tasks)
     task_file = read_tasks(args.tasks)
     for error in task_file.errors:
         ctx.err(f"Skipping {args.tasks} {error}")
@@ -197,11 +203,18 @@ def _print_summary(ctx: CommandContext, report: BatchReport, out: str) -> None:
     ]
     width = max(len(name) for name, _ in rows)
     value_width = max(len(value) for _, value in rows)
-    ctx.out(f"Batch {'interrupted' if report.cancelled else 'finished'}: results in {out}")
+    ctx.out(
+        f"Batch {'interrupted' if report.cancelled else 'finished'}: results in {_printable(out)}"
+    )
     for name, value in rows:
         ctx.out(f"  {name.ljust(width)}  {value.rjust(value_width)}")
     failures = [r for r in report.results if r.error is not None]
     for result in failures[:_ERRORS_SHOWN]:
-        ctx.out(f"  failed {result.id}: {result.error}")
+        ctx.out(f"  failed {_printable(result.id)}: {_printable(result.error)}")
     if len(failures) > _ERRORS_SHOWN:
-        ctx.out(f"  ... and {len(failures) - _ERRORS_SHOWN} more failures (see {out})")
+        ctx.out(f"  ... and {len(failures) - _ERRORS_SHOWN} more failures (see {_printable(out)})")
+
+
+def _printable(text: str | None) -> str:
+    """``text`` with what the terminal's UTF-8 cannot show (lone surrogates) escaped."""
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -1,0 +1,18 @@
+"""Teams: several agents working on one task in a shared conversation.
+
+- :class:`RoundRobinGroupChat`: participants speak in turn.
+
+Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
+``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
+``dump_component`` / ``load_component``; AutoGen's team configs load unchanged.
+"""
+
+from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
+from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
+from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
+
+__all__ = [
+    "BaseGroupChat",
+    "RoundRobinGroupChat",
+    "RoundRobinGroupChatConfig",
+]

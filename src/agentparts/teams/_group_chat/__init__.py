@@ -1,0 +1,1 @@
+"""Group chats: the shared run loop and one module per team type."""

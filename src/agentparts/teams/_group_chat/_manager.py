@@ -1,0 +1,127 @@
+"""The group chat manager: the conversation, the turn count, and who speaks next."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from ..._construct import construct
+from ...base import TerminationCondition
+from ...messages import BaseChatMessage, MessageFactory, StopMessage
+from ...state import BaseGroupChatManagerState
+from ._participant import Participant
+from ._types import Item
+
+__all__ = ["GroupChatManager"]
+
+
+class GroupChatManager(ABC):
+    """Keeps a team's conversation and picks the next speakers; one subclass per team type.
+
+    The team's run loop asks :meth:`select_speaker` before each turn and passes each
+    turn's messages to :meth:`apply_termination`.
+
+    Args:
+        name: The manager's name: the source of its stop messages and events, and its
+            key in the team's saved state.
+        participants: The team's participants, in order.
+        termination_condition: When a run stops, besides ``max_turns``.
+        max_turns: Turns per run; ``None`` for no limit.
+        message_factory: Recreates saved messages (custom types registered).
+    """
+
+    state_class: ClassVar[type[BaseGroupChatManagerState]] = BaseGroupChatManagerState
+
+    def __init__(
+        self,
+        name: str,
+        participants: Sequence[Participant],
+        termination_condition: TerminationCondition | None,
+        max_turns: int | None,
+        message_factory: MessageFactory,
+    ) -> None:
+        self.name = name
+        self.participants = list(participants)
+        self.participant_names = [p.name for p in participants]
+        self.termination_condition = termination_condition
+        self.max_turns = max_turns
+        self.message_factory = message_factory
+        self.message_thread: list[Item] = []
+        self.current_turn = 0
+
+    async def validate_group_state(self, messages: Sequence[BaseChatMessage] | None) -> None:
+        """Check the team can start (or continue) with these task messages.
+
+        Raises:
+            ValueError: it cannot; the message says why.
+        """
+
+    @abstractmethod
+    async def select_speaker(self, thread: Sequence[Item]) -> list[str] | str:
+        """The names of who speaks next (several speak concurrently; none ends the run)."""
+
+    async def update_message_thread(self, messages: Sequence[Item]) -> None:
+        """Add a turn's messages (or the task) to the conversation."""
+        self.message_thread.extend(messages)
+
+    async def apply_termination(
+        self, delta: Sequence[Item], *, increment_turn: bool
+    ) -> StopMessage | None:
+        """Check the termination condition and ``max_turns`` after a turn (or the task).
+
+        On a stop the condition is reset and the turn count starts over, so the next run
+        starts fresh while the conversation continues.
+        """
+        condition = self.termination_condition
+        if condition is not None:
+            stop = await condition(delta)
+            if stop is not None:
+                await condition.reset()
+                self.current_turn = 0
+                return stop
+        if increment_turn:
+            self.current_turn += 1
+        if self.max_turns is not None and self.current_turn >= self.max_turns:
+            if condition is not None:
+                await condition.reset()
+            self.current_turn = 0
+            return construct(
+                StopMessage,
+                content=f"Maximum number of turns {self.max_turns} reached.",
+                source=self.name,
+            )
+        return None
+
+    async def reset(self) -> None:
+        """Forget the conversation and start the speaker order over."""
+        self.message_thread.clear()
+        self.current_turn = 0
+        if self.termination_condition is not None:
+            await self.termination_condition.reset()
+        await self.reset_selection()
+
+    async def reset_selection(self) -> None:
+        """Start the speaker order over (nothing to do by default)."""
+
+    def state_fields(self) -> dict[str, Any]:
+        """The subclass's own saved fields (beyond the conversation and turn count)."""
+        return {}
+
+    def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        """Restore the subclass's own fields from a validated state."""
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The manager's state: conversation, turn count and the subclass's fields."""
+        return self.state_class(
+            message_thread=[dict(m.dump()) for m in self.message_thread],
+            current_turn=self.current_turn,
+            **self.state_fields(),
+        ).model_dump()
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`save_state` returned."""
+        saved = self.state_class.model_validate(state)
+        self.message_thread = [self.message_factory.create(m) for m in saved.message_thread]
+        self.current_turn = saved.current_turn
+        self.load_state_fields(saved)

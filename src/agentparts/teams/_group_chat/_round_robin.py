@@ -1,0 +1,133 @@
+"""RoundRobinGroupChat: participants speak in turn, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+from typing_extensions import Self
+
+from ..._component import Component
+from ..._component_model import ComponentModel
+from ...base import ChatAgent, Team, TerminationCondition
+from ...messages import BaseAgentEvent, BaseChatMessage
+from ...state import BaseGroupChatManagerState, RoundRobinManagerState
+from ._base_group_chat import BaseGroupChat
+from ._config import dump_common, load_participants, load_termination
+from ._manager import GroupChatManager
+from ._types import Item
+
+__all__ = ["RoundRobinGroupChat", "RoundRobinGroupChatConfig"]
+
+
+class RoundRobinGroupChatConfig(BaseModel):
+    """Config of :class:`RoundRobinGroupChat` (AutoGen's fields)."""
+
+    model_config = ConfigDict(defer_build=True)
+    name: str | None = None
+    description: str | None = None
+    participants: list[ComponentModel]
+    termination_condition: ComponentModel | None = None
+    max_turns: int | None = None
+    emit_team_events: bool = False
+
+
+class _RoundRobinManager(GroupChatManager):
+    state_class: ClassVar[type[BaseGroupChatManagerState]] = RoundRobinManagerState
+    next_index = 0
+
+    async def select_speaker(self, thread: Sequence[Item]) -> str:
+        name = self.participant_names[self.next_index]
+        self.next_index = (self.next_index + 1) % len(self.participant_names)
+        return name
+
+    async def reset_selection(self) -> None:
+        self.next_index = 0
+
+    def state_fields(self) -> dict[str, Any]:
+        return {"next_speaker_index": self.next_index}
+
+    def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        index = state.next_speaker_index if isinstance(state, RoundRobinManagerState) else 0
+        if not 0 <= index < len(self.participant_names):
+            raise ValueError(
+                f"The saved next_speaker_index {index} does not fit a team of "
+                f"{len(self.participant_names)} participants."
+            )
+        self.next_index = index
+
+
+class RoundRobinGroupChat(BaseGroupChat, Component[RoundRobinGroupChatConfig]):
+    """A team whose participants speak in turn, in the order given; everyone sees every
+    answer.
+
+    A participant can be an agent or a team (its run's chat messages are its answer).
+    Without a termination condition and without ``max_turns``, a run goes on until its
+    token is cancelled.
+
+    Args:
+        participants: Agents or teams with unique names.
+        name: The team's name (``"RoundRobinGroupChat"`` by default).
+        description: What the team does.
+        termination_condition: When a run stops.
+        max_turns: Turns per run.
+        runtime: Where participants run; ``None``: in the team's own task.
+        custom_message_types: Your message classes, for loading saved states.
+        emit_team_events: Yield a ``SelectSpeakerEvent`` before each turn.
+
+    Example:
+        >>> from agentparts.agents import AssistantAgent
+        >>> from agentparts.conditions import MaxMessageTermination
+        >>> from agentparts.models.replay import ReplayChatCompletionClient
+        >>> writer = AssistantAgent("writer", ReplayChatCompletionClient(["A haiku."]))
+        >>> critic = AssistantAgent("critic", ReplayChatCompletionClient(["APPROVE"]))
+        >>> team = RoundRobinGroupChat([writer, critic], termination_condition=MaxMessageTermination(3))
+        >>> import asyncio
+        >>> asyncio.run(team.run(task="Write a haiku.")).stop_reason
+        'Maximum number of messages 3 reached, current message count: 3'
+    """
+
+    component_config_schema = RoundRobinGroupChatConfig
+    component_provider_override = "agentparts.teams.RoundRobinGroupChat"
+    DEFAULT_NAME = "RoundRobinGroupChat"
+    DEFAULT_DESCRIPTION = "A team of agents."
+
+    def __init__(
+        self,
+        participants: Sequence[ChatAgent | Team],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        termination_condition: TerminationCondition | None = None,
+        max_turns: int | None = None,
+        runtime: Any = None,
+        custom_message_types: Sequence[type[BaseAgentEvent | BaseChatMessage]] | None = None,
+        emit_team_events: bool = False,
+    ) -> None:
+        super().__init__(
+            name=name or self.DEFAULT_NAME,
+            description=description or self.DEFAULT_DESCRIPTION,
+            participants=participants,
+            manager_name="RoundRobinGroupChatManager",
+            manager_factory=_RoundRobinManager,
+            termination_condition=termination_condition,
+            max_turns=max_turns,
+            runtime=runtime,
+            custom_message_types=custom_message_types,
+            emit_team_events=emit_team_events,
+        )
+
+    def _to_config(self) -> RoundRobinGroupChatConfig:
+        return RoundRobinGroupChatConfig(**dump_common(self))
+
+    @classmethod
+    def _from_config(cls, config: RoundRobinGroupChatConfig) -> Self:
+        return cls(
+            load_participants(config.participants),
+            name=config.name,
+            description=config.description,
+            termination_condition=load_termination(config.termination_condition),
+            max_turns=config.max_turns,
+            emit_team_events=config.emit_team_events,
+        )
