@@ -10,14 +10,17 @@ from typing import Any, ClassVar, Generic, TypeVar, overload
 from pydantic import BaseModel, SecretStr, ValidationError
 from typing_extensions import Self
 
+from ._capabilities import Capability, inspect_model, police_component, refuse_untrusted
 from ._component_model import ComponentModel, ComponentType
 from ._providers import allowing_providers, import_provider, register_class
 from ._secrets import (
     ENV_REFERENCE_KEY,
     MASK,
     dump_config,
+    env_permission,
+    env_reference_secret,
     including_secrets,
-    secret_from_env,
+    loading_untrusted,
     secrets_included,
 )
 from .errors import ComponentConfigError, ComponentTypeError, ComponentVersionError, SecretError
@@ -52,6 +55,23 @@ def _provider_of(cls: type) -> str:
 
 class ComponentFromConfig(Generic[FromConfigT]):
     """The half of a component that builds an instance from its config."""
+
+    component_env_vars: ClassVar[tuple[str, ...]] = ()
+    """Environment variables the component documents as its own: its config may reference
+    them as ``{"$env": NAME}`` without the caller's allowance (except in an untrusted load)."""
+
+    @classmethod
+    def _capabilities(cls, config: FromConfigT) -> Sequence[Capability]:
+        """What an instance built from ``config`` will do on the host when run.
+
+        Called by the loader on the validated config before :meth:`_from_config` (and by
+        ``agentparts config inspect``, with env references left unread). Components that
+        start processes, run code outside a sandbox, talk to the network, read environment
+        variables or use folders say so here; the default declares nothing. A component
+        outside agentparts that does not define this hook is counted as *undeclared*, and an
+        untrusted load refuses it.
+        """
+        return ()
 
     @classmethod
     def _from_config(cls, config: FromConfigT) -> Self:
@@ -132,6 +152,8 @@ class ComponentLoader:
         expected: None = None,
         *,
         allowed_providers: Sequence[str] | None = None,
+        allowed_env: Sequence[str] | None = None,
+        untrusted: bool = False,
     ) -> Self: ...
 
     @overload
@@ -142,6 +164,8 @@ class ComponentLoader:
         expected: type[ExpectedT],
         *,
         allowed_providers: Sequence[str] | None = None,
+        allowed_env: Sequence[str] | None = None,
+        untrusted: bool = False,
     ) -> ExpectedT: ...
 
     @classmethod
@@ -151,6 +175,8 @@ class ComponentLoader:
         expected: type[ExpectedT] | None = None,
         *,
         allowed_providers: Sequence[str] | None = None,
+        allowed_env: Sequence[str] | None = None,
+        untrusted: bool = False,
     ) -> Self | ExpectedT:
         """Create a component from its saved form.
 
@@ -163,17 +189,31 @@ class ComponentLoader:
                 this is called on (``ChatCompletionClient.load_component`` expects a model
                 client).
             allowed_providers: Extra provider prefixes to trust, such as ``["mypackage"]``.
+            allowed_env: Environment variables the config may reference as
+                ``{"$env": NAME}`` besides those its components document as their own (and
+                besides the names listed in ``AGENTPARTS_ALLOWED_ENV``).
+            untrusted: Load a config you did not write: before anything is constructed,
+                refuse every host command, unsandboxed code, undeclared component, folder
+                outside the current directory and env variable not allowed explicitly.
+                Nested loads inherit both settings.
 
         Raises:
             ComponentLoadError: the source is malformed, the provider refused or unknown,
-                the type unexpected, the version unsupported, a secret masked, or the config
-                invalid. Its subclass and message say which, and what to do.
+                the type unexpected, the version unsupported, a secret masked, an env
+                variable not allowed (:class:`~agentparts.errors.EnvNotAllowedError`), a
+                capability refused (:class:`~agentparts.errors.CapabilityRefusedError`), or
+                the config invalid. Its subclass and message say which, and what to do.
         """
         component_model = _as_component_model(model)
         target: type[Any] | None = expected
         if target is None and cls not in (ComponentLoader, ComponentBase):
             target = cls
-        with allowing_providers(allowed_providers):
+        with (
+            allowing_providers(allowed_providers),
+            env_permission(allowed_env, untrusted=untrusted),
+        ):
+            if loading_untrusted():  # the whole tree, before anything is built
+                refuse_untrusted(inspect_model(component_model, strict=True))
             instance = _load(component_model, target)
         return typing.cast("Self | ExpectedT", instance)
 
@@ -294,7 +334,9 @@ def _load(component_model: ComponentModel, expected: type[Any] | None) -> Any:
     schema: type[BaseModel] | None = getattr(component_class, "component_config_schema", None)
     if schema is None:
         raise ComponentTypeError(f"{component_class.__name__} declares no component_config_schema.")
-    config_data = _resolve_secrets(component_model.config, schema, "config")
+    documented: tuple[str, ...] = getattr(component_class, "component_env_vars", ())
+    config_data = _resolve_secrets(component_model.config, schema, "config", documented)
+    police_component(component_class, schema, config_data, provider)
     if saved < supported:
         try:
             instance = component_class._from_config_past_version(config_data, saved)
@@ -326,32 +368,31 @@ def _describe(exc: ValidationError, root: str) -> str:
     return "; ".join(parts)
 
 
-def _resolve_secrets(data: dict[str, Any], schema: type[BaseModel], path: str) -> dict[str, Any]:
+def _resolve_secrets(
+    data: dict[str, Any], schema: type[BaseModel], path: str, documented: Sequence[str] = ()
+) -> dict[str, Any]:
     fields = schema.model_fields
     return {
         key: _resolve_value(
-            value, fields[key].annotation if key in fields else None, f"{path}.{key}"
+            value, fields[key].annotation if key in fields else None, f"{path}.{key}", documented
         )
         for key, value in data.items()
     }
 
 
-def _resolve_value(value: Any, annotation: Any, path: str) -> Any:
+def _resolve_value(value: Any, annotation: Any, path: str, documented: Sequence[str] = ()) -> Any:
     """Resolve env references and refuse masks, guided by the field's annotation.
 
     Values under fields of unknown shape (such as nested component configs) keep their
-    references: the nested load resolves them against its own schema.
+    references: the nested load resolves them against its own schema. A reference resolves
+    only if the variable is in ``documented`` (the component's own) or allowed by the
+    caller (see :func:`~agentparts._secrets.env_reference_secret`).
     """
     if isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}:  # pyright: ignore[reportUnknownArgumentType]
         if annotation is None:
             return value  # pyright: ignore[reportUnknownVariableType]
         name = str(value[ENV_REFERENCE_KEY])  # pyright: ignore[reportUnknownArgumentType]
-        secret = secret_from_env(name)
-        if secret is None:
-            raise SecretError(
-                f"{path} references the environment variable {name}, which is not set. "
-                f"Set {name} before loading this config."
-            )
+        secret = env_reference_secret(name, path, documented)
         return secret if _mentions_secret(annotation) else secret.get_secret_value()
     if value == MASK:
         raise SecretError(
@@ -360,13 +401,14 @@ def _resolve_value(value: Any, annotation: Any, path: str) -> Any:
             "with dump_component(include_secrets=True)."
         )
     if isinstance(value, dict):
-        sub = _model_in(annotation)
+        sub = _model_in(annotation, value.get("type"))  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
         if sub is not None:
-            return _resolve_secrets(value, sub, path)  # pyright: ignore[reportUnknownArgumentType]
-        return {k: _resolve_value(v, None, f"{path}.{k}") for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+            return _resolve_secrets(value, sub, path, documented)  # pyright: ignore[reportUnknownArgumentType]
+        inner = _secret_dict_values(annotation)  # such as MCP server env: dict[str, SecretStr]
+        return {k: _resolve_value(v, inner, f"{path}.{k}", documented) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
     if isinstance(value, list):
         inner = _list_item_annotation(annotation)
-        return [_resolve_value(v, inner, f"{path}[{i}]") for i, v in enumerate(value)]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
+        return [_resolve_value(v, inner, f"{path}[{i}]", documented) for i, v in enumerate(value)]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
     return value
 
 
@@ -383,10 +425,24 @@ def _mentions_secret(annotation: Any) -> bool:
     )
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def _model_in(annotation: Any, type_tag: Any = None) -> type[BaseModel] | None:
+    models = [
+        p
+        for p in _annotation_parts(annotation)
+        if isinstance(p, type) and issubclass(p, BaseModel) and p is not ComponentModel
+    ]
+    for model in models:  # a tagged union: the member whose "type" field matches
+        tag = model.model_fields.get("type")
+        if type_tag is not None and tag is not None and tag.default == type_tag:
+            return model
+    return models[0] if models else None
+
+
+def _secret_dict_values(annotation: Any) -> Any:
     for part in _annotation_parts(annotation):
-        if isinstance(part, type) and issubclass(part, BaseModel) and part is not ComponentModel:
-            return part
+        args = typing.get_args(part)
+        if typing.get_origin(part) is dict and len(args) == 2 and _mentions_secret(args[1]):
+            return args[1]
     return None
 
 

@@ -75,6 +75,29 @@ def test_ray_mode_records_every_task_failures_and_timeouts_included(
 
 
 @pytest.mark.usefixtures("local_ray")
+def test_ray_mode_writes_and_resumes_lone_surrogates(
+    tmp_path: Path, server: OpenAITestServer, config: dict[str, Any]
+) -> None:
+    surrogate = "\ud800"
+    tasks = write_tasks(
+        tmp_path / "tasks.jsonl",
+        [
+            {"id": "meta", "task": "hi", "metadata": {"note": surrogate}},
+            {"id": f"odd-{surrogate}", "task": f"echo {surrogate}"},
+            {"id": "plain", "task": "hello"},
+        ],
+    )
+    out = tmp_path / "results.jsonl"
+    report = run_batch(config, tasks, out=out, ray=True, concurrency=2)
+    assert (report.succeeded, report.failed) == (3, 0), [r.error for r in report.results]
+    by_id = {r["id"]: r for r in result_lines(out)}
+    assert by_id["meta"]["metadata"] == {"note": surrogate}
+    assert by_id[f"odd-{surrogate}"]["final_message"] == f"answer to: echo {surrogate}"
+    again = run_batch(config, tasks, out=out, ray=True)
+    assert (again.skipped, len(again.results)) == (3, 0)
+
+
+@pytest.mark.usefixtures("local_ray")
 def test_ray_mode_cancels_runs_in_flight_and_resumes(
     tmp_path: Path, server: OpenAITestServer, config: dict[str, Any], answers: Answers
 ) -> None:

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from ..errors import BatchResultsError
 
-__all__ = ["BatchResult", "ResultsFile", "read_results"]
+__all__ = ["BatchResult", "ResultsFile", "read_results", "result_line"]
 
 
 @dataclass(frozen=True)
@@ -161,10 +161,17 @@ class ResultsFile:
             ) from None
 
     def write(self, result: BatchResult) -> None:
-        """Append ``result`` as one JSON line and flush it to the operating system."""
+        """Append ``result`` as one JSON line and flush it to the operating system.
+
+        The line is always valid UTF-8 JSON that reads back to the same values: text that
+        UTF-8 cannot hold (a lone surrogate, from a task's metadata or a model's answer)
+        is written as a JSON ``\\u`` escape. Metadata that is not JSON data is written as
+        its ``str()``; metadata that cannot be written at all (a cycle) is replaced by a
+        note, and the result is still recorded.
+        """
         if self._file is None:
             raise BatchResultsError("The results file is not open: call open() first.")
-        line = json.dumps(result.to_dict(), ensure_ascii=False, default=str)
+        line = result_line(result)
         try:
             self._file.write(line + "\n")
             self._file.flush()
@@ -182,9 +189,24 @@ class ResultsFile:
             self._file = None
 
 
+def result_line(result: BatchResult) -> str:
+    """``result`` as one line of JSON (without the newline) that UTF-8 can always hold."""
+    record = result.to_dict()
+    try:
+        line = json.dumps(record, ensure_ascii=False, default=str)
+    except (ValueError, TypeError, RecursionError) as exc:
+        record["metadata"] = {"unwritable_metadata": f"{type(exc).__name__}: {exc}"}
+        line = json.dumps(record, ensure_ascii=False, default=str)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: escaped, so they read back as they were
+        line = json.dumps(record, ensure_ascii=True, default=str)
+    return line
+
+
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")  # no newline translation: offsets are exact
     except UnicodeDecodeError:
         raise BatchResultsError(
             f"{path} is not a results file (not UTF-8 text): choose another output path."
@@ -209,7 +231,7 @@ def _parse(path: Path, text: str) -> tuple[dict[str, BatchResult], int | None]:
             if not isinstance(data, dict):
                 raise ValueError("it is not a JSON object")
             result = BatchResult.from_dict(data)  # pyright: ignore[reportUnknownArgumentType]
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:
             if is_last:  # a crash while writing: the task runs again
                 return results, start
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import signal
 import threading
@@ -18,7 +19,7 @@ from ._execute import AgentFactory, AgentSource, as_config, run_task
 from ._results import BatchResult, ResultsFile
 from ._tasks import BatchTask, TaskLineError, coerce_tasks, read_tasks
 
-__all__ = ["BatchReport", "TaskSource", "run_batch", "run_batch_async"]
+__all__ = ["BatchReport", "TaskSource", "check_out_path", "run_batch", "run_batch_async"]
 
 TaskSource = str | os.PathLike[str] | Iterable[BatchTask | str | Mapping[str, Any]]
 """What a batch takes as its tasks: a JSONL file path, or tasks, strings or mappings."""
@@ -167,8 +168,13 @@ async def run_batch_async(
     started = time.perf_counter()
     if concurrency < 1:
         raise BatchInputError(f"concurrency must be at least 1, got {concurrency}.")
-    if timeout is not None and timeout <= 0:
-        raise BatchInputError(f"timeout must be a positive number of seconds, got {timeout}.")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise BatchInputError(
+            f"timeout must be a finite positive number of seconds, got {timeout!r}; "
+            "use None for no limit."
+        )
+    if out is not None and isinstance(tasks, str | os.PathLike):
+        check_out_path(out, tasks)
     try:
         config = as_config(agent)
     except ComponentLoadError as exc:
@@ -313,6 +319,24 @@ def run_batch(
             )
 
     return asyncio.run(main())
+
+
+def check_out_path(out: str | os.PathLike[str], tasks: str | os.PathLike[str]) -> None:
+    """Refuse a results file that is the tasks file (same path, a link to it, a hard link).
+
+    Raises:
+        BatchInputError: ``out`` and ``tasks`` are the same file.
+    """
+    try:
+        out_stat, tasks_stat = os.stat(out), os.stat(tasks)
+    except (OSError, ValueError):  # out does not exist yet (or cannot be): not the tasks
+        return
+    if (out_stat.st_dev, out_stat.st_ino) == (tasks_stat.st_dev, tasks_stat.st_ino):
+        raise BatchInputError(
+            f"The results file {os.fspath(out)} is the tasks file {os.fspath(tasks)} "
+            "(the same file, or a link to it): results would be appended to the tasks. "
+            "Give --out (out=) another path, such as results.jsonl."
+        )
 
 
 def _is_done(previous: BatchResult | None, retry_failed: bool) -> bool:

@@ -70,6 +70,11 @@ def read_tasks(path: str | os.PathLike[str]) -> TaskFile:
     without an id gets ``"line-N"``, N being its line number, so ids stay stable when the
     file grows at the end. A bad line is reported with its number and skipped.
 
+    Lines end at ``"\\n"`` only (a ``"\\r"`` before it is ignored): characters that some
+    tools also count as line breaks (U+2028, U+2029, U+0085, form feed, vertical tab)
+    stay inside their line, so line numbers and ids never shift. Control characters
+    inside JSON strings, such as a raw tab or form feed, are accepted as they are.
+
     Example:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "tasks.jsonl"
@@ -86,7 +91,7 @@ def read_tasks(path: str | os.PathLike[str]) -> TaskFile:
     """
     file_path = Path(path)
     try:
-        text = file_path.read_text(encoding="utf-8")
+        text = file_path.read_bytes().decode("utf-8")  # no newline translation
     except FileNotFoundError:
         raise BatchInputError(
             f"Tasks file {file_path} does not exist: give the path of a JSONL file with one "
@@ -102,15 +107,18 @@ def read_tasks(path: str | os.PathLike[str]) -> TaskFile:
     tasks: list[BatchTask] = []
     errors: list[TaskLineError] = []
     first_line_of: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = json.loads(line, strict=False)
         except json.JSONDecodeError as exc:
             errors.append(
                 TaskLineError(number, f"not valid JSON ({exc.msg} at column {exc.colno}).")
             )
+            continue
+        except RecursionError:
+            errors.append(TaskLineError(number, "nested too deeply to read: flatten it."))
             continue
         try:
             task = _task_from_data(data, default_id=f"line-{number}")
