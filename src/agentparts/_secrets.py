@@ -1,22 +1,69 @@
+"""Secrets in configs: masking, ``{"$env": NAME}`` references, and who may read which variable.
+
+A config loaded by :func:`load_component` may read an environment variable through a
+``{"$env": NAME}`` reference only if the component documents ``NAME`` as its own
+(``component_env_vars``) or the caller allowed it (``allowed_env=``, ``--allow-env``, or
+:data:`ALLOWED_ENV_VAR`). An untrusted load needs the caller's allowance for every variable.
+"""
+
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
 from pydantic_core import to_jsonable_python
 
-__all__ = ["MASK", "EnvSecretStr", "secret_from_env"]
+from .errors import EnvNotAllowedError, SecretError
+
+__all__ = ["ALLOWED_ENV_VAR", "MASK", "EnvSecretStr", "EnvUse", "secret_from_env"]
 
 MASK = "**********"
 """How a secret is written when secrets are not included (pydantic's own mask)."""
 
 ENV_REFERENCE_KEY = "$env"
 
+ALLOWED_ENV_VAR = "AGENTPARTS_ALLOWED_ENV"
+"""Names of environment variables every config may reference, comma separated."""
+
 _include_secrets: ContextVar[bool] = ContextVar("agentparts_include_secrets", default=False)
+
+
+@dataclass(frozen=True)
+class _EnvPermission:
+    loading: bool = False
+    untrusted: bool = False
+    allowed: frozenset[str] = frozenset()
+    recorded: list[EnvUse] | None = None  # set while inspecting: record, read nothing
+
+
+_NOT_LOADING = _EnvPermission()
+_permission: ContextVar[_EnvPermission | None] = ContextVar(
+    "agentparts_env_permission", default=None
+)
+
+
+def _current() -> _EnvPermission:
+    return _permission.get() or _NOT_LOADING
+
+
+@dataclass(frozen=True)
+class EnvUse:
+    """An ``{"$env": NAME}`` reference met while inspecting a config (nothing was read).
+
+    Attributes:
+        name: The variable.
+        path: Where the reference is, such as ``config.api_key``.
+        documented: Whether the component documents the variable as its own.
+    """
+
+    name: str
+    path: str
+    documented: bool
 
 
 class EnvSecretStr(SecretStr):
@@ -35,6 +82,109 @@ def secret_from_env(name: str) -> EnvSecretStr | None:
     """The environment variable ``name`` as a secret that saves as a reference, or None."""
     value = os.environ.get(name)
     return None if value is None else EnvSecretStr(value, name)
+
+
+def allowed_env_names() -> frozenset[str]:
+    """The variables the caller allows explicitly right now (argument and environment)."""
+    raw = os.environ.get(ALLOWED_ENV_VAR, "")
+    from_env = {n.strip() for n in raw.split(",") if n.strip()}
+    return _current().allowed | from_env
+
+
+def loading_untrusted() -> bool:
+    """Whether the load in progress is untrusted (``load_component(..., untrusted=True)``)."""
+    return _current().untrusted
+
+
+@contextmanager
+def env_permission(
+    allowed: Sequence[str] | None = None, *, untrusted: bool = False
+) -> Generator[None]:
+    """While active, config loads may read ``allowed`` variables; nested loads inherit it.
+
+    Allowances add up and untrusted stays on for every nested load.
+    """
+    current = _current()
+    token = _permission.set(
+        _EnvPermission(
+            loading=True,
+            untrusted=current.untrusted or untrusted,
+            allowed=current.allowed | frozenset(allowed or ()),
+            recorded=current.recorded,
+        )
+    )
+    try:
+        yield
+    finally:
+        _permission.reset(token)
+
+
+@contextmanager
+def recording_env_uses() -> Generator[list[EnvUse]]:
+    """While active, env references are recorded and never read (for ``config inspect``)."""
+    uses: list[EnvUse] = []
+    current = _current()
+    token = _permission.set(
+        _EnvPermission(
+            loading=True, untrusted=current.untrusted, allowed=current.allowed, recorded=uses
+        )
+    )
+    try:
+        yield uses
+    finally:
+        _permission.reset(token)
+
+
+def how_to_allow_env(name: str) -> str:
+    """The sentence that says every way to allow the variable ``name``."""
+    return (
+        f"If you trust this config with {name}, allow it: load_component(..., "
+        f"allowed_env=[{name!r}]), the CLI option --allow-env {name}, or "
+        f"{ALLOWED_ENV_VAR}={name} in the environment."
+    )
+
+
+def env_reference_secret(name: str, path: str, documented: Sequence[str] = ()) -> EnvSecretStr:
+    """Resolve the reference ``{"$env": name}`` found at ``path`` of a config being loaded.
+
+    Outside a config load (a config class built in Python code) every name resolves: the
+    caller's own code is trusted.
+
+    Args:
+        name: The variable.
+        path: Where the reference is, for the error message.
+        documented: The variables the component documents as its own.
+
+    Raises:
+        EnvNotAllowedError: The variable is neither documented nor allowed; nothing was read.
+        SecretError: The variable is not set.
+    """
+    permission = _current()
+    if permission.recorded is not None:
+        permission.recorded.append(EnvUse(name, path, name in documented))
+        return EnvSecretStr("${" + name + "}", name)
+    if permission.loading and name not in allowed_env_names():
+        if permission.untrusted:
+            raise EnvNotAllowedError(
+                f"{path} references the environment variable {name}, and an untrusted load "
+                "reads only the variables the caller allows explicitly (even those a "
+                "component documents as its own). Nothing was read. " + how_to_allow_env(name)
+            )
+        if name not in documented:
+            raise EnvNotAllowedError(
+                f"{path} references the environment variable {name}, which this component "
+                "does not document as its own"
+                + (f" (it reads {', '.join(documented)})" if documented else "")
+                + ". Nothing was read. "
+                + how_to_allow_env(name)
+            )
+    secret = secret_from_env(name)
+    if secret is None:
+        raise SecretError(
+            f"{path} references the environment variable {name}, which is not set. "
+            f"Set {name} before loading this config."
+        )
+    return secret
 
 
 @contextmanager

@@ -15,11 +15,13 @@ __all__ = [
     "BatchInputError",
     "BatchResultsError",
     "CantHandleException",
+    "CapabilityRefusedError",
     "CodeExecutionError",
     "ComponentConfigError",
     "ComponentLoadError",
     "ComponentTypeError",
     "ComponentVersionError",
+    "EnvNotAllowedError",
     "ExecutorNotStartedError",
     "McpServerError",
     "MessageDroppedException",
@@ -85,6 +87,17 @@ class ComponentVersionError(ComponentLoadError):
 
 class SecretError(ComponentLoadError):
     """A secret in a config is masked or references an unset environment variable."""
+
+
+class EnvNotAllowedError(SecretError):
+    """A config references an environment variable it may not read; nothing was read."""
+
+
+class CapabilityRefusedError(ComponentLoadError):
+    """An untrusted load met something it refuses (a host process, unsandboxed code...).
+
+    Nothing was constructed or started.
+    """
 
 
 # --- model clients ----------------------------------------------------------------------

@@ -244,7 +244,7 @@ def test_env_secret_is_saved_as_reference_and_resolved_at_load(
     assert "from-the-env" not in model.model_dump_json()
 
     monkeypatch.setenv("WIDGET_KEY", "rotated")
-    loaded = Widget.load_component(model)
+    loaded = Widget.load_component(model, allowed_env=["WIDGET_KEY"])
     assert isinstance(loaded.api_key, EnvSecretStr)
     assert loaded.api_key.get_secret_value() == "rotated"
     assert loaded.dump_component().config["api_key"] == {"$env": "WIDGET_KEY"}
@@ -257,7 +257,7 @@ def test_env_reference_to_unset_variable_is_a_clear_error(monkeypatch: pytest.Mo
         "config": {"name": "x", "api_key": {"$env": "WIDGET_KEY_UNSET"}},
     }
     with pytest.raises(SecretError, match="WIDGET_KEY_UNSET, which is not set"):
-        Widget.load_component(model)
+        Widget.load_component(model, allowed_env=["WIDGET_KEY_UNSET"])
 
 
 def test_env_reference_in_a_plain_string_field_resolves_to_the_value(
@@ -265,7 +265,7 @@ def test_env_reference_in_a_plain_string_field_resolves_to_the_value(
 ) -> None:
     monkeypatch.setenv("WIDGET_NAME", "named-by-env")
     model = {"provider": "tests.core.Widget", "config": {"name": {"$env": "WIDGET_NAME"}}}
-    assert Widget.load_component(model).name == "named-by-env"
+    assert Widget.load_component(model, allowed_env=["WIDGET_NAME"]).name == "named-by-env"
 
 
 def test_masked_secret_on_load_is_refused_with_its_path() -> None:

@@ -176,12 +176,13 @@ def test_env_references_resolve_at_load(monkeypatch: pytest.MonkeyPatch) -> None
         "env": {"TOKEN": {"$env": "MCP_TEST_TOKEN"}},
     }
     model = ComponentModel(provider="mcp_workbench", config={"server_params": config})
+    allowed = ["MCP_TEST_TOKEN"]  # a server's variables need the caller's allowance
     with pytest.raises(ComponentLoadError, match="MCP_TEST_TOKEN, which is not set"):
-        Workbench.load_component(model)
+        Workbench.load_component(model, allowed_env=allowed)
     monkeypatch.setenv("MCP_TEST_TOKEN", "abc")
     params = StdioServerParams.model_validate(config)
     assert params.env is not None and params.env["TOKEN"].get_secret_value() == "abc"
-    saved = Workbench.load_component(model).dump_component()
+    saved = Workbench.load_component(model, allowed_env=allowed).dump_component()
     assert saved.config["server_params"]["env"] == {"TOKEN": {"$env": "MCP_TEST_TOKEN"}}
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
+from .._capabilities import Capability, host_code
 from .._component import Component
 from .._construct import construct
 from .._function_call import FunctionCall
@@ -523,6 +524,11 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     def _from_config_past_version(cls, config: dict[str, Any], version: int) -> Self:
         # Version 1 (AutoGen 0.4-0.5 configs) has the same fields, tools instead of a workbench.
         return cls._from_config(AssistantAgentConfig.model_validate(config))
+
+    @classmethod
+    def _capabilities(cls, config: AssistantAgentConfig) -> list[Capability]:
+        references = (config.tool_call_summary_formatter, config.output_content_type)
+        return [host_code(r, "Python reference, imported in-process") for r in references if r]
 
 
 def _offers_tools(workbenches: list[Any]) -> bool:

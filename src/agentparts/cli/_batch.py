@@ -6,7 +6,13 @@ import argparse
 import math
 from typing import TYPE_CHECKING, Any
 
-from ._util import CommandContext, add_allow_option, add_common_options
+from ._util import (
+    CommandContext,
+    add_allow_option,
+    add_common_options,
+    add_load_options,
+    load_permissions,
+)
 
 if TYPE_CHECKING:
     from ..batch import BatchReport
@@ -69,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="Also run again the tasks whose recorded result is an error.",
     )
     add_allow_option(parser)
+    add_load_options(parser)
     parser.set_defaults(handler=_batch)
 
 
@@ -96,6 +103,16 @@ def _positive_float(text: str) -> float:
 
 
 def _batch(args: argparse.Namespace, ctx: CommandContext) -> int:
+    with load_permissions(args):
+        if args.untrusted:  # here too: with --ray only the workers load the config
+            from .._capabilities import inspect_model, refuse_untrusted
+            from .._component import _as_component_model
+
+            refuse_untrusted(inspect_model(_as_component_model(args.config), strict=True))
+        return _run_batch(args, ctx)
+
+
+def _run_batch(args: argparse.Namespace, ctx: CommandContext) -> int:
     from .._cancellation_token import CancellationToken
     from ..batch import read_tasks, run_batch
     from ..batch._runner import check_out_path

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._util import CommandContext, CommandError, add_allow_option, add_common_options
+from ._util import (
+    CommandContext,
+    CommandError,
+    add_allow_option,
+    add_common_options,
+    add_load_options,
+)
 
 __all__ = ["add_run_options", "register"]
 
@@ -41,12 +47,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common_options(run)
     add_allow_option(run)
+    add_load_options(run)
     run.add_argument("config", metavar="CONFIG", help="An agent config (.json, .yaml or .yml).")
     add_run_options(run)
     run.set_defaults(handler=_run)
 
 
-def load_agent(path: str, allow: list[str], stream: bool | None) -> Any:
+def load_agent(
+    path: str,
+    allow: list[str],
+    stream: bool | None,
+    *,
+    allow_env: list[str] | None = None,
+    untrusted: bool = False,
+) -> Any:
     """Load the agent (or a model client, wrapped in an assistant) that ``path`` describes."""
     from pathlib import Path
 
@@ -64,7 +78,9 @@ def load_agent(path: str, allow: list[str], stream: bool | None) -> Any:
         and resolve_provider(model.provider) == "agentparts.agents.AssistantAgent"
     ):
         model.config["model_client_stream"] = stream
-    component: Any = ComponentLoader.load_component(model, allowed_providers=allow)
+    component: Any = ComponentLoader.load_component(
+        model, allowed_providers=allow, allowed_env=allow_env, untrusted=untrusted
+    )
     from ..models import ChatCompletionClient
 
     if isinstance(component, ChatCompletionClient):
@@ -78,5 +94,7 @@ def _run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from ._runner import read_task, run_agent
 
     task = read_task(args.task)
-    agent = load_agent(args.config, args.allow, args.stream)
+    agent = load_agent(
+        args.config, args.allow, args.stream, allow_env=args.allow_env, untrusted=args.untrusted
+    )
     return run_agent(agent, task, ctx, as_json=args.json)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Generator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
-__all__ = ["CommandContext", "CommandError", "add_allow_option", "add_common_options"]
+__all__ = [
+    "CommandContext",
+    "CommandError",
+    "add_allow_option",
+    "add_common_options",
+    "add_load_options",
+    "load_permissions",
+]
 
 
 class CommandError(Exception):
@@ -73,3 +82,33 @@ def add_allow_option(parser: argparse.ArgumentParser) -> None:
         help="Trust providers under this package prefix (repeatable). Built-in and "
         "entry-point providers are always allowed.",
     )
+
+
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--allow-env NAME`` (repeatable) and ``--untrusted``: how a config may load."""
+    parser.add_argument(
+        "--allow-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="Let the config read the environment variable NAME through {$env: NAME} "
+        "(repeatable; also AGENTPARTS_ALLOWED_ENV=NAME,NAME). Variables a component "
+        "documents as its own, such as OPENAI_API_KEY, need no allowance unless --untrusted.",
+    )
+    parser.add_argument(
+        "--untrusted",
+        action="store_true",
+        help="The config comes from someone else: before anything starts, refuse host "
+        "commands, unsandboxed code, undeclared components, folders outside the current "
+        "directory and every environment variable not allowed with --allow-env. See "
+        "'agentparts config inspect'.",
+    )
+
+
+@contextmanager
+def load_permissions(args: argparse.Namespace) -> Generator[None]:
+    """While active, config loads follow ``--allow-env`` and ``--untrusted``."""
+    from .._secrets import env_permission
+
+    with env_permission(args.allow_env, untrusted=args.untrusted):
+        yield

@@ -16,6 +16,7 @@ from pydantic.fields import FieldInfo
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, TaskCancelScope
+from .._capabilities import Capability, host_code
 from .._component import Component
 from .._providers import ALLOWED_PROVIDERS_ENV_VAR, is_allowed
 from ..errors import ComponentConfigError, ProviderNotAllowedError, ToolError
@@ -162,6 +163,11 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
             )
         func = import_function(config.function)
         return cls(func, description=config.description, name=config.name, strict=config.strict)
+
+    @classmethod
+    def _capabilities(cls, config: FunctionToolConfig) -> list[Capability]:
+        what = config.function or "source code saved in the config (never run: refused)"
+        return [host_code(what, f"Python function of the tool {config.name!r}, in-process")]
 
 
 def _reference_or_none(func: Callable[..., Any] | None) -> str | None:

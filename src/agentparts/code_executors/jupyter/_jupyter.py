@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, discard_callback
+from ..._capabilities import Capability, env_read, folder, host_code
 from ..._component import Component
 from ...code_executor import CodeBlock, CodeExecutor, CodeResult
 from ...errors import CodeExecutionError
@@ -440,6 +441,17 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
     @classmethod
     def _from_config(cls, config: JupyterCodeExecutorConfig) -> Self:
         return cls(**config.model_dump())
+
+    @classmethod
+    def _capabilities(cls, config: JupyterCodeExecutorConfig) -> list[Capability]:
+        found = [host_code(f"a {config.kernel_name} Jupyter kernel", "host process, no sandbox")]
+        found += [
+            folder(p, "reads and writes", "kernel work / output dir")
+            for p in (config.work_dir, config.output_dir)
+            if p
+        ]
+        found += [env_read(n, "passed to the executed code") for n in config.env_allowlist]
+        return found
 
 
 def _kill_group(pid: int) -> None:

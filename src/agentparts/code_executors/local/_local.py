@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
+from ..._capabilities import Capability, env_read, folder, host_code
 from ..._component import Component
 from ...code_executor._func_with_reqs import AnyFunction
 from .._command_line import CommandLineExecutorBase
@@ -184,3 +185,14 @@ class LocalCommandLineCodeExecutor(
             env=config.env,
             virtual_env=config.virtual_env,
         )
+
+    @classmethod
+    def _capabilities(cls, config: LocalCommandLineCodeExecutorConfig) -> list[Capability]:
+        found = [host_code("code the agent writes", "local executor: host processes, no sandbox")]
+        found += [
+            folder(p, "uses", "work dir / virtual env")
+            for p in (config.work_dir, config.virtual_env)
+            if p
+        ]
+        found += [env_read(n, "passed to the executed code") for n in config.env_allowlist]
+        return found

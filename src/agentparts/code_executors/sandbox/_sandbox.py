@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
+from ..._capabilities import Capability, folder, host_command, sandboxed_code
 from ..._component import Component
 from ...code_executor._func_with_reqs import AnyFunction
 from ...errors import CodeExecutionError
@@ -331,6 +332,18 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
     @classmethod
     def _from_config(cls, config: SandboxedCodeExecutorConfig) -> Self:
         return cls(**config.model_dump())
+
+    @classmethod
+    def _capabilities(cls, config: SandboxedCodeExecutorConfig) -> list[Capability]:
+        found = [sandboxed_code("code the agent writes", "bubblewrap sandbox, no network")]
+        if config.bwrap is not None:  # the launcher itself runs on the host
+            found.append(host_command(config.bwrap, (), "sandbox launcher named by the config"))
+        if config.work_dir is not None:
+            found.append(folder(config.work_dir, "reads and writes", "sandbox work dir"))
+        found += [
+            folder(p, "reads", "bound read-only into the sandbox") for p in config.extra_ro_binds
+        ]
+        return found
 
 
 def acquire_probe_uid() -> int:

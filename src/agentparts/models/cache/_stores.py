@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
+from ..._capabilities import Capability, folder
 from ..._component import Component, ComponentBase
 
 __all__ = ["CacheStore", "DiskStore", "DiskStoreConfig", "InMemoryStore", "InMemoryStoreConfig"]
@@ -136,3 +137,7 @@ class DiskStore(CacheStore, Component[DiskStoreConfig]):
     @classmethod
     def _from_config(cls, config: DiskStoreConfig) -> Self:
         return cls(config.directory)
+
+    @classmethod
+    def _capabilities(cls, config: DiskStoreConfig) -> list[Capability]:
+        return [folder(config.directory, "reads and writes", "model response cache")]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, discard_callback
+from ..._capabilities import Capability, folder
 from ..._component import Component
 from ..._function_call import FunctionCall
 from ...errors import ModelContextLengthError, ModelLoadError
@@ -539,6 +540,11 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
     @classmethod
     def _from_config(cls, config: LlamaCppClientConfig) -> Self:
         return cls(**config.model_dump(exclude={"model_info"}), model_info=config.model_info)
+
+    @classmethod
+    def _capabilities(cls, config: LlamaCppClientConfig) -> list[Capability]:
+        # None is the file an installed package ships, loaded in-process like its code.
+        return [folder(config.model_path, "reads", "model file")] if config.model_path else []
 
 
 def _token_text(llama: Llama, token: int) -> str:

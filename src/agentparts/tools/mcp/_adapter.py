@@ -9,11 +9,17 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
+from ..._capabilities import Capability
 from ..._component import Component
 from ...errors import ToolError
 from .._base import BaseTool, ParametersSchema, ToolSchema
 from .._workbench import ToolResult
-from ._config import McpServerParams, StdioServerParams, StreamableHttpServerParams
+from ._config import (
+    McpServerParams,
+    StdioServerParams,
+    StreamableHttpServerParams,
+    server_capabilities,
+)
 from ._workbench import McpWorkbench, tool_schema
 
 __all__ = ["McpToolAdapter", "McpToolAdapterConfig", "McpToolArgs", "mcp_server_tools"]
@@ -121,6 +127,10 @@ class McpToolAdapter(BaseTool[McpToolArgs, ToolResult], Component[McpToolAdapter
             parameters=ParametersSchema(**config.parameters),  # pyright: ignore[reportArgumentType]
         )
         return cls(McpWorkbench(config.server_params), schema)
+
+    @classmethod
+    def _capabilities(cls, config: McpToolAdapterConfig) -> list[Capability]:
+        return server_capabilities(config.server_params)
 
 
 async def mcp_server_tools(

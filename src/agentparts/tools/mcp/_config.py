@@ -6,27 +6,30 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from ..._secrets import ENV_REFERENCE_KEY, secret_from_env
-from ...errors import SecretError
+from ..._capabilities import Capability, folder, host_command, network
+from ..._secrets import ENV_REFERENCE_KEY, env_reference_secret
 
-__all__ = ["McpServerParams", "StdioServerParams", "StreamableHttpServerParams"]
+__all__ = [
+    "McpServerParams",
+    "StdioServerParams",
+    "StreamableHttpServerParams",
+    "server_capabilities",
+]
 
 
 def _resolve_env_references(values: Any, what: str) -> Any:
-    """Turn ``{"$env": NAME}`` values into the secrets they reference."""
+    """Turn ``{"$env": NAME}`` values into the secrets they reference.
+
+    In a config load the variable must be allowed by the caller (``--allow-env NAME``):
+    an MCP server documents no variables of its own.
+    """
     if not isinstance(values, dict):
         return values
     resolved: dict[str, Any] = {}
     for key, value in values.items():  # pyright: ignore[reportUnknownVariableType]
         if isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}:  # pyright: ignore[reportUnknownArgumentType]
             name = str(value[ENV_REFERENCE_KEY])  # pyright: ignore[reportUnknownArgumentType]
-            secret = secret_from_env(name)
-            if secret is None:
-                raise SecretError(
-                    f"{what}[{key!r}] references the environment variable {name}, which is not "
-                    f"set. Set {name} before loading this config."
-                )
-            value = secret
+            value = env_reference_secret(name, f"server_params.{what}[{key!r}]")
         resolved[str(key)] = value  # pyright: ignore[reportUnknownArgumentType]
     return resolved
 
@@ -98,3 +101,13 @@ McpServerParams = Annotated[
     StdioServerParams | StreamableHttpServerParams, Field(discriminator="type")
 ]
 """Either way of reaching a server."""
+
+
+def server_capabilities(params: StdioServerParams | StreamableHttpServerParams) -> list[Capability]:
+    """What reaching the server ``params`` describes does on the host."""
+    if isinstance(params, StreamableHttpServerParams):
+        return [network(params.url, "MCP server over streamable HTTP")]
+    found = [host_command(params.command, params.args, "MCP server over stdio")]
+    if params.cwd is not None:
+        found.append(folder(params.cwd, "runs in", "working directory of the MCP server"))
+    return found

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
+from ..._capabilities import Capability
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
 from ..._image import Image
@@ -20,7 +21,12 @@ from ...logging import ToolCallEvent, emit
 from .._base import ParametersSchema, ToolSchema
 from .._static_workbench import ToolOverride, error_result
 from .._workbench import ImageResultContent, ResultContent, TextResultContent, ToolResult, Workbench
-from ._config import McpServerParams, StdioServerParams, StreamableHttpServerParams
+from ._config import (
+    McpServerParams,
+    StdioServerParams,
+    StreamableHttpServerParams,
+    server_capabilities,
+)
 from ._session import McpSession
 
 if TYPE_CHECKING:
@@ -182,6 +188,10 @@ class McpWorkbench(Workbench, Component[McpWorkbenchConfig]):
     @classmethod
     def _from_config(cls, config: McpWorkbenchConfig) -> Self:
         return cls(config.server_params, config.tool_overrides)
+
+    @classmethod
+    def _capabilities(cls, config: McpWorkbenchConfig) -> list[Capability]:
+        return server_capabilities(config.server_params)
 
 
 def tool_schema(tool: McpTool) -> ToolSchema:

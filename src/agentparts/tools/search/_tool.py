@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
+from ..._capabilities import Capability, folder
 from ..._component import Component
 from .._base import BaseTool
 from ._index import DEFAULT_GLOBS, SearchIndex
@@ -160,6 +161,13 @@ class SearchTool(BaseTool[SearchArgs, SearchResult], Component[SearchToolConfig]
     @classmethod
     def _from_config(cls, config: SearchToolConfig) -> Self:
         return cls(config.root, config.globs, config.index_path, config.name, config.description)
+
+    @classmethod
+    def _capabilities(cls, config: SearchToolConfig) -> list[Capability]:
+        found = [folder(config.root, "reads", f"documents the tool {config.name!r} searches")]
+        if config.index_path:
+            found.append(folder(config.index_path, "reads and writes", "search index"))
+        return found
 
 
 def _search(index: SearchIndex, query: str, max_results: int) -> SearchResult:
