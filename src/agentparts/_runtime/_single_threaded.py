@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import types
 import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 from .._cancellation_token import CancellationToken, TaskCancelScope
@@ -58,6 +59,12 @@ _HANDLER_VAR = MessageHandlerContext._VAR  # pyright: ignore[reportPrivateUsage]
 _STOPPED, _RUNNING, _STOPPING = 0, 1, 2
 
 Factory = Callable[[], Any]
+
+
+@types.coroutine
+def _yield_to_loop() -> Generator[None]:
+    """Let the event loop run its other ready callbacks once (``asyncio.sleep(0)``'s core)."""
+    yield
 
 
 def _instance_factory() -> Agent:
@@ -165,9 +172,12 @@ class SingleThreadedAgentRuntime(AgentRuntime):
                 f"Agent type {name!r} is registered already on this runtime; pick another name."
             )
         try:
-            n_params = len(inspect.signature(agent_factory).parameters)
+            params = inspect.signature(agent_factory).parameters.values()
         except (TypeError, ValueError):  # a builtin or C callable: call it without arguments
-            n_params = 0
+            params = ()
+        n_params = sum(
+            1 for p in params if p.default is p.empty and p.kind <= p.POSITIONAL_OR_KEYWORD
+        )
         if n_params not in (0, 2):
             raise TypeError(
                 f"The factory for {name!r} takes {n_params} arguments: it must take none "
@@ -431,6 +441,9 @@ class SingleThreadedAgentRuntime(AgentRuntime):
                             message, sender, recipient, MessageKind.DIRECT, DeliveryStage.DELIVER
                         )
                     )
+                # One loop iteration, as a queued message would take: a sender that loops
+                # on RPCs must not starve the other tasks (deliveries, timers, I/O).
+                await _yield_to_loop()
                 reset = _HANDLER_VAR.set(recipient)
                 try:
                     response = await agent.on_message(message, ctx)
