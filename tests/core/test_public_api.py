@@ -72,6 +72,25 @@ def test_root_exports_the_contract() -> None:
     assert contract <= set(agentparts.__all__)
 
 
+def test_root_exports_autogen_cores_runtime_names() -> None:
+    runtime_names = {
+        "Agent", "AgentId", "AgentInstantiationContext", "AgentMetadata", "AgentProxy",
+        "AgentRuntime", "AgentType", "BaseAgent", "CacheStore", "ClosureAgent", "ClosureContext",
+        "DefaultInterventionHandler", "DefaultSubscription", "DefaultTopicId", "DropMessage",
+        "InMemoryStore", "InterventionHandler", "JSON_DATA_CONTENT_TYPE", "MessageContext",
+        "MessageHandlerContext", "MessageSerializer", "PROTOBUF_DATA_CONTENT_TYPE",
+        "ROOT_LOGGER_NAME", "RoutedAgent", "SingleThreadedAgentRuntime", "Subscription",
+        "SubscriptionInstantiationContext", "TopicId", "TypePrefixSubscription",
+        "TypeSubscription", "UnknownPayload", "default_subscription", "event",
+        "message_handler", "rpc", "try_get_known_serializers_for_type", "type_subscription",
+    }  # fmt: skip
+    assert runtime_names <= set(agentparts.__all__)
+    # InMemoryStore is the model cache's store (autogen_core.InMemoryStore loads as it).
+    from agentparts.models.cache import InMemoryStore
+
+    assert agentparts.InMemoryStore is InMemoryStore
+
+
 HEAVY = ("httpx", "httpcore", "openai", "aiohttp", "requests", "mcp", "opentelemetry", "PIL",
          "numpy", "llama_cpp", "rich", "yaml", "ray", "jupyter_client")  # fmt: skip
 
