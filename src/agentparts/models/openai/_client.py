@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, TaskCancelScope
+from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
 from ..._secrets import secret_from_env
@@ -441,3 +442,12 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         create_args = {name: values.pop(name) for name in _CREATE_ARG_NAMES}
         create_args = {k: v for k, v in create_args.items() if v is not None}
         return cls(**values, **create_args)
+
+    component_env_vars = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID")
+
+    @classmethod
+    def _capabilities(cls, config: OpenAIClientConfig) -> list[Capability]:
+        found = [network(config.base_url or OPENAI_BASE_URL, "OpenAI-compatible model API")]
+        if config.api_key is None:  # the client falls back to the variable, if set
+            found.append(env_read("OPENAI_API_KEY", "the API key", only_if_set=True))
+        return found
