@@ -1,6 +1,7 @@
 """Teams: several agents working on one task in a shared conversation.
 
 - :class:`RoundRobinGroupChat`: participants speak in turn.
+- :class:`SelectorGroupChat`: a model (or your function) picks who speaks next.
 
 Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
 ``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
@@ -10,9 +11,13 @@ Every team has ``run`` / ``run_stream`` (a run without a task continues the last
 from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
 from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
 from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
+from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
+from ._group_chat._selector import SelectorGroupChatConfig as SelectorGroupChatConfig
 
 __all__ = [
     "BaseGroupChat",
     "RoundRobinGroupChat",
     "RoundRobinGroupChatConfig",
+    "SelectorGroupChat",
+    "SelectorGroupChatConfig",
 ]

@@ -266,11 +266,17 @@ class BaseGroupChat(Team, ABC):
                             f"The manager of {self._name!r} chose {name!r}, which is not a "
                             f"participant ({', '.join(self._by_name)})."
                         )
+                if manager.pending_events:
+                    events, manager.pending_events = manager.pending_events, []
+                    for event in events:
+                        yield event
+                if not names:
+                    reason, manager.stop_reason = manager.stop_reason, None
+                    await manager.end_run()
+                    yield _End(reason or "No speaker was selected.")
+                    return
                 if self._emit_team_events:
                     yield construct(SelectSpeakerEvent, content=names, source=self._manager_name)
-                if not names:
-                    yield _End("No speaker was selected.")
-                    return
                 delta: list[Item] = []
                 if len(names) == 1:
                     turn = self._turn(self._by_name[names[0]], token, scope, delta)

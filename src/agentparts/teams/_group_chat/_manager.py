@@ -49,6 +49,10 @@ class GroupChatManager(ABC):
         self.message_factory = message_factory
         self.message_thread: list[Item] = []
         self.current_turn = 0
+        self.pending_events: list[Item] = []
+        """Events of the selection (selector answers, fallbacks), yielded before the turn."""
+        self.stop_reason: str | None = None
+        """Why :meth:`select_speaker` chose nobody (the run then stops with it)."""
 
     async def validate_group_state(self, messages: Sequence[BaseChatMessage] | None) -> None:
         """Check the team can start (or continue) with these task messages.
@@ -59,7 +63,16 @@ class GroupChatManager(ABC):
 
     @abstractmethod
     async def select_speaker(self, thread: Sequence[Item]) -> list[str] | str:
-        """The names of who speaks next (several speak concurrently; none ends the run)."""
+        """The names of who speaks next (several speak concurrently).
+
+        To end the run, return ``[]`` and set :attr:`stop_reason`.
+        """
+
+    async def end_run(self) -> None:
+        """A run stopped without a termination condition: reset it and the turn count."""
+        if self.termination_condition is not None:
+            await self.termination_condition.reset()
+        self.current_turn = 0
 
     async def update_message_thread(self, messages: Sequence[Item]) -> None:
         """Add a turn's messages (or the task) to the conversation."""

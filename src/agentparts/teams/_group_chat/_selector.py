@@ -1,0 +1,427 @@
+"""SelectorGroupChat: a model (or your function) picks who speaks next."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar, Literal, cast
+
+from pydantic import BaseModel, ConfigDict
+from typing_extensions import Self
+
+from ..._capabilities import Capability, host_code
+from ..._component import Component
+from ..._component_model import ComponentModel
+from ..._construct import construct
+from ...base import ChatAgent, Team, TerminationCondition
+from ...errors import ComponentConfigError
+from ...messages import (
+    BaseAgentEvent,
+    BaseChatMessage,
+    HandoffMessage,
+    MessageFactory,
+    ModelClientStreamingChunkEvent,
+    SelectorEvent,
+)
+from ...model_context import ChatCompletionContext, UnboundedChatCompletionContext
+from ...models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    CreateResult,
+    LLMMessage,
+    ModelFamily,
+    SystemMessage,
+    UserMessage,
+)
+from ...state import BaseGroupChatManagerState, SelectorManagerState
+from ._base_group_chat import BaseGroupChat
+from ._config import dump_common, load_participants, load_termination
+from ._manager import GroupChatManager
+from ._participant import Participant
+from ._speaker_answer import read_speaker
+from ._types import Item
+
+__all__ = ["SelectorGroupChat", "SelectorGroupChatConfig"]
+
+SelectorFunc = Callable[[Sequence[Item]], str | Awaitable[str | None] | None]
+"""Takes the conversation, returns the next speaker's name, or ``None`` to ask the model."""
+CandidateFunc = Callable[[Sequence[Item]], list[str] | Awaitable[list[str]]]
+"""Takes the conversation, returns the names the model may choose from."""
+
+DEFAULT_SELECTOR_PROMPT = """You are in a role play game. The following roles are available:
+{roles}.
+Read the following conversation. Then select the next role from {participants} to play. Only return the role.
+
+{history}
+
+Read the above conversation. Then select the next role from {participants} to play. Only return the role.
+"""
+
+
+class SelectorGroupChatConfig(BaseModel):
+    """Config of :class:`SelectorGroupChat` (AutoGen's fields, plus the functions and the
+    failure policy)."""
+
+    model_config = ConfigDict(defer_build=True)
+    name: str | None = None
+    description: str | None = None
+    participants: list[ComponentModel]
+    model_client: ComponentModel
+    termination_condition: ComponentModel | None = None
+    max_turns: int | None = None
+    selector_prompt: str = DEFAULT_SELECTOR_PROMPT
+    allow_repeated_speaker: bool = False
+    max_selector_attempts: int = 3
+    emit_team_events: bool = False
+    model_client_streaming: bool = False
+    model_context: ComponentModel | None = None
+    selector_func: str | None = None
+    candidate_func: str | None = None
+    on_selector_failure: Literal["fallback", "stop"] = "fallback"
+
+
+async def _call(func: Callable[..., Any], thread: Sequence[Item]) -> Any:
+    result = func(thread)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+class _SelectorManager(GroupChatManager):
+    state_class: ClassVar[type[BaseGroupChatManagerState]] = SelectorManagerState
+
+    def __init__(
+        self,
+        team: SelectorGroupChat,
+        name: str,
+        participants: Sequence[Participant],
+        termination_condition: TerminationCondition | None,
+        max_turns: int | None,
+        message_factory: MessageFactory,
+    ) -> None:
+        super().__init__(name, participants, termination_condition, max_turns, message_factory)
+        self.team = team
+        self.descriptions = [p.description for p in participants]
+        self.previous_speaker: str | None = None
+        self.context: ChatCompletionContext = team.model_context or UnboundedChatCompletionContext()
+
+    async def update_message_thread(self, messages: Sequence[Item]) -> None:
+        await super().update_message_thread(messages)
+        for message in messages:
+            if isinstance(message, BaseChatMessage):
+                if isinstance(message, HandoffMessage):
+                    for context_message in message.context:
+                        await self.context.add_message(context_message)
+                await self.context.add_message(message.to_model_message())
+
+    async def reset_selection(self) -> None:
+        self.previous_speaker = None
+        await self.context.clear()
+
+    def state_fields(self) -> dict[str, Any]:
+        return {"previous_speaker": self.previous_speaker}
+
+    def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        previous = state.previous_speaker if isinstance(state, SelectorManagerState) else None
+        self.previous_speaker = previous if previous in self.participant_names else None
+
+    async def load_state(self, state: Any) -> None:
+        await super().load_state(state)
+        await self.context.clear()
+        chat = [m for m in self.message_thread if isinstance(m, BaseChatMessage)]
+        self.message_thread, thread = [], self.message_thread
+        await self.update_message_thread(chat)
+        self.message_thread = thread
+
+    async def select_speaker(self, thread: Sequence[Item]) -> list[str]:
+        team = self.team
+        if team.selector_func is not None:
+            chosen: Any = await _call(team.selector_func, thread)
+            if chosen is not None:
+                if chosen not in self.participant_names:
+                    raise ValueError(
+                        f"selector_func returned {chosen!r}, which is not a participant "
+                        f"({', '.join(self.participant_names)})."
+                    )
+                self.previous_speaker = chosen
+                return [chosen]
+        candidates = await self._candidates(thread)
+        if len(candidates) == 1:
+            speaker = candidates[0]
+        else:
+            found = await self._ask_model(candidates)
+            if found is None:
+                return []
+            speaker = found
+        self.previous_speaker = speaker
+        return [speaker]
+
+    async def _candidates(self, thread: Sequence[Item]) -> list[str]:
+        if self.team.candidate_func is not None:
+            given: Any = await _call(self.team.candidate_func, thread)
+            names: list[str] = [n for n in dict.fromkeys(given or ()) if isinstance(n, str)]
+            unknown = [n for n in names if n not in self.participant_names]
+            if not names or unknown:
+                raise ValueError(
+                    f"candidate_func must return a non-empty list of participant names "
+                    f"({', '.join(self.participant_names)}); it returned {given!r}."
+                )
+            return names
+        if self.previous_speaker is not None and not self.team.allow_repeated_speaker:
+            return [n for n in self.participant_names if n != self.previous_speaker]
+        return list(self.participant_names)
+
+    def _prompt(self, candidates: list[str], history: list[LLMMessage]) -> str:
+        roles = "\n".join(
+            re.sub(r"\s+", " ", f"{name}: {description}").strip()
+            for name, description in zip(self.participant_names, self.descriptions, strict=True)
+        )
+        lines: list[str] = []
+        for message in history:
+            if isinstance(message, (UserMessage, AssistantMessage)):
+                lines.append(f"{message.source}: {message.content}".rstrip() + "\n\n")
+        return self.team.selector_prompt.format(
+            roles=roles, participants=str(candidates), history="\n".join(lines)
+        )
+
+    async def _ask_model(self, candidates: list[str]) -> str | None:
+        team = self.team
+        client = team.model_client
+        prompt = self._prompt(candidates, await self.context.get_messages())
+        messages: list[LLMMessage] = [
+            SystemMessage(content=prompt)
+            if ModelFamily.is_openai(client.model_info.get("family", ""))
+            else UserMessage(content=prompt, source="user")
+        ]
+        answer: object = None
+        problem = "No valid name was given."
+        for _ in range(team.max_selector_attempts):
+            answer = (await self._create(messages)).content
+            found = read_speaker(answer, candidates, self.participant_names)
+            if found.speaker is not None:
+                return found.speaker
+            problem = found.problem or problem
+            messages.append(AssistantMessage(content=str(answer), source="selector"))
+            messages.append(
+                UserMessage(
+                    content=f"{problem} Answer with exactly one name from {candidates}.",
+                    source="user",
+                )
+            )
+        shown = str(answer)[:200]
+        if team.on_selector_failure == "stop":
+            self.stop_reason = (
+                f"The selector model did not name one of {candidates} in "
+                f"{team.max_selector_attempts} attempts ({problem} Last answer: {shown!r})."
+            )
+            return None
+        fallback = self._fallback(candidates)
+        self._event(
+            f"The selector model did not name one of {candidates} in "
+            f"{team.max_selector_attempts} attempts (last answer: {shown!r}); "
+            f"{fallback} speaks next, in participant order."
+        )
+        return fallback
+
+    def _fallback(self, candidates: list[str]) -> str:
+        """The first candidate after the previous speaker, in participant order."""
+        order = self.participant_names
+        start = order.index(self.previous_speaker) + 1 if self.previous_speaker in order else 0
+        for offset in range(len(order)):
+            name = order[(start + offset) % len(order)]
+            if name in candidates:
+                return name
+        return candidates[0]
+
+    async def _create(self, messages: list[LLMMessage]) -> CreateResult:
+        client = self.team.model_client
+        if not self.team.model_client_streaming:
+            result = await client.create(messages)
+        else:
+            final: CreateResult | None = None
+            async for chunk in client.create_stream(messages):
+                if isinstance(chunk, CreateResult):
+                    final = chunk
+                elif self.team.emit_team_events:
+                    self.pending_events.append(
+                        construct(ModelClientStreamingChunkEvent, content=chunk, source=self.name)
+                    )
+            if final is None:
+                raise RuntimeError("The selector model's stream ended without a final result.")
+            result = final
+        if isinstance(result.content, str):
+            self._event(result.content)
+        return result
+
+    def _event(self, content: str) -> None:
+        if self.team.emit_team_events:
+            self.pending_events.append(construct(SelectorEvent, content=content, source=self.name))
+
+
+class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
+    """A team where a model picks who speaks next, from the conversation and the
+    participants' descriptions.
+
+    The speaker is always eligible, whatever the model answers: the answer is read as a
+    plain name, quoted, JSON (``{"speaker": ...}``, fenced or not) or a mention in text,
+    and only the candidates count (not the previous speaker unless
+    ``allow_repeated_speaker``). An answer that names no candidate (or several) is retried
+    with feedback, up to ``max_selector_attempts``; then ``on_selector_failure`` decides:
+    ``"fallback"`` picks the next candidate in participant order (a ``SelectorEvent``
+    says so), ``"stop"`` ends the run with a stop reason that says what the model answered.
+
+    Args:
+        participants: At least two agents or teams with unique names.
+        model_client: The model that selects.
+        name: The team's name (``"SelectorGroupChat"`` by default).
+        description: What the team does.
+        termination_condition: When a run stops.
+        max_turns: Turns per run.
+        runtime: Where participants run; ``None``: in the team's own task.
+        selector_prompt: The template, with ``{roles}``, ``{participants}`` (the
+            candidates) and ``{history}``.
+        allow_repeated_speaker: May the same participant speak twice in a row.
+        max_selector_attempts: Model calls per selection before ``on_selector_failure``.
+        selector_func: Picks the speaker itself (return ``None`` to ask the model).
+        candidate_func: Narrows the names the model chooses from.
+        custom_message_types: Your message classes, for loading saved states.
+        emit_team_events: Yield ``SelectSpeakerEvent`` and the selector's
+            ``SelectorEvent`` (and chunks, when streaming).
+        model_client_streaming: Stream the selector's answer.
+        model_context: The history the selector sees (all chat messages by default).
+        on_selector_failure: ``"fallback"`` (default) or ``"stop"``.
+
+    Raises:
+        ValueError: fewer than two participants, or ``max_selector_attempts`` below 1.
+    """
+
+    component_config_schema = SelectorGroupChatConfig
+    component_provider_override = "agentparts.teams.SelectorGroupChat"
+    DEFAULT_NAME = "SelectorGroupChat"
+    DEFAULT_DESCRIPTION = "A team of agents."
+
+    def __init__(
+        self,
+        participants: Sequence[ChatAgent | Team],
+        model_client: ChatCompletionClient,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        termination_condition: TerminationCondition | None = None,
+        max_turns: int | None = None,
+        runtime: Any = None,
+        selector_prompt: str = DEFAULT_SELECTOR_PROMPT,
+        allow_repeated_speaker: bool = False,
+        max_selector_attempts: int = 3,
+        selector_func: SelectorFunc | None = None,
+        candidate_func: CandidateFunc | None = None,
+        custom_message_types: Sequence[type[BaseAgentEvent | BaseChatMessage]] | None = None,
+        emit_team_events: bool = False,
+        model_client_streaming: bool = False,
+        model_context: ChatCompletionContext | None = None,
+        on_selector_failure: Literal["fallback", "stop"] = "fallback",
+    ) -> None:
+        if len(participants) < 2:
+            raise ValueError("SelectorGroupChat needs at least two participants.")
+        if max_selector_attempts < 1:
+            raise ValueError(
+                f"max_selector_attempts must be at least 1, got {max_selector_attempts}."
+            )
+        self.model_client = model_client
+        self.selector_prompt = selector_prompt
+        self.allow_repeated_speaker = allow_repeated_speaker
+        self.max_selector_attempts = max_selector_attempts
+        self.selector_func = selector_func
+        self.candidate_func = candidate_func
+        self.model_client_streaming = model_client_streaming
+        self.model_context = model_context
+        self.on_selector_failure: Literal["fallback", "stop"] = on_selector_failure
+        super().__init__(
+            name=name or self.DEFAULT_NAME,
+            description=description or self.DEFAULT_DESCRIPTION,
+            participants=participants,
+            manager_name="SelectorGroupChatManager",
+            manager_factory=self._manager_factory,
+            termination_condition=termination_condition,
+            max_turns=max_turns,
+            runtime=runtime,
+            custom_message_types=custom_message_types,
+            emit_team_events=emit_team_events,
+        )
+
+    def _manager_factory(
+        self,
+        name: str,
+        participants: Sequence[Participant],
+        termination_condition: TerminationCondition | None,
+        max_turns: int | None,
+        message_factory: MessageFactory,
+    ) -> GroupChatManager:
+        return _SelectorManager(
+            self, name, participants, termination_condition, max_turns, message_factory
+        )
+
+    def _to_config(self) -> SelectorGroupChatConfig:
+        from ...agents._references import reference_of
+
+        return SelectorGroupChatConfig(
+            **dump_common(self),
+            model_client=self.model_client.dump_component(),
+            selector_prompt=self.selector_prompt,
+            allow_repeated_speaker=self.allow_repeated_speaker,
+            max_selector_attempts=self.max_selector_attempts,
+            model_client_streaming=self.model_client_streaming,
+            model_context=None
+            if self.model_context is None
+            else self.model_context.dump_component(),
+            selector_func=None
+            if self.selector_func is None
+            else reference_of(self.selector_func, "selector_func"),
+            candidate_func=None
+            if self.candidate_func is None
+            else reference_of(self.candidate_func, "candidate_func"),
+            on_selector_failure=self.on_selector_failure,
+        )
+
+    @classmethod
+    def _from_config(cls, config: SelectorGroupChatConfig) -> Self:
+        return cls(
+            load_participants(config.participants),
+            ChatCompletionClient.load_component(config.model_client),
+            name=config.name,
+            description=config.description,
+            termination_condition=load_termination(config.termination_condition),
+            max_turns=config.max_turns,
+            selector_prompt=config.selector_prompt,
+            allow_repeated_speaker=config.allow_repeated_speaker,
+            max_selector_attempts=config.max_selector_attempts,
+            selector_func=cast(
+                SelectorFunc | None, _function(config.selector_func, "selector_func")
+            ),
+            candidate_func=cast(
+                CandidateFunc | None, _function(config.candidate_func, "candidate_func")
+            ),
+            emit_team_events=config.emit_team_events,
+            model_client_streaming=config.model_client_streaming,
+            model_context=None
+            if config.model_context is None
+            else ChatCompletionContext.load_component(config.model_context),
+            on_selector_failure=config.on_selector_failure,
+        )
+
+    @classmethod
+    def _capabilities(cls, config: SelectorGroupChatConfig) -> list[Capability]:
+        functions = (config.selector_func, config.candidate_func)
+        return [host_code(f, "selector function, in-process") for f in functions if f]
+
+
+def _function(reference: str | None, what: str) -> Callable[..., Any] | None:
+    if reference is None:
+        return None
+    from ...agents._references import import_reference
+
+    found: Any = import_reference(reference, what)
+    if not callable(found):
+        raise ComponentConfigError(f"{what} {reference!r} names {found!r}, which is not callable.")
+    return cast(Callable[..., Any], found)
