@@ -154,6 +154,22 @@ def test_function_tool_is_refused() -> None:
     _refused(_tools_agent(tool), "config.children[0] (function_tool)", "agentparts.cli._main:main")
 
 
+@pytest.mark.parametrize(
+    "component",
+    [
+        {"provider": "agentparts.conditions.FunctionalTermination", "config": {"func": "x:y"}},
+        {
+            "provider": "agentparts.agents.UserProxyAgent",
+            "config": {"name": "u", "input_func": "x:y"},
+        },
+    ],
+)
+def test_in_process_function_references_are_refused(component: dict[str, Any]) -> None:
+    _refused(
+        _tools_agent(component), "config.children[0]", "runs code unsandboxed on the host: x:y"
+    )
+
+
 def test_an_undeclared_third_party_component_is_refused() -> None:
     undeclared = {"provider": "tests.security.Undeclared", "config": {"name": "u"}}
     _refused(_tools_agent(undeclared), "does not declare what it does")

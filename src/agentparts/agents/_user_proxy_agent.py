@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
+from .._capabilities import Capability, host_code
 from .._component import Component
 from .._construct import construct
 from .._ids import new_uuid4
@@ -274,3 +275,8 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
                 )
             func = cast(InputFunc, found)
         return cls(config.name, description=config.description, input_func=func)
+
+    @classmethod
+    def _capabilities(cls, config: UserProxyAgentConfig) -> list[Capability]:
+        func = config.input_func
+        return [host_code(func, "input function, in-process")] if func is not None else []

@@ -12,6 +12,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
+from .._capabilities import Capability, host_code
 from .._component import Component
 from ..base import TerminatedException, TerminationCondition
 from ..errors import ComponentConfigError
@@ -516,3 +517,7 @@ class FunctionalTermination(TerminationCondition, Component[FunctionalTerminatio
                 f"Termination function {config.func!r} names {found!r}, which is not callable."
             )
         return cls(cast(TerminationFunc, found))
+
+    @classmethod
+    def _capabilities(cls, config: FunctionalTerminationConfig) -> list[Capability]:
+        return [host_code(config.func, "termination function, in-process")]
