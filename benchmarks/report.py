@@ -13,13 +13,16 @@ IMPL_NAMES = {"raw": "raw", "agentparts": "agentparts", "autogen": "AutoGen"}
 class Target:
     """A speed target from an issue: a ratio to raw, or an absolute bound on agentparts."""
 
-    kind: str  # "ratio" (agentparts/raw <= value) or "below" (agentparts median < value)
+    kind: str  # "ratio" (agentparts/raw <= value), "autogen" (agentparts/AutoGen <= value)
+    # or "below" (agentparts median < value)
     value: float
     source: str  # the issue that sets it
 
     def text(self, unit: str) -> str:
         if self.kind == "ratio":
             return f"agentparts/raw ≤ {self.value:g}x ({self.source})"
+        if self.kind == "autogen":
+            return f"agentparts/AutoGen ≤ {self.value:.2g}x ({self.source})"
         return f"agentparts < {self.value:g} {unit} ({self.source})"
 
 
@@ -119,11 +122,15 @@ def ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}x"
 
 
-def verdict(row: Row, raw: float | None, ours: float | None) -> str:
+def verdict(row: Row, raw: float | None, ours: float | None, theirs: float | None = None) -> str:
     if row.target is None:
         return ""
     if ours is None:
         return "not measured"
+    if row.target.kind == "autogen":
+        if theirs is None:
+            return "not measured"
+        return "pass" if ours / theirs <= row.target.value else "**MISSED**"
     if row.target.kind == "ratio":
         if raw is None:
             return "not measured"
@@ -145,7 +152,7 @@ def markdown_table(table: dict[str, dict[str, Any]], rows: list[Row]) -> tuple[s
         theirs_text, theirs = cell(table, row, "autogen")
         unit = _unit(table, row)
         target = row.target.text(unit) if row.target else ""
-        result = verdict(row, raw, ours)
+        result = verdict(row, raw, ours, theirs)
         if result == "**MISSED**":
             missed.append(row.label)
         lines.append(

@@ -82,9 +82,13 @@ SCENARIO_LIST = [
              quick=False),
     Scenario("batch_ray", "batch.py", ("--mode", "ray", "--tasks", "1000"), rounds=1,
              quick=False),
+    Scenario("runtime_rpc", "runtime.py", ("--mode", "rpc"), impls=("agentparts", "autogen")),
+    Scenario("runtime_publish10", "runtime.py", ("--mode", "publish10"),
+             impls=("agentparts", "autogen")),
 ]  # fmt: skip
 
 I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
+I21 = "issue 21"
 ROWS = [
     Row("import_root", "import", "import the root package (`python -c`)", Target("ratio", 1.3, I2)),
     Row("import_stack", "import", "import agent + OpenAI client modules"),
@@ -109,6 +113,10 @@ ROWS = [
     Row("batch_local", "wall", "batch of 1,000 one-turn tasks, local (wall)"),
     Row("batch_local", "peak_rss", "batch of 1,000 one-turn tasks, local (peak RSS)"),
     Row("batch_ray", "wall", "batch of 1,000 one-turn tasks, Ray mode (wall)"),
+    Row("runtime_rpc", "rpc", "runtime: RPC round trip between two agents (per message)",
+        Target("autogen", 1 / 3, I21)),
+    Row("runtime_publish10", "publish10", "runtime: publish to 10 subscribers (per message)",
+        Target("autogen", 1 / 3, I21)),
 ]  # fmt: skip
 
 
