@@ -256,23 +256,23 @@ async def test_cleanup_follows_no_link_and_survives_a_directory(
     assert folder.code_file is not None and os.path.isdir(folder.code_file)
 
 
-def _agent_cases() -> Iterator[tuple[str, str, str]]:
+def _agent_cases() -> Iterator[tuple[str, str, str, str]]:
     for case_id, case in PLANTED.items():
-        yield case_id, case.plant, f"# filename: {case.name}\nprint('RAN')"
-    for case_id, (name, _) in NAMES.items():
-        yield case_id, "", f"# filename: {name}\nprint('RAN')"
-    yield "surrogate in the code", "", "print('\ud800')"
+        yield case_id, case.plant, f"# filename: {case.name}\nprint('RAN')", case.says
+    for case_id, (name, says) in NAMES.items():
+        yield case_id, "", f"# filename: {name}\nprint('RAN')", says
+    yield "surrogate in the code", "", "print('\ud800')", "U+D800"
 
 
 AGENT_CASES = list(_agent_cases())
 
 
 @pytest.mark.parametrize(
-    ("plant", "code"), [c[1:] for c in AGENT_CASES], ids=[c[0] for c in AGENT_CASES]
+    ("plant", "code", "says"), [c[1:] for c in AGENT_CASES], ids=[c[0] for c in AGENT_CASES]
 )
 @pytest.mark.parametrize("with_model", [False, True], ids=["runs given code", "model writes code"])
 async def test_code_executor_agent_returns_a_message_never_raises(
-    executor: CodeExecutor, ticker: Ticker, plant: str, code: str, with_model: bool
+    executor: CodeExecutor, ticker: Ticker, plant: str, code: str, says: str, with_model: bool
 ) -> None:
     if plant:
         planted = await run(executor, f"import os\n{plant}")
@@ -291,6 +291,7 @@ async def test_code_executor_agent_returns_a_message_never_raises(
     assert len(executed) == 1
     assert executed[0].result.exit_code == 1
     assert "RAN" not in executed[0].result.output
+    assert says in executed[0].result.output  # what was wrong, for the model to fix
     last = outcome.messages[-1].to_text()
     if with_model:
         assert last == "It did not work."
