@@ -2,6 +2,7 @@
 
 - :class:`RoundRobinGroupChat`: participants speak in turn.
 - :class:`SelectorGroupChat`: a model (or your function) picks who speaks next.
+- :class:`Swarm`: the speaker hands the conversation on with a ``HandoffMessage``.
 
 Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
 ``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
@@ -13,6 +14,8 @@ from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
 from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
 from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
 from ._group_chat._selector import SelectorGroupChatConfig as SelectorGroupChatConfig
+from ._group_chat._swarm import Swarm as Swarm
+from ._group_chat._swarm import SwarmConfig as SwarmConfig
 
 __all__ = [
     "BaseGroupChat",
@@ -20,4 +23,6 @@ __all__ = [
     "RoundRobinGroupChatConfig",
     "SelectorGroupChat",
     "SelectorGroupChatConfig",
+    "Swarm",
+    "SwarmConfig",
 ]

@@ -1,0 +1,153 @@
+"""Swarm: the speaker hands the conversation to another with a HandoffMessage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+from typing_extensions import Self
+
+from ..._component import Component
+from ..._component_model import ComponentModel
+from ...base import ChatAgent, Team, TerminationCondition
+from ...messages import BaseAgentEvent, BaseChatMessage, HandoffMessage
+from ...state import BaseGroupChatManagerState, SwarmManagerState
+from ._base_group_chat import BaseGroupChat
+from ._config import dump_common, load_participants, load_termination
+from ._manager import GroupChatManager
+from ._types import Item
+
+__all__ = ["Swarm", "SwarmConfig"]
+
+
+class SwarmConfig(BaseModel):
+    """Config of :class:`Swarm` (AutoGen's fields)."""
+
+    model_config = ConfigDict(defer_build=True)
+    name: str | None = None
+    description: str | None = None
+    participants: list[ComponentModel]
+    termination_condition: ComponentModel | None = None
+    max_turns: int | None = None
+    emit_team_events: bool = False
+
+
+def _last_handoff(messages: Sequence[Item]) -> HandoffMessage | None:
+    for message in reversed(messages):
+        if isinstance(message, HandoffMessage):
+            return message
+    return None
+
+
+class _SwarmManager(GroupChatManager):
+    state_class: ClassVar[type[BaseGroupChatManagerState]] = SwarmManagerState
+    current_speaker = ""
+    handoffs_seen = 0
+
+    async def validate_group_state(self, messages: Sequence[BaseChatMessage] | None) -> None:
+        handoff = _last_handoff(messages or ()) or _last_handoff(self.message_thread)
+        if handoff is not None and handoff.target not in self.participant_names:
+            raise ValueError(
+                f"The handoff to {handoff.target!r} names no participant "
+                f"({', '.join(self.participant_names)}). To continue the swarm, run it with a "
+                "HandoffMessage to one of them as the task."
+            )
+
+    async def select_speaker(self, thread: Sequence[Item]) -> list[str]:
+        if not self.current_speaker:
+            self.current_speaker = self.participant_names[0]
+        handoff = _last_handoff(thread)
+        if handoff is not None:
+            if handoff.target not in self.participant_names:
+                self.stop_reason = (
+                    f"{handoff.source} handed off to {handoff.target!r}, which is not a "
+                    f"participant ({', '.join(self.participant_names)})."
+                )
+                return []
+            self.current_speaker = handoff.target
+        return [self.current_speaker]
+
+    async def reset_selection(self) -> None:
+        self.current_speaker = self.participant_names[0]
+
+    def state_fields(self) -> dict[str, Any]:
+        return {"current_speaker": self.current_speaker or self.participant_names[0]}
+
+    def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        speaker = state.current_speaker if isinstance(state, SwarmManagerState) else ""
+        self.current_speaker = speaker if speaker in self.participant_names else ""
+
+
+class Swarm(BaseGroupChat, Component[SwarmConfig]):
+    """A team where the speaker keeps the floor until it hands off with a ``HandoffMessage``.
+
+    The first participant speaks first; it must be able to hand off (an
+    ``AssistantAgent`` with ``handoffs=[...]``). All participants share one conversation. A
+    handoff to a name that is no participant ends the run with a stop reason that says so
+    (use ``HandoffTermination("user")`` to stop on purpose and ask a person, then run the
+    team again with a ``HandoffMessage`` back to an agent as the task).
+
+    Args:
+        participants: Agents or teams with unique names; the first starts.
+        name: The team's name (``"Swarm"`` by default).
+        description: What the team does.
+        termination_condition: When a run stops.
+        max_turns: Turns per run.
+        runtime: Where participants run; ``None``: in the team's own task.
+        custom_message_types: Your message classes, for loading saved states.
+        emit_team_events: Yield a ``SelectSpeakerEvent`` before each turn.
+
+    Raises:
+        ValueError: the first participant cannot produce a ``HandoffMessage``.
+    """
+
+    component_config_schema = SwarmConfig
+    component_provider_override = "agentparts.teams.Swarm"
+    DEFAULT_NAME = "Swarm"
+    DEFAULT_DESCRIPTION = "A team of agents."
+
+    def __init__(
+        self,
+        participants: Sequence[ChatAgent | Team],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        termination_condition: TerminationCondition | None = None,
+        max_turns: int | None = None,
+        runtime: Any = None,
+        custom_message_types: Sequence[type[BaseAgentEvent | BaseChatMessage]] | None = None,
+        emit_team_events: bool = False,
+    ) -> None:
+        super().__init__(
+            name=name or self.DEFAULT_NAME,
+            description=description or self.DEFAULT_DESCRIPTION,
+            participants=participants,
+            manager_name="SwarmGroupChatManager",
+            manager_factory=_SwarmManager,
+            termination_condition=termination_condition,
+            max_turns=max_turns,
+            runtime=runtime,
+            custom_message_types=custom_message_types,
+            emit_team_events=emit_team_events,
+        )
+        first = participants[0]
+        if isinstance(first, ChatAgent) and HandoffMessage not in first.produced_message_types:
+            raise ValueError(
+                f"The first participant of a Swarm ({first.name!r}) must be able to hand off: "
+                "give it handoffs=[...] (its HandoffMessage picks the next speaker)."
+            )
+
+    def _to_config(self) -> SwarmConfig:
+        return SwarmConfig(**dump_common(self))
+
+    @classmethod
+    def _from_config(cls, config: SwarmConfig) -> Self:
+        return cls(
+            load_participants(config.participants),
+            name=config.name,
+            description=config.description,
+            termination_condition=load_termination(config.termination_condition),
+            max_turns=config.max_turns,
+            emit_team_events=config.emit_team_events,
+        )
