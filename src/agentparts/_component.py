@@ -3,7 +3,8 @@ from __future__ import annotations
 import json
 import os
 import typing
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
@@ -12,7 +13,16 @@ from typing_extensions import Self
 
 from ._capabilities import Capability, inspect_model, police_component, refuse_untrusted
 from ._component_model import ComponentModel, ComponentType
-from ._providers import allowing_providers, import_provider, register_class
+from ._limits import (
+    ConfigLimits,
+    check_structure,
+    current_limits,
+    load_yaml,
+    parse_depth_error,
+    read_limited,
+)
+from ._providers import allowing_providers, register_class
+from ._references import import_provider
 from ._secrets import (
     ENV_REFERENCE_KEY,
     MASK,
@@ -23,7 +33,13 @@ from ._secrets import (
     loading_untrusted,
     secrets_included,
 )
-from .errors import ComponentConfigError, ComponentTypeError, ComponentVersionError, SecretError
+from .errors import (
+    ComponentConfigError,
+    ComponentLoadError,
+    ComponentTypeError,
+    ComponentVersionError,
+    SecretError,
+)
 from .logging import ComponentLoadEvent, emit
 
 __all__ = [
@@ -211,6 +227,7 @@ class ComponentLoader:
         with (
             allowing_providers(allowed_providers),
             env_permission(allowed_env, untrusted=untrusted),
+            only_load_errors(repr(component_model.provider)),
         ):
             if loading_untrusted():  # the whole tree, before anything is built
                 refuse_untrusted(inspect_model(component_model, strict=True))
@@ -269,49 +286,74 @@ def _first_paragraph(doc: str | None) -> str | None:
 def _as_component_model(model: ComponentSource) -> ComponentModel:
     if isinstance(model, ComponentModel):
         return model
-    source = "the given dict"
-    data: Any = model
-    if isinstance(model, str | os.PathLike):
-        path = Path(model)
-        source = str(path)
-        data = _read_config_file(path)
-    if not isinstance(data, dict):
-        raise ComponentConfigError(
-            f"{source} is not a component: expected a mapping with 'provider' and 'config', "
-            f"got {type(data).__name__}."
-        )
-    try:
-        return ComponentModel.model_validate(data)
-    except ValidationError as exc:
-        raise ComponentConfigError(
-            f"{source} is not a valid component model: {_describe(exc, '')}"
-        ) from None
-
-
-def _read_config_file(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ComponentConfigError(f"Config file {path} does not exist.") from None
-    except OSError as exc:
-        raise ComponentConfigError(f"Config file {path} cannot be read: {exc.strerror}.") from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
+    with only_load_errors("the config"):
+        limits = current_limits()
+        label = "The given dict"
+        data: Any = model
+        if isinstance(model, str | os.PathLike):
+            path = Path(model)
+            label = f"Config file {path}"
+            data = _read_config_file(path, limits)
+        if not isinstance(data, dict):
+            raise ComponentConfigError(
+                f"{label} is not a component: expected a mapping with 'provider' and 'config', "
+                f"got {type(data).__name__}."
+            )
+        check_structure(typing.cast(object, data), label, limits)
         try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ComponentConfigError(f"Config file {path} is not valid YAML: {exc}") from None
+            return ComponentModel.model_validate(data)
+        except ValidationError as exc:
+            raise ComponentConfigError(
+                f"{label} is not a valid component model: {_describe(exc, '')}"
+            ) from None
+
+
+def _read_config_file(path: Path, limits: ConfigLimits) -> Any:
+    text = read_limited(path, limits)
+    label = f"Config file {path}"
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            return load_yaml(text, label, limits)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ComponentConfigError(
+                f"{label} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                f"column {exc.colno}. (YAML files need a .yaml or .yml suffix.)"
+            ) from None
+        except ValueError as exc:  # an integer too long to convert, say
+            raise ComponentConfigError(f"{label} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise parse_depth_error(label, limits) from None
+
+
+@contextmanager
+def only_load_errors(what: str) -> Generator[None]:
+    """Let only :class:`ComponentLoadError` out of the block: anything else, ``SystemExit``
+    and ``KeyboardInterrupt`` included, becomes a :class:`ComponentConfigError` naming it."""
+    try:
+        yield
+    except ComponentLoadError:
+        raise
+    except RecursionError as exc:
         raise ComponentConfigError(
-            f"Config file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}. (YAML files need a .yaml or .yml suffix.)"
-        ) from None
+            f"Loading {what} failed: it nests too deeply for Python (RecursionError). Flatten "
+            "the config, or split it into smaller components."
+        ) from exc
+    except BaseException as exc:
+        raise ComponentConfigError(
+            f"Loading {what} failed: its code raised {type(exc).__name__}: {exc}. Check the "
+            "config values; if they are right, the component is broken: report it to the "
+            "authors of its package."
+        ) from exc
 
 
 def _load(component_model: ComponentModel, expected: type[Any] | None) -> Any:
+    with only_load_errors(repr(component_model.provider)):
+        return _load_component_model(component_model, expected)
+
+
+def _load_component_model(component_model: ComponentModel, expected: type[Any] | None) -> Any:
     provider = component_model.provider
     component_class = import_provider(provider, expected)
     if not is_component_class(component_class):

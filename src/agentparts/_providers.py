@@ -4,12 +4,12 @@ Safe loading: a provider is imported only if it is built in (under ``agentparts.
 registered through the ``agentparts.components`` entry-point group, already defined in
 this process, or under a prefix the caller allowed (argument or the
 ``AGENTPARTS_ALLOWED_PROVIDERS`` environment variable). Anything else is refused before
-any import.
+any import. This module decides *which* names may load; :mod:`agentparts._references`
+turns a name into an object, under further rules (no attribute walking, no side effects).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .errors import ComponentTypeError, ProviderNotAllowedError, ProviderNotFoundError
+from .errors import ComponentTypeError, ProviderNotFoundError
 
 __all__ = [
     "ALLOWED_PROVIDERS_ENV_VAR",
@@ -27,9 +27,12 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "EntryPointComponent",
     "allowing_providers",
+    "autogen_missing_message",
     "import_provider",
     "installed_components",
+    "is_allowed",
     "register_class",
+    "registered_class",
     "resolve_provider",
 ]
 
@@ -183,65 +186,31 @@ def is_allowed(path: str) -> bool:
 
 
 def import_provider(provider: str, expected: type[Any] | None = None) -> type[Any]:
-    """The class a provider string names, imported only if allowed.
+    """The class a provider string names, imported only if allowed and safe.
 
-    Args:
-        provider: The provider string.
-        expected: The type the caller expects, used to choose when several classes
-            defined in this process claim the same provider string.
+    Kept here for callers; the one implementation is
+    :func:`agentparts._references.import_provider`, which documents the rules and errors.
+    """
+    from ._references import import_provider as resolve
+
+    return resolve(provider, expected)
+
+
+def registered_class(provider: str, path: str, expected: type[Any] | None) -> type[Any] | None:
+    """The class defined in this process under ``path``, if any (no import happens).
 
     Raises:
-        ProviderNotAllowedError: the provider is not allowed; nothing was imported.
-        ProviderNotFoundError: the provider is allowed but names no importable class.
         ComponentTypeError: several classes in this process claim the provider string.
     """
-    path = resolve_provider(provider)
     registered = _registered_classes.get(path)
-    if registered:
-        return _choose_registered(provider, registered, expected)
-    module_name, _, attr = path.rpartition(".")
-    if not module_name:
-        raise ProviderNotFoundError(
-            f"Provider {provider!r} is neither a known short name nor a dotted path "
-            "'package.module.ClassName'. Run 'agentparts components list' to see the names "
-            "(short names of extensions appear once their package is installed)."
-        )
-    if not is_allowed(path):
-        top = path.split(".", 1)[0]
-        raise ProviderNotAllowedError(
-            f"Refused to load provider {provider!r}: it is not built in, not registered "
-            f"through the {ENTRY_POINT_GROUP!r} entry-point group, and not under an allowed "
-            f"prefix. Nothing was imported. If you trust it, allow it with "
-            f"load_component(..., allowed_providers=[{top!r}]) or "
-            f"{ALLOWED_PROVIDERS_ENV_VAR}={top}, or register it as an entry point."
-        )
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        missing = getattr(exc, "name", None) or ""
-        if _is_autogen(provider) and _under(missing, "agentparts"):
-            raise ProviderNotFoundError(_no_equivalent(provider)) from exc
-        raise ProviderNotFoundError(
-            f"Provider {provider!r}: cannot import module {module_name!r} ({exc}). "
-            "Is the package (or the agentparts extra it needs) installed?"
-        ) from exc
-    except Exception as exc:  # a broken installed package must not crash the caller
-        raise ProviderNotFoundError(
-            f"Provider {provider!r}: importing module {module_name!r} failed with "
-            f"{type(exc).__name__}: {exc}. The package that provides it is broken: "
-            "reinstall or fix it, or remove it from the config."
-        ) from exc
-    try:
-        found: object = getattr(module, attr)
-    except AttributeError:
-        if _is_autogen(provider):
-            raise ProviderNotFoundError(_no_equivalent(provider)) from None
-        raise ProviderNotFoundError(
-            f"Provider {provider!r}: module {module_name!r} has no attribute {attr!r}."
-        ) from None
-    if not isinstance(found, type):
-        raise ProviderNotFoundError(f"Provider {provider!r} names {found!r}, which is not a class.")
-    return found
+    if not registered:
+        return None
+    return _choose_registered(provider, registered, expected)
+
+
+def autogen_missing_message(provider: str) -> str | None:
+    """What to say when an AutoGen provider has no agentparts equivalent (``None`` if not AutoGen)."""
+    return _no_equivalent(provider) if _is_autogen(provider) else None
 
 
 def _is_autogen(provider: str) -> bool:

@@ -21,6 +21,7 @@ __all__ = [
     "ComponentLoadError",
     "ComponentTypeError",
     "ComponentVersionError",
+    "ConfigLimitError",
     "EnvNotAllowedError",
     "ExecutorNotStartedError",
     "McpServerError",
@@ -51,6 +52,7 @@ __all__ = [
     "ToolError",
     "ToolNotFoundError",
     "UndeliverableException",
+    "UnsafeReferenceError",
 ]
 
 
@@ -70,11 +72,27 @@ class ProviderNotAllowedError(ComponentLoadError):
 
 
 class ProviderNotFoundError(ComponentLoadError):
-    """The provider is allowed but does not name an importable component class."""
+    """The provider (or another reference) is allowed but names nothing importable."""
+
+
+class UnsafeReferenceError(ComponentLoadError):
+    """A reference in a config reaches code it may not; it was not loaded.
+
+    Raised for a name that walks through a module attribute (``pkg.mod:os.system``), names
+    an object defined in another module, or imports a module that runs code when imported
+    (``__main__``, the command line).
+    """
 
 
 class ComponentConfigError(ComponentLoadError):
     """The saved form or its ``config`` is malformed or fails validation."""
+
+
+class ConfigLimitError(ComponentConfigError):
+    """The config is larger or deeper than an input limit allows; nothing was loaded.
+
+    The message names the limit, its value and the environment variable that raises it.
+    """
 
 
 class ComponentTypeError(ComponentLoadError, TypeError):

@@ -17,7 +17,6 @@ import asyncio
 import inspect
 import logging
 import types
-import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, TypeVar, cast
@@ -25,13 +24,9 @@ from typing import Any, TypeVar, cast
 from .._cancellation_token import CancellationToken, TaskCancelScope
 from .._ids import new_uuid4
 from ..errors import (
-    AgentConstructionError,
-    AgentTypeNotFoundError,
-    MessageDroppedException,
     UndeliverableException,
 )
 from ..logging import (
-    AgentConstructionExceptionEvent,
     DeliveryStage,
     MessageDroppedEvent,
     MessageEvent,
@@ -41,10 +36,11 @@ from ..logging import (
 )
 from ._agent import Agent
 from ._agent_runtime import AgentRuntime
-from ._context import AgentInstantiationContext, MessageContext, MessageHandlerContext
+from ._agent_table import AgentTable
+from ._context import MessageContext, MessageHandlerContext
 from ._envelope import DeadLetter, DeadLetterHandler, Envelope
 from ._ids import AgentId, AgentMetadata, AgentType, TopicId
-from ._intervention import DropMessage, InterventionHandler
+from ._intervention import DropMessage, InterventionChain, InterventionHandler
 from ._serialization import JSON_DATA_CONTENT_TYPE, MessageSerializer, SerializationRegistry
 from ._subscriptions import Subscription, SubscriptionManager
 from ._telemetry import RuntimeTracer
@@ -58,21 +54,11 @@ _events = logging.getLogger("agentparts.events")
 _HANDLER_VAR = MessageHandlerContext._VAR  # pyright: ignore[reportPrivateUsage]
 _STOPPED, _RUNNING, _STOPPING = 0, 1, 2
 
-Factory = Callable[[], Any]
-
 
 @types.coroutine
 def _yield_to_loop() -> Generator[None]:
     """Let the event loop run its other ready callbacks once (``asyncio.sleep(0)``'s core)."""
     yield
-
-
-def _instance_factory() -> Agent:
-    raise UndeliverableException(
-        "This agent type was registered with register_agent_instance and has no factory: a "
-        "message reached a key with no registered instance (often a subscription mapping a "
-        "topic source to a new key). Register that instance too, or register a factory."
-    )
 
 
 class SingleThreadedAgentRuntime(AgentRuntime):
@@ -121,16 +107,14 @@ class SingleThreadedAgentRuntime(AgentRuntime):
         ignore_unhandled_exceptions: bool = True,
         dead_letter_handler: DeadLetterHandler | None = None,
     ) -> None:
-        self._interventions = list(intervention_handlers or ())
+        self._interventions = InterventionChain(intervention_handlers or (), self._payload)
         self._tracer = RuntimeTracer(type(self).__name__, tracer_provider)
         self._ignore_unhandled = ignore_unhandled_exceptions
         self._dead_letter_handler = dead_letter_handler
-        self._factories: dict[str, Factory] = {}
-        self._factory_takes_args: dict[str, bool] = {}
-        self._expected_classes: dict[str, type[Any] | None] = {}
-        self._instance_types: dict[str, type[Any]] = {}
-        self._agents: dict[AgentId, Agent] = {}
-        self._creating: dict[AgentId, asyncio.Future[Agent]] = {}
+        self._table = AgentTable(self)
+        self._factories = self._table.factories  # the same dicts: read on every message
+        self._agents = self._table.agents
+        self._get_agent = self._table.get
         self._subscriptions = SubscriptionManager()
         self._serializers = SerializationRegistry()
         self._queue: deque[Envelope] = deque()
@@ -144,77 +128,6 @@ class SingleThreadedAgentRuntime(AgentRuntime):
         self._background_exception: BaseException | None = None
 
     # --- registration ---------------------------------------------------------------------
-
-    async def register_factory(
-        self,
-        type: str | AgentType,
-        agent_factory: Callable[[], T | Awaitable[T]],
-        *,
-        expected_class: type[T] | None = None,
-    ) -> AgentType:
-        """Register how to create agents of ``type``; each is created on its first message.
-
-        Args:
-            type: The agent type's name.
-            agent_factory: Returns an agent (or an awaitable of one); inside it,
-                :class:`AgentInstantiationContext` tells the runtime and the agent id.
-            expected_class: The class the factory must return (checked at creation).
-
-        Raises:
-            ValueError: The type is registered already, or its name is invalid.
-            TypeError: The factory takes arguments (other than the deprecated two).
-        """
-        agent_type = AgentType(type) if isinstance(type, str) else type
-        name = agent_type.type
-        AgentId(name, "default")  # validates the name
-        if name in self._factories:
-            raise ValueError(
-                f"Agent type {name!r} is registered already on this runtime; pick another name."
-            )
-        try:
-            params = inspect.signature(agent_factory).parameters.values()
-        except (TypeError, ValueError):  # a builtin or C callable: call it without arguments
-            params = ()
-        n_params = sum(
-            1 for p in params if p.default is p.empty and p.kind <= p.POSITIONAL_OR_KEYWORD
-        )
-        if n_params not in (0, 2):
-            raise TypeError(
-                f"The factory for {name!r} takes {n_params} arguments: it must take none "
-                "(read AgentInstantiationContext inside it for the runtime and agent id)."
-            )
-        self._factories[name] = agent_factory
-        self._factory_takes_args[name] = n_params == 2
-        self._expected_classes[name] = expected_class
-        return agent_type
-
-    async def register_agent_instance(self, agent_instance: Agent, agent_id: AgentId) -> AgentId:
-        """Register an existing agent object under ``agent_id``.
-
-        Raises:
-            ValueError: The id is taken, the type has a factory, or the type's other
-                instances are of another class.
-        """
-        if agent_id in self._agents:
-            raise ValueError(f"Agent {agent_id} exists already on this runtime.")
-        name = agent_id.type
-        if name not in self._factories:
-            self._factories[name] = _instance_factory
-            self._factory_takes_args[name] = False
-            self._expected_classes[name] = None
-            self._instance_types[name] = type(agent_instance)
-        elif self._factories[name] is not _instance_factory:
-            raise ValueError(
-                f"Agent type {name!r} has a factory: instances and factories cannot share a type."
-            )
-        elif self._instance_types[name] is not type(agent_instance):
-            raise ValueError(
-                f"Agent type {name!r} holds {self._instance_types[name].__name__} instances; "
-                f"all its instances must be of one class, not {type(agent_instance).__name__}."
-            )
-        await agent_instance.bind_id_and_runtime(id=agent_id, runtime=self)
-        self._agents[agent_id] = agent_instance
-        return agent_id
 
     async def add_subscription(self, subscription: Subscription) -> None:
         """Add a subscription.
@@ -240,71 +153,37 @@ class SingleThreadedAgentRuntime(AgentRuntime):
 
     # --- agents ---------------------------------------------------------------------------
 
-    async def _get_agent(self, agent_id: AgentId) -> Agent:
-        agent = self._agents.get(agent_id)
-        if agent is not None:
-            return agent
-        if agent_id.type not in self._factories:
-            raise self._unknown_type(agent_id)
-        pending = self._creating.get(agent_id)
-        if pending is not None:  # another message is creating it right now
-            return await asyncio.shield(pending)
-        future: asyncio.Future[Agent] = asyncio.get_running_loop().create_future()
-        self._creating[agent_id] = future
-        try:
-            agent = await self._create_agent(agent_id)
-        except BaseException as error:
-            future.set_exception(error)
-            future.exception()  # retrieved: waiters re-raise it, nobody else must
-            raise
-        finally:
-            del self._creating[agent_id]
-        future.set_result(agent)
-        self._agents[agent_id] = agent
-        return agent
+    async def register_factory(
+        self,
+        type: str | AgentType,
+        agent_factory: Callable[[], T | Awaitable[T]],
+        *,
+        expected_class: type[T] | None = None,
+    ) -> AgentType:
+        """Register how to create agents of ``type``; each is created on its first message.
 
-    async def _create_agent(self, agent_id: AgentId) -> Agent:
-        name = agent_id.type
-        factory = self._factories[name]
-        try:
-            with AgentInstantiationContext.populate_context((self, agent_id)):
-                if self._factory_takes_args[name]:
-                    warnings.warn(
-                        "Agent factories that take (runtime, agent_id) are deprecated: read "
-                        "AgentInstantiationContext inside a factory that takes no arguments.",
-                        DeprecationWarning,
-                        stacklevel=2,
-                    )
-                    made = cast(Callable[[AgentRuntime, AgentId], Any], factory)(self, agent_id)
-                else:
-                    made = factory()
-                if inspect.isawaitable(made):
-                    made = await made
-            expected = self._expected_classes[name]
-            if expected is not None and not isinstance(made, expected):
-                raise AgentConstructionError(
-                    f"The factory for agent type {name!r} returned a {type(made).__name__}, "
-                    f"not a {expected.__name__}: make it return an instance of the class it "
-                    f"was registered with ({expected.__name__}.register)."
-                )
-            if not isinstance(made, Agent):
-                raise AgentConstructionError(
-                    f"The factory for agent type {name!r} returned a {type(made).__name__}, "
-                    "which is not an agent (subclass BaseAgent or RoutedAgent)."
-                )
-            await made.bind_id_and_runtime(id=agent_id, runtime=self)
-        except BaseException as error:
-            emit(AgentConstructionExceptionEvent(agent_id=agent_id, exception=error))
-            raise
-        return made
+        Args:
+            type: The agent type's name.
+            agent_factory: Returns an agent (or an awaitable of one); inside it,
+                :class:`AgentInstantiationContext` tells the runtime and the agent id.
+            expected_class: The class the factory must return (checked at creation).
 
-    def _unknown_type(self, agent_id: AgentId) -> AgentTypeNotFoundError:
-        known = sorted(self._factories)
-        return AgentTypeNotFoundError(
-            f"No agent type {agent_id.type!r} is registered on this runtime (known: "
-            f"{known or 'none'}); register it (MyAgent.register(runtime, {agent_id.type!r}, "
-            f"factory)) before sending to {agent_id}."
+        Raises:
+            ValueError: The type is registered already, or its name is invalid.
+            TypeError: The factory takes arguments (other than the deprecated two).
+        """
+        return await self._table.register_factory(
+            type, agent_factory, expected_class=expected_class
         )
+
+    async def register_agent_instance(self, agent_instance: Agent, agent_id: AgentId) -> AgentId:
+        """Register an existing agent object under ``agent_id``.
+
+        Raises:
+            ValueError: The id is taken, the type has a factory, or the type's other
+                instances are of another class.
+        """
+        return await self._table.register_agent_instance(agent_instance, agent_id)
 
     async def try_get_underlying_agent_instance(self, id: AgentId, type: type[T] = Agent) -> T:  # type: ignore[assignment]
         """The agent object (created if needed).
@@ -392,7 +271,7 @@ class SingleThreadedAgentRuntime(AgentRuntime):
             Exception: Whatever the handler (or the agent's factory) raised.
         """
         if recipient.type not in self._factories:
-            raise self._unknown_type(recipient)
+            raise self._table.unknown_type(recipient)
         if _events.isEnabledFor(logging.INFO):
             emit(
                 self._message_event(
@@ -431,7 +310,7 @@ class SingleThreadedAgentRuntime(AgentRuntime):
             try:
                 ctx = MessageContext(sender, None, True, token, message_id)
                 if self._interventions:
-                    message = await self._intervene_send(message, ctx, recipient)
+                    message = await self._interventions.on_send(message, ctx, recipient)
                 agent = self._agents.get(recipient)
                 if agent is None:
                     agent = await self._get_agent(recipient)
@@ -463,7 +342,7 @@ class SingleThreadedAgentRuntime(AgentRuntime):
                 if scope is not None:
                     scope.close()
             if self._interventions:
-                response = await self._intervene_response(response, recipient, sender)
+                response = await self._interventions.on_response(response, recipient, sender)
             if _events.isEnabledFor(logging.INFO):
                 emit(
                     self._message_event(
@@ -473,50 +352,6 @@ class SingleThreadedAgentRuntime(AgentRuntime):
             return response
         finally:
             self._finish_one()
-
-    async def _intervene_send(self, message: Any, ctx: MessageContext, recipient: AgentId) -> Any:
-        for handler in self._interventions:
-            changed = await handler.on_send(message, message_context=ctx, recipient=recipient)
-            if changed is DropMessage or isinstance(changed, DropMessage):
-                emit(MessageDroppedEvent(
-                    payload=self._payload(message), sender=ctx.sender, receiver=recipient,
-                    kind=MessageKind.DIRECT, reason="intervention",
-                ))  # fmt: skip
-                raise MessageDroppedException(
-                    f"Intervention handler {type(handler).__name__} dropped the message to "
-                    f"{recipient} ({type(message).__name__})."
-                )
-            message = self._unchanged_if_none(changed, message, handler, "on_send")
-        return message
-
-    async def _intervene_response(
-        self, response: Any, sender: AgentId, recipient: AgentId | None
-    ) -> Any:
-        for handler in self._interventions:
-            changed = await handler.on_response(response, sender=sender, recipient=recipient)
-            if changed is DropMessage or isinstance(changed, DropMessage):
-                emit(MessageDroppedEvent(
-                    payload=self._payload(response), sender=sender, receiver=recipient,
-                    kind=MessageKind.RESPOND, reason="intervention",
-                ))  # fmt: skip
-                raise MessageDroppedException(
-                    f"Intervention handler {type(handler).__name__} dropped the response of "
-                    f"{sender} ({type(response).__name__})."
-                )
-            response = self._unchanged_if_none(changed, response, handler, "on_response")
-        return response
-
-    @staticmethod
-    def _unchanged_if_none(changed: Any, original: Any, handler: object, method: str) -> Any:
-        if changed is None:
-            warnings.warn(
-                f"Intervention handler {type(handler).__name__}.{method} returned None; the "
-                "message goes on unchanged. Return the message, or DropMessage to drop it.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            return original
-        return changed
 
     async def publish_message(
         self,
@@ -672,21 +507,14 @@ class SingleThreadedAgentRuntime(AgentRuntime):
                 ctx = MessageContext(
                     envelope.sender, envelope.topic_id, False, envelope.token, envelope.message_id
                 )
-                for handler in self._interventions:
-                    try:
-                        changed = await handler.on_publish(envelope.message, message_context=ctx)
-                    except Exception as error:
-                        await self._report_failure(envelope, None, "intervention_failed", error)
-                        return
-                    if changed is DropMessage or isinstance(changed, DropMessage):
-                        emit(MessageDroppedEvent(
-                            payload=self._payload(envelope.message), sender=envelope.sender,
-                            receiver=envelope.topic_id, kind=MessageKind.PUBLISH, reason="intervention",
-                        ))  # fmt: skip
-                        return
-                    envelope.message = self._unchanged_if_none(
-                        changed, envelope.message, handler, "on_publish"
-                    )
+                try:
+                    changed = await self._interventions.on_publish(envelope.message, ctx)
+                except Exception as error:
+                    await self._report_failure(envelope, None, "intervention_failed", error)
+                    return
+                if changed is DropMessage:
+                    return
+                envelope.message = changed
             self._fan_out(envelope)
         finally:
             self._finish_one()

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from .._component_model import ComponentModel
+from .._references import import_callable, import_object
 from ..base import Handoff
-from ._references import import_reference, reference_of
+from ..errors import ComponentTypeError
+from ._references import reference_of
 
 if TYPE_CHECKING:
     from ._assistant_agent import AssistantAgent
@@ -88,14 +90,15 @@ def agent_from_config(config: AssistantAgentConfig) -> dict[str, Any]:
 
     output_type: Any = None
     if config.output_content_type:
-        output_type = import_reference(config.output_content_type, "output_content_type")
+        output_type = import_object(config.output_content_type, "output_content_type")
         if not (isinstance(output_type, type) and issubclass(output_type, BaseModel)):
-            raise TypeError(
-                f"output_content_type {config.output_content_type!r} is not a pydantic model class."
+            raise ComponentTypeError(
+                f"output_content_type {config.output_content_type!r} is not a pydantic model "
+                "class: name a BaseModel subclass defined at module level."
             )
     formatter: Any = None
     if config.tool_call_summary_formatter:
-        formatter = import_reference(
+        formatter = import_callable(
             config.tool_call_summary_formatter, "tool_call_summary_formatter"
         )
     workbench: Any = None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-from .._providers import ALLOWED_PROVIDERS_ENV_VAR, is_allowed
-from ..errors import ComponentConfigError, ProviderNotAllowedError, ProviderNotFoundError
+from .._references import import_object
+from ..errors import ComponentConfigError
 
 __all__ = ["import_reference", "reference_of"]
 
@@ -30,30 +29,15 @@ def reference_of(obj: Any, what: str) -> str:
 
 
 def import_reference(path: str, what: str) -> Any:
-    """The object ``path`` names, imported only if its module is allowed.
+    """The object ``path`` (``module.QualName``) names, if loading it is allowed and safe.
+
+    A thin wrapper of :func:`agentparts._references.import_object`, the one resolver of
+    names in configs; see it for the rules.
 
     Raises:
         ProviderNotAllowedError: the path is not allowed; nothing was imported.
+        UnsafeReferenceError: the path walks attributes or reaches a module that runs code
+            when imported.
         ProviderNotFoundError: the path names nothing importable.
     """
-    if not is_allowed(path):
-        top = path.split(".", 1)[0]
-        raise ProviderNotAllowedError(
-            f"Refused to import {what} {path!r}: it is not under an allowed prefix. Nothing was "
-            f"imported. If you trust it, pass allowed_providers=[{top!r}] to load_component, or "
-            f"set {ALLOWED_PROVIDERS_ENV_VAR}={top}."
-        )
-    parts = path.split(".")
-    # The longest importable module prefix, then attributes (nested classes).
-    for split in range(len(parts) - 1, 0, -1):
-        try:
-            obj: Any = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        try:
-            for attr in parts[split:]:
-                obj = getattr(obj, attr)
-        except AttributeError:
-            break
-        return obj
-    raise ProviderNotFoundError(f"Cannot import {what} {path!r}: no such module or attribute.")
+    return import_object(path, what)

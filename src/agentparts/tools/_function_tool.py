@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import re
+import sys
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,8 +18,8 @@ from typing_extensions import Self
 from .._cancellation_token import CancellationToken, TaskCancelScope
 from .._capabilities import Capability, host_code
 from .._component import Component
-from .._providers import ALLOWED_PROVIDERS_ENV_VAR, is_allowed
-from ..errors import ComponentConfigError, ProviderNotAllowedError, ToolError
+from .._references import import_callable
+from ..errors import ComponentConfigError, ProviderNotFoundError, ToolError
 from ._base import BaseTool
 from ._worker_threads import run_in_worker_thread
 
@@ -194,7 +194,7 @@ def function_reference(func: Callable[..., Any]) -> str:
             f"Cannot save FunctionTool of {label}: lambdas, nested functions and partials "
             "have no import reference. Define it as a top-level function in a module."
         )
-    found: Any = importlib.import_module(module)
+    found: Any = sys.modules.get(module)
     for part in qualname.split("."):
         found = getattr(found, part, None)
     if found is not func and found != func:
@@ -209,8 +209,14 @@ def function_reference(func: Callable[..., Any]) -> str:
 def import_function(reference: str) -> Callable[..., Any]:
     """The function an import reference ``module:qualname`` names, if loading it is allowed.
 
+    Functions wrapped as tools in this process load without an import; any other reference
+    goes through :func:`agentparts._references.import_callable`, the one resolver of names
+    in configs (allowlist, no attribute walking, no side-effect modules).
+
     Raises:
         ProviderNotAllowedError: the reference is not allowed; nothing was imported.
+        UnsafeReferenceError: the reference walks attributes or reaches a module that runs
+            code when imported.
         ComponentConfigError: the reference is malformed or names no callable.
     """
     if reference in _registered_functions:
@@ -220,30 +226,10 @@ def import_function(reference: str) -> Callable[..., Any]:
         raise ComponentConfigError(
             f"Function reference {reference!r} is not of the form 'module:qualname'."
         )
-    path = f"{module_name}.{qualname}"
-    if not is_allowed(path):
-        top = module_name.split(".", 1)[0]
-        raise ProviderNotAllowedError(
-            f"Refused to load function {reference!r} for a FunctionTool: it is not built in "
-            "and not under an allowed prefix. Nothing was imported. If you trust it, allow it "
-            f"with load_component(..., allowed_providers=[{top!r}]) or "
-            f"{ALLOWED_PROVIDERS_ENV_VAR}={top}."
-        )
     try:
-        found: Any = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise ComponentConfigError(
-            f"Function reference {reference!r}: cannot import module {module_name!r} ({exc})."
-        ) from exc
-    for part in qualname.split("."):
-        found = getattr(found, part, None)
-        if found is None:
-            raise ComponentConfigError(
-                f"Function reference {reference!r}: {module_name!r} has no {qualname!r}."
-            )
-    if not callable(found):
-        raise ComponentConfigError(f"Function reference {reference!r} is not callable.")
-    return typing.cast(Callable[..., Any], found)
+        return import_callable(reference, "function for a FunctionTool")
+    except ProviderNotFoundError as exc:
+        raise ComponentConfigError(str(exc)) from exc.__cause__
 
 
 @dataclass(frozen=True)
