@@ -125,4 +125,5 @@ def invoke_cli(argv: list[str]) -> tuple[int, str, str]:
 
 def result_lines(path: Path) -> list[dict[str, Any]]:
     """Every record of a results file, in file order."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    text = path.read_bytes().decode("utf-8")
+    return [json.loads(line) for line in text.split("\n") if line]

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agentparts import CancellationToken
-from agentparts.batch import BatchResult, read_results, run_batch, run_batch_async
+from agentparts._component_model import ComponentModel
+from agentparts.agents import BaseChatAgent
+from agentparts.base import ChatAgent, Response
+from agentparts.batch import BatchResult, BatchTask, read_results, run_batch, run_batch_async
+from agentparts.batch._execute import AgentFactory, run_task
 from agentparts.errors import BatchInputError
+from agentparts.messages import BaseChatMessage, TextMessage
 from agentparts.testing import OpenAITestServer
 
 from .conftest import (
@@ -205,3 +212,31 @@ def test_a_token_cancelled_beforehand_runs_nothing(
     assert report.cancelled and len(report) == 0
     assert result_lines(out) == []
     assert server.requests == []
+
+
+class _ExitingAgent(BaseChatAgent):
+    """An agent whose code calls sys.exit() (as a careless tool function might)."""
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        return (TextMessage,)
+
+    async def on_messages(
+        self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
+    ) -> Response:
+        sys.exit(3)
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        pass
+
+
+class _ExitingFactory(AgentFactory):
+    def new_agent(self) -> ChatAgent:
+        return _ExitingAgent("exits", "calls sys.exit()")
+
+
+async def test_sys_exit_in_an_agent_fails_that_task_only(config: dict[str, Any]) -> None:
+    factory = _ExitingFactory(ComponentModel.model_validate(config))
+    result = await run_task(factory, BatchTask(id="x", task="go"))
+    assert result.error == "SystemExit: 3"
+    assert result.final_message is None

@@ -106,7 +106,7 @@ async def run_task(
     except asyncio.CancelledError:
         token.cancel()
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() in a tool fails this task only
         token.cancel()
         return _failed(task, started, _describe(exc))
     finally:
