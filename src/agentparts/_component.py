@@ -446,7 +446,8 @@ def _resolve_value(value: Any, annotation: Any, path: str, documented: Sequence[
         sub = _model_in(annotation, value.get("type"))  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
         if sub is not None:
             return _resolve_secrets(value, sub, path, documented)  # pyright: ignore[reportUnknownArgumentType]
-        inner = _secret_dict_values(annotation)  # such as MCP server env: dict[str, SecretStr]
+        references = any(_is_reference(v) for v in value.values())  # pyright: ignore[reportUnknownVariableType]
+        inner = _secret_dict_values(annotation) if references else None  # MCP server env...
         return {k: _resolve_value(v, inner, f"{path}.{k}", documented) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
     if isinstance(value, list):
         inner = _list_item_annotation(annotation)
@@ -478,6 +479,10 @@ def _model_in(annotation: Any, type_tag: Any = None) -> type[BaseModel] | None:
         if type_tag is not None and tag is not None and tag.default == type_tag:
             return model
     return models[0] if models else None
+
+
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}  # pyright: ignore[reportUnknownArgumentType]
 
 
 def _secret_dict_values(annotation: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,27 +96,41 @@ def loading_untrusted() -> bool:
     return _current().untrusted
 
 
-@contextmanager
-def env_permission(
-    allowed: Sequence[str] | None = None, *, untrusted: bool = False
-) -> Generator[None]:
+class env_permission:
     """While active, config loads may read ``allowed`` variables; nested loads inherit it.
 
-    Allowances add up and untrusted stays on for every nested load.
+    Allowances add up and untrusted stays on for every nested load. (A class rather than a
+    generator: it wraps every ``load_component`` call, so it is kept cheap.)
+
+    Args:
+        allowed: Variable names the caller allows.
+        untrusted: Turn untrusted mode on for the block.
     """
-    current = _current()
-    token = _permission.set(
-        _EnvPermission(
-            loading=True,
-            untrusted=current.untrusted or untrusted,
-            allowed=current.allowed | frozenset(allowed or ()),
-            recorded=current.recorded,
+
+    __slots__ = ("_allowed", "_token", "_untrusted")
+
+    def __init__(self, allowed: Sequence[str] | None = None, *, untrusted: bool = False) -> None:
+        self._allowed = allowed
+        self._untrusted = untrusted
+        self._token: Token[_EnvPermission | None] | None = None
+
+    def __enter__(self) -> None:
+        current = _current()
+        if current.loading and not self._allowed and (current.untrusted or not self._untrusted):
+            return  # a nested load that changes nothing
+        self._token = _permission.set(
+            _EnvPermission(
+                loading=True,
+                untrusted=current.untrusted or self._untrusted,
+                allowed=current.allowed | frozenset(self._allowed or ()),
+                recorded=current.recorded,
+            )
         )
-    )
-    try:
-        yield
-    finally:
-        _permission.reset(token)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _permission.reset(self._token)
+            self._token = None
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from agentparts import EVENT_LOGGER_NAME, CancellationToken, ComponentLoader, Fu
 from agentparts.errors import (
     ModelAuthenticationError,
     ModelCapabilityError,
+    ModelClientError,
     ModelConnectionError,
     ModelContextLengthError,
     ModelInfoRequiredError,
@@ -389,7 +390,7 @@ async def test_stream_cut_midway_is_an_error_not_a_hang(
 async def test_a_stream_that_stalls_times_out_as_a_stream_error(server: OpenAITestServer) -> None:
     client = make_client(server, timeout=0.1)
     server.script(ScriptedReply("a b c", chunk_delay=5))
-    with pytest.raises(ModelStreamError):
+    with pytest.raises(ModelStreamError, match=r"sent no event for 0\.1 s \(stream_idle_timeout\)"):
         await collect(client.create_stream(MESSAGES))
     await client.close()
 
@@ -418,6 +419,54 @@ async def test_429_is_retried_honouring_retry_after(
     assert len(server.requests) == 3
 
 
+async def test_retry_after_is_honoured_through_the_transport(server: OpenAITestServer) -> None:
+    # The backoff is 1 ms: only the header can make the second request wait a second.
+    client = make_client(server, retry_initial_delay=0.001, retry_max_delay=0.001)
+    server.script(Fault.rate_limit(retry_after=1), "after the pause")
+    assert (await client.create(MESSAGES)).content == "after the pause"
+    first, second = server.requests
+    assert 0.95 <= second.received_at - first.received_at < 3
+    await client.close()
+
+
+async def test_retry_after_ms_is_honoured_too(server: OpenAITestServer) -> None:
+    client = make_client(server, retry_initial_delay=0.001, retry_max_delay=0.001)
+    pause = Fault(429, "slow down", headers={"retry-after-ms": "600", "retry-after": "30"})
+    server.script(pause, "ok")
+    assert (await client.create(MESSAGES)).content == "ok"
+    first, second = server.requests
+    assert 0.55 <= second.received_at - first.received_at < 2
+    await client.close()
+
+
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504, 520, 524, 529])
+async def test_transient_statuses_are_retried(server: OpenAITestServer, status: int) -> None:
+    client = make_client(server, max_retries=2)
+    server.script(*[Fault(status, "try later")] * 3, "unused")
+    with pytest.raises(ModelClientError, match=rf"HTTP {status}, 3 attempts\)"):
+        await client.create(MESSAGES)
+    assert len(server.requests) == 3
+    await client.close()
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 422, 501, 505])
+async def test_final_statuses_are_not_retried(server: OpenAITestServer, status: int) -> None:
+    client = make_client(server, max_retries=2)
+    server.script(Fault(status, "no"), "unused")
+    with pytest.raises(ModelClientError, match=rf"HTTP {status}, 1 attempt\)"):
+        await client.create(MESSAGES)
+    assert len(server.requests) == 1
+    await client.close()
+
+
+async def test_501_says_it_is_not_retried(server: OpenAITestServer) -> None:
+    client = make_client(server, max_retries=2)
+    server.script(Fault(501, "streaming is not implemented"))
+    with pytest.raises(ModelServerError, match=r"HTTP 501 is not retried"):
+        await client.create(MESSAGES)
+    await client.close()
+
+
 async def test_500_is_retried_with_backoff(
     client: OpenAIChatCompletionClient, server: OpenAITestServer
 ) -> None:
@@ -431,7 +480,7 @@ async def test_500_is_retried_with_backoff(
 async def test_rate_limit_after_every_retry_is_a_clear_error(server: OpenAITestServer) -> None:
     client = make_client(server, max_retries=2)
     server.script(*[Fault.rate_limit(retry_after=0)] * 3)
-    with pytest.raises(ModelRateLimitError, match="rate-limiting"):
+    with pytest.raises(ModelRateLimitError, match=r"HTTP 429, 3 attempts\) kept rate-limiting"):
         await client.create(MESSAGES)
     assert len(server.requests) == 3
     await client.close()
@@ -440,7 +489,7 @@ async def test_rate_limit_after_every_retry_is_a_clear_error(server: OpenAITestS
 async def test_max_retries_zero_fails_at_once(server: OpenAITestServer) -> None:
     client = make_client(server, max_retries=0)
     server.script(Fault.server_error(500), "unused")
-    with pytest.raises(ModelServerError, match="HTTP 500"):
+    with pytest.raises(ModelServerError, match=r"HTTP 500, 1 attempt, max_retries=0\)"):
         await client.create(MESSAGES)
     assert len(server.requests) == 1
     assert server.pending == 1
@@ -450,7 +499,7 @@ async def test_max_retries_zero_fails_at_once(server: OpenAITestServer) -> None:
 async def test_timeout_is_retried_then_reported(server: OpenAITestServer) -> None:
     client = make_client(server, timeout=0.1, max_retries=1)
     server.script(Fault.hang(), Fault.hang())
-    with pytest.raises(ModelTimeoutError, match=r"did not answer within 0\.1 s"):
+    with pytest.raises(ModelTimeoutError, match=r"did not answer within 0\.1 s .*2 attempts"):
         await client.create(MESSAGES)
     assert len(server.requests) == 2
     await client.close()
@@ -476,7 +525,9 @@ async def test_connection_refused_names_the_base_url() -> None:
     client = OpenAIChatCompletionClient(
         "m", base_url=base_url, model_info=TEST_INFO, max_retries=1, retry_initial_delay=0.001
     )
-    with pytest.raises(ModelConnectionError, match=base_url.replace(".", r"\.")):
+    with pytest.raises(
+        ModelConnectionError, match=base_url.replace(".", r"\.") + r" \(2 attempts\)"
+    ):
         await client.create(MESSAGES)
     await client.close()
 

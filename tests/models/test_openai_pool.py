@@ -10,8 +10,8 @@ import pytest
 
 from agentparts import CancellationToken
 from agentparts.models import UserMessage
+from agentparts.models._http._pool import _no_ca_context, tls_may_be_needed
 from agentparts.models.openai import OpenAIChatCompletionClient
-from agentparts.models.openai._pool import _no_ca_context, tls_may_be_needed
 from agentparts.testing import OpenAITestServer, ScriptedReply
 
 from .conftest import make_client

@@ -5,7 +5,7 @@ import time
 
 import httpx
 
-from agentparts.models.openai._transport import RetryPolicy, retry_after_seconds
+from agentparts.models._http import RetryPolicy, retry_after_seconds
 
 
 def test_backoff_doubles_with_jitter_and_is_capped() -> None:

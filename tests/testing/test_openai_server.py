@@ -4,6 +4,7 @@ import asyncio
 import json
 import subprocess
 import sys
+import time
 from typing import Any
 
 import httpx
@@ -272,3 +273,124 @@ def test_runs_as_its_own_process() -> None:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+# --- misbehaving servers -----------------------------------------------------------------
+
+
+async def test_drip_sends_the_headers_at_once_then_one_byte_per_interval() -> None:
+    async with (
+        OpenAITestServer([Fault.drip(0.01, ScriptedReply("hi"))]) as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        async with http.stream("POST", "/chat/completions", json=CHAT) as response:
+            started = time.monotonic()
+            blocks = [block async for block in response.aiter_raw()]
+            elapsed = time.monotonic() - started
+        body = b"".join(blocks)
+        assert json.loads(body)["choices"][0]["message"]["content"] == "hi"
+        assert len(blocks) > 0.8 * len(body)  # (nearly) one byte per read
+        assert elapsed >= 0.01 * len(body) * 0.9
+
+
+async def test_drip_applies_to_a_stream_too() -> None:
+    async with (
+        OpenAITestServer([Fault.drip(0.001, ScriptedReply("a b"))]) as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        async with http.stream("POST", "/chat/completions", json={**CHAT, "stream": True}) as r:
+            blocks = [block async for block in r.aiter_bytes()]
+        payloads = sse_payloads(b"".join(blocks).decode())
+        assert payloads[-1] == "[DONE]"
+        assert max(len(b) for b in blocks) == 1
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_endless_stream_never_ends(stream: bool) -> None:
+    async with (
+        OpenAITestServer([Fault.endless_stream(0.001)]) as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        async with http.stream("POST", "/chat/completions", json={**CHAT, "stream": stream}) as r:
+            received = b""
+            async for block in r.aiter_bytes():
+                received += block
+                if received.count(b"data:" if stream else b" ") >= 50:
+                    break
+        if stream:
+            assert sse_payloads(received.decode())[0]["choices"][0]["delta"] == {
+                "content": "and on "
+            }
+        else:
+            assert received.strip() == b""
+        # The server noticed the hang-up and serves the next request.
+        assert (await http.post("/chat/completions", json=CHAT)).status_code == 200
+
+
+async def test_huge_body_is_a_valid_answer_of_the_given_size() -> None:
+    size = 3 * 2**20
+    async with (
+        OpenAITestServer([Fault.huge_body(size), Fault.huge_body(size)]) as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        response = await http.post("/chat/completions", json=CHAT)
+        assert len(response.content) == size
+        assert set(response.json()["choices"][0]["message"]["content"]) == {"x"}
+        response = await http.post("/chat/completions", json={**CHAT, "stream": True})
+        payloads = sse_payloads(response.text)
+        assert len(payloads) == 2 and payloads[1] == "[DONE]"
+        assert len(payloads[0]["choices"][0]["delta"]["content"]) > size - 300
+
+
+async def test_huge_body_stops_when_the_client_hangs_up() -> None:
+    async with (
+        OpenAITestServer([Fault.huge_body(2**40)]) as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        async with http.stream("POST", "/chat/completions", json=CHAT) as response:
+            async for _ in response.aiter_bytes():
+                break
+        assert (await http.post("/chat/completions", json=CHAT)).status_code == 200
+
+
+@pytest.mark.parametrize("stream", [False, True])
+async def test_malformed_sends_the_completion_as_it_is(stream: bool) -> None:
+    broken = {"choices": [{"message": None, "delta": 5}]}
+    async with (
+        OpenAITestServer([Fault.malformed(broken)]) as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        response = await http.post("/chat/completions", json={**CHAT, "stream": stream})
+        assert response.status_code == 200
+        if stream:
+            assert sse_payloads(response.text) == [broken, "[DONE]"]
+        else:
+            assert response.json() == broken
+
+
+async def test_misbehaving_faults_can_be_scripted_over_the_control_api() -> None:
+    async with (
+        OpenAITestServer() as server,
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http,
+    ):
+        script = [
+            {"fault": "malformed", "completion": {"choices": None}},
+            {"fault": "huge_body", "size": 1000},
+        ]
+        assert (await http.post("/_control/script", json=script)).json() == {"pending": 2}
+        first = await http.post("/v1/chat/completions", json=CHAT)
+        assert first.json() == {"choices": None}
+        assert len((await http.post("/v1/chat/completions", json=CHAT)).content) == 1000
+
+
+async def test_requests_record_when_they_arrived() -> None:
+    async with (
+        OpenAITestServer() as server,
+        httpx.AsyncClient(base_url=server.base_url) as http,
+    ):
+        before = time.monotonic()
+        await http.post("/chat/completions", json=CHAT)
+        await asyncio.sleep(0.05)
+        await http.post("/chat/completions", json=CHAT)
+        first, second = server.requests
+        assert before <= first.received_at <= second.received_at - 0.05 <= time.monotonic()

@@ -27,13 +27,20 @@ _REASONS = {
     200: "OK",
     400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    408: "Request Timeout",
+    409: "Conflict",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    501: "Not Implemented",
     502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
+    529: "Overloaded",
 }
+_HUGE_PIECE = 64 * 2**10
 _WORDS = re.compile(r"\s*\S+\s*|\s+")
 
 
@@ -315,6 +322,8 @@ class OpenAITestServer:
         if answer.delay:
             await asyncio.sleep(answer.delay)
         if isinstance(answer, Fault):
+            if _misbehaves(answer):
+                return await self._misbehave(answer, body, writer)
             if answer.cut_after is not None:
                 reply = answer.reply or ScriptedReply("cut")
                 if body.get("stream"):
@@ -339,6 +348,92 @@ class OpenAITestServer:
         else:
             _write_json(writer, 200, self._completion(answer, body))
         return True
+
+    async def _misbehave(self, fault: Fault, body: dict[str, Any], writer: Any) -> bool:
+        """Answer as a broken or hostile server would (see the :class:`Fault` constructors)."""
+        stream = bool(body.get("stream"))
+        if fault.raw_json is not None:
+            if stream:
+                _write_head(writer, 200, "text/event-stream", None)
+                _write_event(writer, fault.raw_json)
+                _write_event(writer, b"[DONE]")
+                writer.write(b"0\r\n\r\n")
+            else:
+                raw = fault.raw_json
+                _write_head(writer, 200, "application/json", len(raw), body=raw)
+            await writer.drain()
+            return True
+        try:
+            if fault.drip_interval is not None:
+                await self._drip(fault.reply or ScriptedReply("drip"), body, writer, fault)
+            elif fault.endless_interval is not None:
+                await self._endless(body, writer, fault.endless_interval)
+            elif fault.size is not None:
+                await self._huge(body, writer, fault.size)
+        except ConnectionError:
+            pass  # the client hung up: what these faults are for
+        return False
+
+    async def _drip(
+        self, reply: ScriptedReply, body: dict[str, Any], writer: Any, fault: Fault
+    ) -> None:
+        capture = _Capture()
+        await self._answer(reply, body, capture)
+        head, _, rest = b"".join(capture.parts).partition(b"\r\n\r\n")
+        writer.write(head + b"\r\n\r\n")
+        await writer.drain()
+        for at in range(len(rest)):
+            await asyncio.sleep(fault.drip_interval or 0)
+            writer.write(rest[at : at + 1])
+            await writer.drain()
+
+    async def _endless(self, body: dict[str, Any], writer: Any, interval: float) -> None:
+        stream = bool(body.get("stream"))
+        _write_head(writer, 200, "text/event-stream" if stream else "application/json", None)
+        event = (
+            b'{"id":"chatcmpl-endless","object":"chat.completion.chunk","created":0,'
+            b'"model":"endless","choices":[{"index":0,"delta":{"content":"and on "},'
+            b'"finish_reason":null}]}'
+        )
+        while True:
+            if stream:
+                _write_event(writer, event)
+            else:
+                writer.write(b"1\r\n \r\n")
+            await writer.drain()
+            await asyncio.sleep(interval)
+
+    async def _huge(self, body: dict[str, Any], writer: Any, size: int) -> None:
+        stream = bool(body.get("stream"))
+        model = json.dumps(body.get("model", "test-model"))
+        if stream:
+            _write_head(writer, 200, "text/event-stream", None)
+            head = (
+                'data: {"id":"chatcmpl-huge","object":"chat.completion.chunk","created":0,'
+                f'"model":{model},"choices":[{{"index":0,"delta":{{"content":"'
+            ).encode()
+            tail = b'"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+        else:
+            _write_head(writer, 200, "application/json", None)
+            head = (
+                '{"id":"chatcmpl-huge","object":"chat.completion","created":0,'
+                f'"model":{model},"choices":[{{"index":0,"message":{{"role":"assistant",'
+                '"content":"'
+            ).encode()
+            tail = (
+                b'"},"finish_reason":"stop"}],'
+                b'"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}'
+            )
+        _write_chunk(writer, head)
+        left = max(0, size - len(head) - len(tail))
+        piece = b"x" * _HUGE_PIECE
+        while left > 0:
+            _write_chunk(writer, piece[:left])
+            left -= len(piece)
+            await writer.drain()
+        _write_chunk(writer, tail)
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
 
     def _control(self, method: str, path: str, body: Any, writer: Any) -> bool:
         if path == "/_control/script" and method == "POST":
@@ -551,5 +646,30 @@ def _write_json(writer: Any, status: int, payload: Any) -> None:
 
 
 def _write_event(writer: Any, data: bytes) -> None:
-    frame = b"data: " + data + b"\n\n"
-    writer.write(b"%x\r\n%s\r\n" % (len(frame), frame))
+    _write_chunk(writer, b"data: " + data + b"\n\n")
+
+
+def _write_chunk(writer: Any, data: bytes) -> None:
+    writer.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+
+def _misbehaves(fault: Fault) -> bool:
+    return (
+        fault.raw_json is not None
+        or fault.drip_interval is not None
+        or fault.endless_interval is not None
+        or fault.size is not None
+    )
+
+
+class _Capture:
+    """A stand-in writer that keeps what is written (to send it later, slowly)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    async def drain(self) -> None:
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -74,7 +75,8 @@ class Fault:
 
     Use the constructors: :meth:`rate_limit`, :meth:`server_error`, :meth:`unauthorized`,
     :meth:`model_not_found`, :meth:`context_too_long`, :meth:`malformed_json`,
-    :meth:`cut_stream` and :meth:`hang`.
+    :meth:`cut_stream`, :meth:`hang`, and the misbehaving servers :meth:`drip`,
+    :meth:`endless_stream`, :meth:`huge_body` and :meth:`malformed`.
 
     Attributes:
         status: The HTTP status to answer with.
@@ -85,7 +87,11 @@ class Fault:
         body: A raw body to send instead of the JSON error (e.g. malformed JSON).
         cut_after: For a stream cut: the number of content chunks sent before the
             connection is dropped (non-streamed requests get half a body).
-        reply: For a stream cut: the reply whose stream is cut.
+        reply: For a stream cut or a drip: the reply whose stream is cut or dripped.
+        drip_interval: Seconds between the bytes of a dripped answer.
+        endless_interval: Seconds between the events of an answer that never ends.
+        size: Bytes of a huge answer.
+        raw_json: A JSON completion (or stream chunk) to answer with as it is.
     """
 
     status: int = 500
@@ -96,6 +102,10 @@ class Fault:
     body: bytes | None = None
     cut_after: int | None = None
     reply: ScriptedReply | None = None
+    drip_interval: float | None = None
+    endless_interval: float | None = None
+    size: int | None = None
+    raw_json: bytes | None = None
 
     @classmethod
     def rate_limit(cls, retry_after: float | None = 0.0) -> Fault:
@@ -148,6 +158,31 @@ class Fault:
         """A reply sent after ``seconds``."""
         return cls(200, delay=seconds, reply=reply or ScriptedReply("slow reply"))
 
+    @classmethod
+    def drip(cls, interval: float = 1.0, reply: ScriptedReply | None = None) -> Fault:
+        """A slow-loris server: the headers at once, then the answer (whole or streamed)
+        one byte every ``interval`` seconds, so no single read ever waits long."""
+        return cls(200, drip_interval=interval, reply=reply or ScriptedReply("dripped slowly"))
+
+    @classmethod
+    def endless_stream(cls, interval: float = 0.01) -> Fault:
+        """An answer that never ends: a streamed request gets a content event every
+        ``interval`` seconds forever; a plain one, a body that grows by a space as often."""
+        return cls(200, endless_interval=interval)
+
+    @classmethod
+    def huge_body(cls, size: int) -> Fault:
+        """A valid answer ``size`` bytes long, sent as fast as the client reads it (a
+        streamed request gets it as one event); the server stops when the client hangs up."""
+        return cls(200, size=size)
+
+    @classmethod
+    def malformed(cls, completion: Any) -> Fault:
+        """HTTP 200 whose completion is ``completion`` as it is (any JSON value, e.g.
+        ``{"choices": [{"message": None}]}``); a streamed request gets it as its one
+        chunk, then ``[DONE]``."""
+        return cls(200, raw_json=json.dumps(completion).encode())
+
     def error_body(self) -> bytes:
         """The body sent for this fault."""
         if self.body is not None:
@@ -176,12 +211,14 @@ class RecordedRequest:
         path: The request path (with query).
         headers: The headers, names lower-cased.
         body: The decoded JSON body (None if there was none or it was not JSON).
+        received_at: When the request had arrived whole (``time.monotonic()``).
     """
 
     method: str
     path: str
     headers: dict[str, str]
     body: Any
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def messages(self) -> list[dict[str, Any]]:

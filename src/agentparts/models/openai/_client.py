@@ -19,14 +19,22 @@ from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStrea
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
 from .._events import emit_model_event
+from .._http import (
+    HttpLimits,
+    Redactor,
+    RetryPolicy,
+    ShardedPool,
+    Transport,
+    check_finite_numbers,
+    decode_json,
+    tls_may_be_needed,
+)
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
 from ._model_info import resolve_model_info
-from ._pool import ShardedPool, tls_may_be_needed
 from ._response import StreamAccumulator, result_from_completion
 from ._tokens import count_wire_tokens
-from ._transport import RetryPolicy, Transport, decode_json, iter_sse_data
 
 if TYPE_CHECKING:
     from ...tools import Tool, ToolSchema
@@ -56,10 +64,24 @@ _CREATE_ARG_NAMES = (
 )
 
 
+_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
+def _encode(body: dict[str, Any]) -> bytes:
+    """The request as JSON; NaN or infinities (e.g. in a message's data) are refused."""
+    try:
+        return _ENCODER.encode(body).encode()
+    except ValueError as exc:
+        raise ValueError(
+            f"The request cannot be sent as JSON ({exc}): a number in it is NaN or infinite. "
+            "Give finite numbers."
+        ) from None
+
+
 class OpenAIClientConfig(BaseModel):
     """The saved form of an :class:`OpenAIChatCompletionClient` (see its arguments)."""
 
-    model_config = ConfigDict(defer_build=True, extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid", allow_inf_nan=False)
 
     model: str
     api_key: SecretStr | None = None
@@ -67,6 +89,10 @@ class OpenAIClientConfig(BaseModel):
     organization: str | None = None
     model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
     timeout: float = 60.0
+    stream_idle_timeout: float | None = None
+    stream_timeout: float = 600.0
+    max_response_bytes: int = 32 * 2**20
+    max_event_bytes: int = 4 * 2**20
     max_retries: int = 2
     retry_initial_delay: float = 0.5
     retry_max_delay: float = 8.0
@@ -110,8 +136,17 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         organization: The OpenAI organization header.
         model_info: What the model can do. Required for models agentparts does not know;
             ``context_window`` in it makes ``remaining_tokens`` work.
-        timeout: Seconds to wait for an answer (or between streamed chunks).
-        max_retries: Retries on 408/409/429/5xx, timeouts and connection errors.
+        timeout: Seconds one request may take in all, from sending it to the last byte of
+            the answer (for a streamed answer: to its first byte), per attempt.
+        stream_idle_timeout: Seconds a streamed answer may go without an event (default:
+            ``timeout``); the caller's own time between chunks does not count.
+        stream_timeout: Seconds a whole streamed answer may take, request included.
+        max_response_bytes: The largest answer, whole or streamed, in bytes (default
+            32 MiB); a larger one is dropped with a ``ModelResponseError``.
+        max_event_bytes: The largest line of a streamed answer (one event), in bytes
+            (default 4 MiB).
+        max_retries: Retries on timeouts, connection errors and the statuses 408, 409,
+            429, 500, 502, 503, 504, 520-524 and 529 (not on 501 or other statuses).
         retry_initial_delay: The first backoff in seconds; it doubles per retry, with
             jitter. A ``Retry-After`` header of up to 60 s is honoured instead.
         retry_max_delay: The largest backoff in seconds.
@@ -133,6 +168,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
     Raises:
         ModelInfoRequiredError: The model is unknown and no ``model_info`` was given.
         ModelAuthenticationError: No API key for the OpenAI endpoint.
+        ValueError: A request field is NaN or infinite, or a limit is not a finite
+            positive number.
 
     Example:
         >>> client = OpenAIChatCompletionClient(  # doctest: +SKIP
@@ -153,6 +190,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         organization: str | None = None,
         model_info: ModelInfo | None = None,
         timeout: float = 60.0,
+        stream_idle_timeout: float | None = None,
+        stream_timeout: float = 600.0,
+        max_response_bytes: int = 32 * 2**20,
+        max_event_bytes: int = 4 * 2**20,
         max_retries: int = 2,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,
@@ -172,6 +213,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                 f"Request fields it takes: {', '.join(_CREATE_ARG_NAMES)}; pass others per "
                 "call with extra_create_args=."
             )
+        check_finite_numbers(create_args, "the client's arguments")
+        limits = HttpLimits(
+            timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
+        )
         secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
         if secret is None:
             secret = secret_from_env("OPENAI_API_KEY")
@@ -200,6 +245,10 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             organization=organization,
             model_info=dict(model_info) if model_info is not None else None,
             timeout=timeout,
+            stream_idle_timeout=stream_idle_timeout,
+            stream_timeout=stream_timeout,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
             max_retries=max_retries,
             retry_initial_delay=retry_initial_delay,
             retry_max_delay=retry_max_delay,
@@ -222,12 +271,15 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         self._stream_options: dict[str, Any] = {"include_usage": True} if stream_usage else {}
         self._stream_options.update(stream_options or {})
         key = secret.get_secret_value() if secret is not None else None
+        root = (base_url or OPENAI_BASE_URL).rstrip("/")
         self._transport = Transport(
-            (base_url or OPENAI_BASE_URL).rstrip("/"),
+            root,
+            root + "/chat/completions",
             model,
-            key,
-            timeout,
+            limits,
             RetryPolicy(max_retries, retry_initial_delay, retry_max_delay),
+            Redactor(key),
+            "api_key= or the OPENAI_API_KEY environment variable",
         )
         headers = {"content-type": "application/json", "accept": "application/json"}
         if key:
@@ -236,8 +288,12 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             headers["openai-organization"] = organization
         headers.update(default_headers or {})
         self._headers = headers
+        # httpx's own read timeout is only a backstop: the transport bounds whole requests.
         self._pool = ShardedPool(
-            headers, timeout, max_connections, tls=tls_may_be_needed(self._transport.base_url)
+            headers,
+            max(limits.timeout, limits.stream_idle_timeout),
+            max_connections,
+            tls=tls_may_be_needed(root),
         )
 
     # --- properties ------------------------------------------------------------------
@@ -299,7 +355,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                     f"(model_info[{needed!r}] is False)."
                 )
             body["response_format"] = response_format(json_output)
-        body.update(extra_create_args)
+        if extra_create_args:
+            check_finite_numbers(extra_create_args, "extra_create_args")
+            body.update(extra_create_args)
         if stream:
             body["stream"] = True
             if self._stream_options:
@@ -324,11 +382,11 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
                 connection, or an invalid response.
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
-        payload = json.dumps(body).encode()
+        payload = _encode(body)
         with TaskCancelScope(cancellation_token):
             async with self._pool.lease() as http:
-                response = await self._transport.post(http, payload, stream=False)
-        data = decode_json(response.content, self.base_url)
+                content = await self._transport.post(http, payload)
+        data = decode_json(content, self.base_url)
         result = result_from_completion(data, self.base_url)
         if not data.get("usage"):
             result.usage = self._estimate_usage(body, result)
@@ -371,29 +429,26 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         if include_usage is not None:
             options = {**body.get("stream_options", {}), "include_usage": include_usage}
             body["stream_options"] = options
-        payload = json.dumps(body).encode()
+        payload = _encode(body)
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         with TaskCancelScope(cancellation_token):
             async with self._pool.lease() as http:
-                response = await self._transport.post(http, payload, stream=True)
-                accumulator = StreamAccumulator()
+                stream = await self._transport.post_stream(http, payload)
+                accumulator = StreamAccumulator(self.base_url)
                 try:
-                    async for data in iter_sse_data(response, self.base_url):
+                    async for data in stream.data():
                         if data == b"[DONE]":
                             accumulator.done = True
                             break
                         chunk: dict[str, Any] = decode_json(data, self.base_url)
                         if "error" in chunk:
-                            raise ModelStreamError(
-                                f"{self.base_url} reported an error in the middle of the stream: "
-                                f"{str(chunk['error'])[:300]}. Retry the call."
-                            )
+                            raise self._stream_error(chunk["error"])
                         text = accumulator.add(chunk)
                         if text:
                             yield text
                 finally:
-                    await response.aclose()
+                    await stream.aclose()
                 text = accumulator.flush()
                 if text:
                     yield text
@@ -408,6 +463,15 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         self._record_usage(result.usage)
         emit_model_event(LLMStreamEndEvent, self._model, result)
         yield result
+
+    def _stream_error(self, error: Any) -> ModelStreamError:
+        text = self._transport.redact(str(error))
+        if len(text) > 300:
+            text = text[:300] + "..."
+        return ModelStreamError(
+            f"{self.base_url} reported an error in the middle of the stream: {text}. Retry "
+            "the call."
+        )
 
     def _estimate_usage(self, body: dict[str, Any], result: CreateResult) -> RequestUsage:
         prompt = count_wire_tokens(self._model, body["messages"], body.get("tools", ()))

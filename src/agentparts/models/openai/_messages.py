@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel
 
-from ..._function_call import FunctionCall
 from ..._image import Image
 from ...errors import ModelCapabilityError
 from .._model_info import ModelInfo
@@ -30,7 +28,6 @@ __all__ = [
     "messages_to_wire",
     "parse_logprobs",
     "response_format",
-    "tool_calls_from_wire",
     "tool_choice_to_wire",
     "tools_to_wire",
 ]
@@ -195,21 +192,6 @@ def response_format(json_output: bool | type[BaseModel] | None) -> dict[str, Any
             "strict": False,
         },
     }
-
-
-def tool_calls_from_wire(calls: list[dict[str, Any]]) -> list[FunctionCall]:
-    """Tool calls from a response; arguments are kept as sent, even if not valid JSON."""
-    result: list[FunctionCall] = []
-    for index, call in enumerate(calls):
-        function: dict[str, Any] = call.get("function") or {}
-        arguments: Any = function.get("arguments")
-        if not isinstance(arguments, str):  # some servers send an object
-            arguments = json.dumps(arguments if arguments is not None else {})
-        call_id = call.get("id") or f"call_{index}"
-        result.append(
-            FunctionCall(id=str(call_id), arguments=arguments, name=str(function.get("name", "")))
-        )
-    return result
 
 
 def parse_logprobs(raw: Any) -> list[ChatCompletionTokenLogprob] | None:

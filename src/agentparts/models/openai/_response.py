@@ -1,17 +1,68 @@
-"""Turning Chat Completions responses (whole or streamed) into ``CreateResult``."""
+"""Turning Chat Completions responses (whole or streamed) into ``CreateResult``.
+
+Every field is checked for its type as it is read: a malformed answer (``"message": null``,
+``choices`` missing or not a list, tool calls of the wrong shape, ...) is a
+:class:`~agentparts.errors.ModelResponseError` that says what was wrong, never an
+``AttributeError`` or ``TypeError`` from deep inside.
+"""
 
 from __future__ import annotations
 
-from typing import Any, cast
+import json
+from collections.abc import Callable
+from typing import Any, NoReturn, cast
+
+from pydantic import ValidationError
 
 from ..._construct import construct
 from ..._function_call import FunctionCall
 from ...errors import ModelResponseError
 from .._types import ChatCompletionTokenLogprob, CreateResult, RequestUsage
-from ._messages import FINISH_REASONS, parse_logprobs, tool_calls_from_wire
+from ._messages import FINISH_REASONS, parse_logprobs
 from ._think import ThinkSplitter, split_think
 
 __all__ = ["StreamAccumulator", "result_from_completion"]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    kind = type(cast("object", value))
+    return _KINDS.get(kind, f"a {kind.__name__}")
+
+
+_KINDS: dict[type[object], str] = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+}
+
+
+def _malformed(base_url: str, problem: str, data: Any, what: str = "completion") -> NoReturn:
+    raise ModelResponseError(
+        f"{base_url} answered with a malformed {what}: {problem} (it starts "
+        f"{str(data)[:200]!r}). Check that base_url points to an OpenAI-compatible API."
+    )
+
+
+def _text(value: Any, field: str, base_url: str, data: Any) -> str:
+    """A text field: a string, null, or a list of ``{"text": ...}`` parts."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        parts: list[str] = []
+        for part in cast("list[Any]", value):
+            text: Any = cast("dict[str, Any]", part).get("text") if isinstance(part, dict) else part
+            if not isinstance(text, str):
+                _malformed(base_url, f"{field} holds {_kind(part)}, not a text part", data)
+            parts.append(text)
+        return "".join(parts)
+    _malformed(base_url, f"{field} is {_kind(value)}, not a string", data)
 
 
 def _join_thoughts(*parts: str | None) -> str | None:
@@ -50,48 +101,109 @@ def _make_result(
     )
 
 
-def _usage(raw: Any) -> RequestUsage:
+def _usage(raw: Any, fail: Callable[[str], NoReturn]) -> RequestUsage:
     if not isinstance(raw, dict):
         return RequestUsage(0, 0)
     usage = cast("dict[str, Any]", raw)
-    return RequestUsage(
-        int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-    )
+    counts: list[int] = []
+    for name in ("prompt_tokens", "completion_tokens"):
+        value = usage.get(name) or 0
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            fail(f"usage.{name} is {value!r}, not a token count")
+        counts.append(value)
+    return RequestUsage(counts[0], counts[1])
 
 
-def result_from_completion(data: Any, base_url: str) -> CreateResult:
+def _finish_reason(choice: dict[str, Any], base_url: str, data: Any) -> str | None:
+    reason = choice.get("finish_reason")
+    if reason is not None and not isinstance(reason, str):
+        _malformed(base_url, f"finish_reason is {_kind(reason)}, not a string", data)
+    return reason
+
+
+def _logprobs(raw: Any, base_url: str, data: Any) -> list[ChatCompletionTokenLogprob] | None:
+    try:
+        return parse_logprobs(raw)
+    except ValidationError as exc:
+        _malformed(
+            base_url, f"logprobs do not have the expected fields ({exc.error_count()} errors)", data
+        )
+
+
+def _first_choice(data: dict[str, Any], base_url: str, what: str) -> dict[str, Any]:
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices:
+        problem = "no 'choices'" if choices is None else f"'choices' is {_kind(choices)}"
+        if isinstance(choices, list):
+            problem = "'choices' is an empty list"
+        _malformed(base_url, f"{problem}, not a list of at least one choice", data, what)
+    choice: Any = cast("list[Any]", choices)[0]
+    if not isinstance(choice, dict):
+        _malformed(base_url, f"choices[0] is {_kind(choice)}, not an object", data, what)
+    return cast("dict[str, Any]", choice)
+
+
+def _tool_calls(raw: Any, base_url: str, data: Any) -> list[FunctionCall]:
+    """Tool calls from a message; arguments are kept as sent, even if not valid JSON."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        _malformed(base_url, f"message.tool_calls is {_kind(raw)}, not a list", data)
+    result: list[FunctionCall] = []
+    for index, call in enumerate(cast("list[Any]", raw)):
+        where = f"message.tool_calls[{index}]"
+        if not isinstance(call, dict):
+            _malformed(base_url, f"{where} is {_kind(call)}, not an object", data)
+        fields = cast("dict[str, Any]", call)
+        function: Any = fields.get("function")
+        if not isinstance(function, dict):
+            _malformed(base_url, f"{where}.function is {_kind(function)}, not an object", data)
+        function = cast("dict[str, Any]", function)
+        name: Any = function.get("name") or ""
+        if not isinstance(name, str):
+            _malformed(base_url, f"{where}.function.name is {_kind(name)}, not a string", data)
+        arguments: Any = function.get("arguments")
+        if not isinstance(arguments, str):  # some servers send an object
+            arguments = json.dumps(arguments if arguments is not None else {})
+        call_id: Any = fields.get("id") or f"call_{index}"
+        result.append(FunctionCall(id=str(call_id), arguments=arguments, name=name))
+    return result
+
+
+def result_from_completion(data: dict[str, Any], base_url: str) -> CreateResult:
     """The result of a non-streamed response body.
 
     Raises:
-        ModelResponseError: The body has no choice to read.
+        ModelResponseError: The body has no choice to read, or a field of the wrong type.
     """
-    try:
-        choice: dict[str, Any] = data["choices"][0]
-        message: dict[str, Any] = choice["message"]
-    except (KeyError, IndexError, TypeError):
-        raise ModelResponseError(
-            f"{base_url} answered without a choice to read (body starts "
-            f"{str(data)[:200]!r}). Check that base_url points to an OpenAI-compatible API."
-        ) from None
-    text = message.get("content") or ""
+    choice = _first_choice(data, base_url, "completion")
+    message: Any = choice.get("message")
+    if not isinstance(message, dict):
+        _malformed(base_url, f"choices[0].message is {_kind(message)}, not an object", data)
+    message = cast("dict[str, Any]", message)
+    text = _text(message.get("content"), "message.content", base_url, data)
     reasoning = message.get("reasoning_content") or message.get("reasoning")
+    reasoning = _text(reasoning, "message.reasoning_content", base_url, data)
     text, tagged = split_think(text)
-    raw_calls = message.get("tool_calls")
-    calls = tool_calls_from_wire(raw_calls) if raw_calls else []
     return _make_result(
-        choice.get("finish_reason"),
+        _finish_reason(choice, base_url, data),
         text,
-        calls,
+        _tool_calls(message.get("tool_calls"), base_url, data),
         _join_thoughts(reasoning, tagged),
-        _usage(data.get("usage")),
-        parse_logprobs(choice.get("logprobs")),
+        _usage(data.get("usage"), lambda problem: _malformed(base_url, problem, data)),
+        _logprobs(choice.get("logprobs"), base_url, data),
     )
 
 
 class StreamAccumulator:
-    """Collects streamed chunks: content text, reasoning, tool-call fragments, usage."""
+    """Collects streamed chunks: content text, reasoning, tool-call fragments, usage.
+
+    Args:
+        base_url: The endpoint, for messages about malformed chunks.
+    """
 
     __slots__ = (
+        "_base_url",
         "_calls",
         "_logprobs",
         "_reasoning",
@@ -103,7 +215,8 @@ class StreamAccumulator:
         "usage",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, base_url: str = "the endpoint") -> None:
+        self._base_url = base_url
         self._splitter = ThinkSplitter()
         self._text: list[str] = []
         self._reasoning: list[str] = []
@@ -115,49 +228,86 @@ class StreamAccumulator:
         self.usage: RequestUsage | None = None
 
     def add(self, chunk: dict[str, Any]) -> str:
-        """Take one decoded chunk; return the answer text to show now (may be empty)."""
+        """Take one decoded chunk; return the answer text to show now (may be empty).
+
+        Raises:
+            ModelResponseError: A field of the chunk has the wrong type.
+        """
         self.chunks += 1
         usage = chunk.get("usage")
         if usage:
-            self.usage = _usage(usage)
+            self.usage = _usage(usage, lambda problem: self._bad(problem, chunk))
         choices = chunk.get("choices")
         if not choices:
             return ""
-        choice = choices[0]
+        if not isinstance(choices, list):
+            self._bad(f"'choices' is {_kind(choices)}, not a list", chunk)
+        choice: Any = cast("list[Any]", choices)[0]
+        if not isinstance(choice, dict):
+            self._bad(f"choices[0] is {_kind(choice)}, not an object", chunk)
+        choice = cast("dict[str, Any]", choice)
         reason = choice.get("finish_reason")
         if reason:
+            if not isinstance(reason, str):
+                self._bad(f"finish_reason is {_kind(reason)}, not a string", chunk)
             self.finish_reason = reason
         delta = choice.get("delta")
         if not delta:
             return ""
+        if not isinstance(delta, dict):
+            self._bad(f"choices[0].delta is {_kind(delta)}, not an object", chunk)
+        delta = cast("dict[str, Any]", delta)
         reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if reasoning:
+            if not isinstance(reasoning, str):
+                self._bad(f"delta.reasoning_content is {_kind(reasoning)}, not a string", chunk)
             self._reasoning.append(reasoning)
         fragments = delta.get("tool_calls")
         if fragments:
-            self._add_calls(fragments)
+            self._add_calls(fragments, chunk)
         logprobs = choice.get("logprobs")
         if logprobs:
-            self._logprobs.extend(parse_logprobs(logprobs) or ())
+            self._logprobs.extend(_logprobs(logprobs, self._base_url, chunk) or ())
         piece = delta.get("content")
         if not piece:
             return ""
+        if not isinstance(piece, str):
+            self._bad(f"delta.content is {_kind(piece)}, not a string", chunk)
         shown = self._splitter.feed(piece)
         if shown:
             self._text.append(shown)
         return shown
 
-    def _add_calls(self, fragments: list[dict[str, Any]]) -> None:
-        for position, fragment in enumerate(fragments):
-            index = fragment.get("index", position)
+    def _bad(self, problem: str, chunk: Any) -> NoReturn:
+        _malformed(self._base_url, problem, chunk, f"stream chunk (number {self.chunks})")
+
+    def _add_calls(self, fragments: Any, chunk: dict[str, Any]) -> None:
+        if not isinstance(fragments, list):
+            self._bad(f"delta.tool_calls is {_kind(fragments)}, not a list", chunk)
+        for position, fragment in enumerate(cast("list[Any]", fragments)):
+            where = f"delta.tool_calls[{position}]"
+            if not isinstance(fragment, dict):
+                self._bad(f"{where} is {_kind(fragment)}, not an object", chunk)
+            fields = cast("dict[str, Any]", fragment)
+            index: Any = fields.get("index", position)
+            if not isinstance(index, int) or isinstance(index, bool):
+                self._bad(f"{where}.index is {index!r}, not a number", chunk)
             call = self._calls.setdefault(index, {"id": None, "name": "", "arguments": []})
-            if fragment.get("id"):
-                call["id"] = fragment["id"]
-            function: dict[str, Any] = fragment.get("function") or {}
-            if function.get("name"):
-                call["name"] += function["name"]
+            if fields.get("id"):
+                call["id"] = str(fields["id"])
+            function: Any = fields.get("function") or {}
+            if not isinstance(function, dict):
+                self._bad(f"{where}.function is {_kind(function)}, not an object", chunk)
+            function = cast("dict[str, Any]", function)
+            name: Any = function.get("name")
+            if name:
+                if not isinstance(name, str):
+                    self._bad(f"{where}.function.name is {_kind(name)}, not a string", chunk)
+                call["name"] += name
             arguments: Any = function.get("arguments")
             if arguments:
+                if not isinstance(arguments, str):  # some servers send an object
+                    arguments = json.dumps(arguments)
                 call["arguments"].append(arguments)
 
     def flush(self) -> str:

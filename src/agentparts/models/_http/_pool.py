@@ -1,4 +1,4 @@
-"""Connection pools for the OpenAI client: small httpx pools behind one FIFO queue.
+"""Connection pools for the HTTP model clients: small httpx pools behind one FIFO queue.
 
 httpcore's pool does housekeeping over all of its connections each time a request starts
 or ends, and part of it compares every connection with every other one, so its cost grows
