@@ -11,7 +11,7 @@ from agentparts import CancellationToken, ComponentLoader
 from agentparts.code_executor import CodeBlock, CodeExecutor, with_requirements
 from agentparts.code_executors import default_code_executor
 from agentparts.code_executors.sandbox import SandboxedCodeExecutor
-from agentparts.errors import CodeExecutionError, SandboxUnavailableError
+from agentparts.errors import SandboxUnavailableError
 
 from .conftest import exists, listdir, live_processes_of_uid
 
@@ -76,11 +76,20 @@ async def test_given_work_dir_is_kept_and_named_files_stay(shared_tmp: Path) -> 
     assert exists(tmp_path / "sub" / "hello.py")
 
 
-async def test_unreachable_work_dir_is_a_clear_error(tmp_path: Path) -> None:
-    # pytest's tmp_path lives under a directory only root may enter.
-    executor = SandboxedCodeExecutor(timeout=10, work_dir=tmp_path / "work")
-    with pytest.raises(CodeExecutionError, match="not searchable by other users"):
-        await executor.start()
+async def test_work_dir_under_a_private_parent_works_and_keeps_its_mode(tmp_path: Path) -> None:
+    # pytest's tmp_path lives under a directory only root may enter: the id-mapped mount
+    # needs no path the sandbox uid can walk, and nothing is chowned or chmodded.
+    work = tmp_path / "work"
+    work.mkdir(mode=0o700)
+    async with SandboxedCodeExecutor(timeout=10, work_dir=work) as executor:
+        result = await executor.execute_code_blocks(
+            [CodeBlock("open('out.txt', 'w').write('x')\nprint('ok')", "python")],
+            CancellationToken(),
+        )
+    assert (result.exit_code, result.output) == (0, "ok\n")
+    st = work.stat()
+    assert (st.st_uid, st.st_mode & 0o7777) == (0, 0o700)
+    assert (work / "out.txt").stat().st_uid == 0
 
 
 async def test_functions_are_importable_inside() -> None:
@@ -182,10 +191,10 @@ async def test_failed_start_leaves_no_temp_dir(
 ) -> None:
     import tempfile
 
-    # Temporary directories land in tmp_path, which the sandbox uid cannot reach: start fails.
+    # The temporary work directory lands in tmp_path; bubblewrap fails its probe.
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    executor = SandboxedCodeExecutor(timeout=10)
-    with pytest.raises(CodeExecutionError, match="cannot reach the work directory"):
+    executor = SandboxedCodeExecutor(timeout=10, bwrap="/bin/false")
+    with pytest.raises(SandboxUnavailableError, match="cannot create a sandbox"):
         await executor.start()
     assert listdir(tmp_path) == []
     assert not executor.started

@@ -42,8 +42,12 @@ async def run(
 
 
 def assert_nothing_left(executor: SandboxedCodeExecutor) -> None:
+    # Between runs only the sandbox's own bubblewrap monitor and supervisor live.
     assert executor.sandbox_uid is not None
-    assert live_processes_of_uid(executor.sandbox_uid) == []
+    assert executor._supervisor is not None
+    own = executor._supervisor.own_pids
+    assert len(own) == 2
+    assert set(live_processes_of_uid(executor.sandbox_uid)) - own == set()
 
 
 async def test_runs_as_a_non_root_uid_without_capabilities(sandbox: SandboxedCodeExecutor) -> None:
@@ -257,15 +261,17 @@ async def test_stop_kills_a_run_in_progress() -> None:
     await executor.start()
     uid = executor.sandbox_uid
     assert uid is not None
-    run_task = asyncio.create_task(run(executor, "sleep 1000 & sleep 1000", "bash"))
+    marker = uuid.uuid4().hex
+    run_task = asyncio.create_task(run(executor, f"sleep 1000 {marker} & sleep 1000", "bash"))
     for _ in range(200):
-        if live_processes_of_uid(uid):
+        if live_processes_with(marker):
             break
         await asyncio.sleep(0.05)
     await executor.stop()
     result = await run_task
     assert result.exit_code != 0
     assert live_processes_of_uid(uid) == []
+    assert live_processes_with(marker) == []
 
 
 async def test_host_environment_does_not_leak(monkeypatch: pytest.MonkeyPatch) -> None:

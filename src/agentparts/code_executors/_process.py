@@ -18,7 +18,16 @@ from typing import Any
 
 from .._cancellation_token import CancellationToken, discard_callback
 
-__all__ = ["ProcessOutcome", "SpawnOptions", "kill_process_tree", "processes_of_uid", "run_process"]
+__all__ = [
+    "OutputCollector",
+    "ProcessOutcome",
+    "SpawnOptions",
+    "finish_outcome",
+    "kill_process_tree",
+    "processes_of_uid",
+    "run_process",
+    "wait_for_end",
+]
 
 _READ_CHUNK = 65536
 _MONITOR_INTERVAL = 0.05
@@ -225,6 +234,148 @@ def _spawn(
     )
 
 
+class OutputCollector:
+    """Reads a run's output pipe from the event loop, up to a cap.
+
+    Args:
+        fd: The read end of the pipe (made non-blocking; closed by :meth:`close`).
+        max_output_bytes: Output beyond this is dropped and :attr:`overflow` is set.
+    """
+
+    def __init__(self, fd: int, max_output_bytes: int) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._fd = fd
+        self._max = max_output_bytes
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self.eof: asyncio.Future[None] = self._loop.create_future()
+        self.overflow: asyncio.Future[None] = self._loop.create_future()
+        os.set_blocking(fd, False)
+        self._loop.add_reader(fd, self.read_available)
+
+    def read_available(self) -> None:
+        """Read what the pipe holds now (called by the loop when it is readable)."""
+        while True:
+            try:
+                chunk = os.read(self._fd, _READ_CHUNK)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._loop.remove_reader(self._fd)
+                if not self.eof.done():
+                    self.eof.set_result(None)
+                return
+            if self._size >= self._max:
+                continue  # already over the cap: drain and drop until the run is killed
+            if self._size + len(chunk) > self._max:
+                chunk = chunk[: self._max - self._size]
+                if not self.overflow.done():
+                    self.overflow.set_result(None)
+            self._chunks.append(chunk)
+            self._size += len(chunk)
+
+    async def finish(self, wait: float = 2.0) -> bool:
+        """Read to the end of the output (at most ``wait`` seconds); whether it ended."""
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(self.eof), timeout=wait)
+        self.read_available()
+        return self.eof.done()
+
+    def close(self) -> None:
+        """Stop reading and close the pipe."""
+        self._loop.remove_reader(self._fd)
+        for future in (self.eof, self.overflow):
+            if not future.done():
+                future.cancel()
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+
+    @property
+    def text(self) -> str:
+        """The output so far, decoded."""
+        return b"".join(self._chunks).decode("utf-8", errors="replace")
+
+
+def finish_outcome(
+    outcome: ProcessOutcome, code: int, output: str, *, timeout: float, max_output_bytes: int
+) -> ProcessOutcome:
+    """Fill in the exit code and output of ``outcome``, with a marker for how it stopped.
+
+    Args:
+        outcome: Flags of how the run ended.
+        code: The raw exit status (negative: killed by that signal).
+        output: The output read.
+        timeout: The timeout of the run (for the marker).
+        max_output_bytes: The output cap (for the marker).
+    """
+    outcome.exit_code = code if code >= 0 else 128 - code
+    outcome.output = output
+    if outcome.truncated:
+        outcome.output += (
+            f"\n[output truncated: it exceeded {max_output_bytes} bytes, so the run was stopped]"
+        )
+    if outcome.timed_out:
+        outcome.exit_code = 124
+        outcome.output += (
+            f"\n[timeout: the run timed out after {timeout:g} s and all its processes were killed]"
+        )
+    if outcome.cancelled:
+        outcome.exit_code = 130
+        outcome.output += "\n[cancelled: the run was cancelled and all its processes were killed]"
+    if outcome.stopped_reason is not None:
+        outcome.exit_code = 1
+        outcome.output += f"\n[stopped: {outcome.stopped_reason}]"
+    return outcome
+
+
+async def wait_for_end(
+    finished: asyncio.Future[Any],
+    overflow: asyncio.Future[None],
+    *,
+    timeout: float,
+    cancellation_token: CancellationToken | None,
+    monitor: Callable[[], str | None] | None,
+) -> ProcessOutcome:
+    """Wait until ``finished`` or ``overflow`` is done, the timeout passes, the token is
+    cancelled or ``monitor`` returns a reason; the returned flags say which."""
+    loop = asyncio.get_running_loop()
+    stop: asyncio.Future[str] = loop.create_future()
+    monitor_task = asyncio.create_task(_monitor(monitor, stop)) if monitor else None
+
+    def _on_cancel() -> None:
+        loop.call_soon_threadsafe(lambda: None if stop.done() else stop.set_result("cancelled"))
+
+    if cancellation_token is not None:
+        cancellation_token.add_callback(_on_cancel)
+    outcome = ProcessOutcome(exit_code=0, output="")
+    try:
+        done, _ = await asyncio.wait(
+            {finished, overflow, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if finished in done:
+            pass
+        elif stop in done:
+            reason = stop.result()
+            if reason == "cancelled":
+                outcome.cancelled = True
+            else:
+                outcome.stopped_reason = reason
+        elif overflow in done:
+            outcome.truncated = True
+        else:
+            outcome.timed_out = True
+    finally:
+        if cancellation_token is not None:
+            discard_callback(cancellation_token, _on_cancel)
+        if monitor_task is not None:
+            monitor_task.cancel()
+        if not stop.done():
+            stop.cancel()
+    return outcome
+
+
 async def run_process(
     argv: Sequence[str],
     *,
@@ -240,6 +391,9 @@ async def run_process(
     on_finish: Callable[[int], None] | None = None,
 ) -> ProcessOutcome:
     """Run ``argv`` in a new session and return how it ended; nothing of it survives.
+
+    The one-off form, for a single command (executors use a :mod:`._supervisor` instead,
+    which also catches processes that leave the session and reaps everything).
 
     Args:
         argv: The command.
@@ -264,38 +418,10 @@ async def run_process(
     if on_start is not None:
         on_start(leader)
     assert proc.stdout is not None
-    out_fd = proc.stdout.fileno()
-    os.set_blocking(out_fd, False)
+    output = OutputCollector(os.dup(proc.stdout.fileno()), max_output_bytes)
+    proc.stdout.close()
     pid_fd = os.pidfd_open(leader) if hasattr(os, "pidfd_open") else None
-    chunks: list[bytes] = []
-    size = 0
     exited: asyncio.Future[None] = loop.create_future()
-    eof: asyncio.Future[None] = loop.create_future()
-    overflow: asyncio.Future[None] = loop.create_future()
-    stop: asyncio.Future[str] = loop.create_future()
-
-    def _on_output() -> None:
-        nonlocal size
-        while True:
-            try:
-                chunk = os.read(out_fd, _READ_CHUNK)
-            except BlockingIOError:
-                return
-            except OSError:
-                chunk = b""
-            if not chunk:
-                loop.remove_reader(out_fd)
-                if not eof.done():
-                    eof.set_result(None)
-                return
-            if size >= max_output_bytes:
-                continue  # already over the cap: drain and drop until the run is killed
-            if size + len(chunk) > max_output_bytes:
-                chunk = chunk[: max_output_bytes - size]
-                if not overflow.done():
-                    overflow.set_result(None)
-            chunks.append(chunk)
-            size += len(chunk)
 
     def _on_exit() -> None:
         if pid_fd is not None:
@@ -303,79 +429,39 @@ async def run_process(
         if not exited.done():
             exited.set_result(None)
 
-    loop.add_reader(out_fd, _on_output)
     exit_waiter: asyncio.Future[int] | None = None
     if pid_fd is not None:
         loop.add_reader(pid_fd, _on_exit)
     else:  # no pidfd (not Linux): wait in a thread
         exit_waiter = loop.run_in_executor(None, proc.wait)
         exit_waiter.add_done_callback(lambda _: _on_exit())
-    monitor_task = asyncio.create_task(_monitor(monitor, stop)) if monitor else None
-
-    def _on_cancel() -> None:
-        loop.call_soon_threadsafe(lambda: None if stop.done() else stop.set_result("cancelled"))
-
-    if cancellation_token is not None:
-        cancellation_token.add_callback(_on_cancel)
     outcome = ProcessOutcome(exit_code=0, output="")
     try:
-        done, _ = await asyncio.wait(
-            {exited, overflow, stop}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        outcome = await wait_for_end(
+            exited,
+            output.overflow,
+            timeout=timeout,
+            cancellation_token=cancellation_token,
+            monitor=monitor,
         )
-        if exited in done:
-            pass
-        elif stop in done:
-            reason = stop.result()
-            if reason == "cancelled":
-                outcome.cancelled = True
-            else:
-                outcome.stopped_reason = reason
-        elif overflow in done:
-            outcome.truncated = True
-        else:
-            outcome.timed_out = True
     finally:
-        if cancellation_token is not None:
-            discard_callback(cancellation_token, _on_cancel)
         # Always: whatever the code left running (background children) dies with the run.
         # After a normal exit this is usually one quick /proc scan: not worth a thread.
         if not (exited.done() and not exited.cancelled() and not _leftovers(leader, kill_uid)):
             await asyncio.to_thread(kill_process_tree, leader, uid=kill_uid)
-        if monitor_task is not None:
-            monitor_task.cancel()
-        for future in (stop, exited, overflow):
-            if not future.done():
-                future.cancel()
+        if not exited.done():
+            exited.cancel()
         # Everything that could hold the pipe is dead: the rest of the output comes at once.
-        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(asyncio.shield(eof), timeout=2.0)
-        _on_output()
-        loop.remove_reader(out_fd)
+        await output.finish()
+        output.close()
         if pid_fd is not None:
             loop.remove_reader(pid_fd)
             os.close(pid_fd)
         elif exit_waiter is not None:
             await exit_waiter
-        proc.stdout.close()
         if on_finish is not None:
             on_finish(leader)
         code = proc.wait()
-    data = b"".join(chunks)
-    outcome.exit_code = code if code >= 0 else 128 - code
-    outcome.output = data.decode("utf-8", errors="replace")
-    if outcome.truncated:
-        outcome.output += (
-            f"\n[output truncated: it exceeded {max_output_bytes} bytes, so the run was stopped]"
-        )
-    if outcome.timed_out:
-        outcome.exit_code = 124
-        outcome.output += (
-            f"\n[timeout: the run timed out after {timeout:g} s and all its processes were killed]"
-        )
-    if outcome.cancelled:
-        outcome.exit_code = 130
-        outcome.output += "\n[cancelled: the run was cancelled and all its processes were killed]"
-    if outcome.stopped_reason is not None:
-        outcome.exit_code = 1
-        outcome.output += f"\n[stopped: {outcome.stopped_reason}]"
-    return outcome
+    return finish_outcome(
+        outcome, code, output.text, timeout=timeout, max_output_bytes=max_output_bytes
+    )

@@ -19,7 +19,9 @@ from ..._component import Component
 from ...code_executor._func_with_reqs import AnyFunction
 from .._command_line import CommandLineExecutorBase
 from .._env import DEFAULT_ENV_ALLOWLIST, scrubbed_env
-from .._process import ProcessOutcome, run_process
+from .._process import ProcessOutcome, SpawnOptions
+from .._supervisor import Supervisor
+from .._supervisor_source import SUPERVISOR_SOURCE
 
 __all__ = ["LocalCommandLineCodeExecutor", "LocalCommandLineCodeExecutorConfig"]
 
@@ -46,8 +48,11 @@ class LocalCommandLineCodeExecutor(
 
     Use it only for code you trust; :class:`~agentparts.code_executors.sandbox.SandboxedCodeExecutor`
     is the default for code a model wrote. Each block is written to a file in the work
-    directory and run in its own session: on timeout (exit code 124), cancellation or the
-    end of the block, every process it started is killed, background children included.
+    directory and run in its own session, started by a small supervisor process (one per
+    executor) that is a child subreaper: whatever the block starts stays its descendant,
+    however it detaches (``setsid``, double forks, ``nohup``). On timeout (exit code 124),
+    cancellation, stop() or the end of the block, every process it started is killed and
+    reaped, so none survives and none is left as a zombie.
     The code gets a scrubbed environment: only :data:`DEFAULT_ENV_ALLOWLIST` variables plus
     ``env_allowlist`` and ``env``, never API keys by accident.
 
@@ -117,6 +122,7 @@ class LocalCommandLineCodeExecutor(
             )
         self._env_allowlist = list(env_allowlist)
         self._extra_env = dict(env or {})
+        self._supervisor: Supervisor | None = None
 
     @property
     def supported_languages(self) -> list[str]:
@@ -149,16 +155,31 @@ class LocalCommandLineCodeExecutor(
             )
         return env
 
+    async def _prepare_work_dir(self, work_dir: Path) -> None:
+        self._supervisor = Supervisor(_supervisor_command, spawn=SpawnOptions(), nested=False)
+
+    async def _release(self) -> None:
+        if self._supervisor is not None:
+            await self._supervisor.close()
+            self._supervisor = None
+
+    async def stop(self) -> None:
+        """Kill the run in progress and every process it started; remove a temporary
+        work directory."""
+        if self._supervisor is not None:
+            await self._supervisor.kill_run()
+        await super().stop()
+
     async def _run(self, argv: list[str], cancellation_token: CancellationToken) -> ProcessOutcome:
-        return await run_process(
+        if self._supervisor is None:
+            raise RuntimeError("The executor is not started: call start() first.")
+        return await self._supervisor.run(
             argv,
             cwd=str(self.work_dir),
             env=self.child_env(),
             timeout=self._timeout,
             max_output_bytes=self._max_output_bytes,
             cancellation_token=cancellation_token,
-            on_start=self._track,
-            on_finish=self._untrack,
         )
 
     def _to_config(self) -> LocalCommandLineCodeExecutorConfig:
@@ -196,3 +217,7 @@ class LocalCommandLineCodeExecutor(
         ]
         found += [env_read(n, "passed to the executed code") for n in config.env_allowlist]
         return found
+
+
+def _supervisor_command(control_fd: int) -> list[str]:
+    return [sys.executable, "-I", "-S", "-c", SUPERVISOR_SOURCE, str(control_fd), "subreaper"]

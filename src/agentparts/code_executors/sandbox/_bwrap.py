@@ -28,7 +28,8 @@ class SandboxLimits:
     """Resource limits of each sandboxed run.
 
     Attributes:
-        memory_bytes: Address space per process (``RLIMIT_AS``).
+        memory_bytes: Memory of the whole run where a memory cgroup is available, and
+            address space per process (``RLIMIT_AS``) everywhere.
         cpu_seconds: CPU time per process (``RLIMIT_CPU``).
         max_processes: Processes and threads of the sandbox's uid (``RLIMIT_NPROC``).
         max_file_size_bytes: Largest file a process may write (``RLIMIT_FSIZE``).
@@ -42,13 +43,17 @@ class SandboxLimits:
     max_open_files: int = 1024
 
 
-def set_limits(limits: SandboxLimits) -> Callable[[], None]:
-    """A ``preexec_fn`` that lowers the rlimits in the child, before bubblewrap starts."""
+def set_limits(limits: SandboxLimits, *, cpu: bool = True) -> Callable[[], None]:
+    """A ``preexec_fn`` that lowers the rlimits in the child, before bubblewrap starts.
+
+    With ``cpu=False`` the CPU time limit is left for each run to set (the supervisor of a
+    sandbox lives longer than one run).
+    """
 
     def apply() -> None:
         pairs = (
             (resource.RLIMIT_AS, limits.memory_bytes),
-            (resource.RLIMIT_CPU, limits.cpu_seconds),
+            *(((resource.RLIMIT_CPU, limits.cpu_seconds),) if cpu else ()),
             (resource.RLIMIT_NPROC, limits.max_processes),
             (resource.RLIMIT_FSIZE, limits.max_file_size_bytes),
             (resource.RLIMIT_NOFILE, limits.max_open_files),
@@ -147,23 +152,25 @@ def bwrap_argv(
     tmp_size_bytes: int,
     extra_ro_binds: Sequence[str],
     command: Sequence[str],
+    seccomp_fd: int | None = None,
 ) -> list[str]:
     """The bubblewrap command that runs ``command`` in a fresh sandbox.
 
     The sandbox: new user, pid, network, IPC, UTS and cgroup namespaces (so no network),
     no nested user namespaces, no capabilities, a new session, dies with its parent,
     read-only ``/usr`` and a few files of ``/etc``, fresh ``/proc``, ``/dev`` and
-    ``/tmp``, the work directory as the only writable host path, read-only ``/``.
+    ``/tmp``, the work directory as the only writable host path, read-only ``/``, and
+    the seccomp program in ``seccomp_fd`` if given.
     """
     argv = [
         bwrap,
         "--unshare-all",
         "--unshare-user",
         "--disable-userns",
-        # Without a bwrap init as pid 1, the outer bwrap waits for the sandbox itself.
-        # With one, it exits on the init's report and leaves the init to be reaped by the
-        # host's pid 1: where that never reaps (containers), every run leaks a zombie of the
-        # sandbox uid until RLIMIT_NPROC refuses new sandboxes.
+        # The command is agentparts' supervisor, pid 1 of the sandbox: it reaps everything
+        # inside. Without a bwrap init in between, the outer bwrap waits for the supervisor
+        # itself, so the host reaps bwrap and bwrap reaps the supervisor: no zombie is ever
+        # left to a host pid 1 that does not reap (containers).
         "--as-pid-1",
         "--die-with-parent",
         "--new-session",
@@ -191,5 +198,7 @@ def bwrap_argv(
     argv += ["--bind-fd", str(work_dir_fd), work_dir, "--chdir", work_dir]
     for name, value in env.items():
         argv += ["--setenv", name, value]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
     argv += ["--remount-ro", "/dev", "--remount-ro", "/", "--", *command]
     return argv

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,20 +21,23 @@ from ..._capabilities import Capability, folder, host_command, sandboxed_code
 from ..._component import Component
 from ...code_executor._func_with_reqs import AnyFunction
 from ...errors import CodeExecutionError
+from .._cgroups import RunCgroup, cgroups_available, warn_once_without_cgroups
 from .._command_line import CommandLineExecutorBase
-from .._process import (
-    ProcessOutcome,
-    SpawnOptions,
-    kill_process_tree,
-    processes_of_uid,
-    run_process,
-)
+from .._process import ProcessOutcome, SpawnOptions, kill_process_tree, processes_of_uid
+from .._supervisor import Supervisor
+from .._supervisor_source import SUPERVISOR_SOURCE
 from ._bwrap import SandboxLimits, bwrap_argv, find_bwrap, probe_bwrap, set_limits
+from ._idmap import filter_file, idmap_supported
 from ._uids import SandboxIdentity, acquire_uid
+from ._work_dir import check_idmap, clear_exec_bits, mounted_work_dir, work_dir_too_big
 
 __all__ = ["SandboxedCodeExecutor", "SandboxedCodeExecutorConfig"]
 
 _MIB = 1024 * 1024
+# Files changed this long before a run started count as written by it (ctime is coarse).
+_CTIME_SLACK_NS = 50_000_000
+# Processes of a sandbox besides the run's: bubblewrap's monitor and the supervisor.
+_OWN_PROCESSES = 2
 
 
 class SandboxedCodeExecutorConfig(BaseModel):
@@ -60,16 +66,23 @@ class SandboxedCodeExecutorConfig(BaseModel):
 class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExecutorConfig]):
     """Runs code blocks inside a bubblewrap sandbox; the default wherever an agent runs code.
 
-    Each block runs in a fresh sandbox: started as its own non-root host uid (one per
+    Each executor has its own sandbox: started as its own non-root host uid (one per
     executor, so several sandboxes can run at once with separate process limits), with
     new user, pid, network, IPC and UTS namespaces (no network at all, not even the host's
     127.0.0.1), nested user namespaces disabled, no capabilities, an empty environment
     plus ``env``, the system read-only (``/usr`` and a few files of ``/etc``; no
     ``/root``, no ``/home``, no ``/etc/shadow``), a small private ``/tmp``, and the work
-    directory as the only writable host path (mounted at the same path). Limits: address
-    space, CPU time, processes, file size, open files, work directory size, output size,
-    and a wall-clock timeout (exit code 124). However a run ends, every process of the
-    sandbox is killed.
+    directory as the only writable host path (mounted at the same path). A small
+    supervisor is pid 1 inside: it starts each block as a new process, and when the block
+    ends it kills and reaps every process of it and empties ``/tmp``, so each block starts
+    clean but for the work directory; a timeout, cancellation or stop() is enforced from
+    the host. Limits: memory of the whole run (a cgroup, where the machine has one;
+    otherwise per process), address space, CPU time, processes, file size, open files,
+    work directory size, output size, and a wall-clock timeout (exit code 124).
+
+    A given ``work_dir`` is never chowned or chmodded: as root it is mounted id-mapped, so
+    the sandbox writes into it as its own uid while the files land owned by the folder's
+    owner; execute and set-id bits of files a block wrote are cleared after the block.
 
     If bubblewrap is missing or cannot run here, the constructor or :meth:`start` raises
     :class:`~agentparts.errors.SandboxUnavailableError` saying how to install it; code is
@@ -79,14 +92,16 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
 
     Args:
         timeout: Wall-clock seconds each block may run.
-        work_dir: Where code files are written and run; made owned by the sandbox uid.
-            By default a temporary directory, created by :meth:`start`, removed by :meth:`stop`.
+        work_dir: Where code files are written and run; its owner and mode are left as
+            they are. By default a temporary directory, created by :meth:`start`, removed
+            by :meth:`stop`.
         functions: Functions that executed code can import from ``functions_module``.
         functions_module: Module name of those functions.
         cleanup_temp_files: Delete each code file after it ran (files named by a
             ``# filename:`` directive are kept).
         max_output_bytes: Output beyond this stops the block, with a marker.
-        memory_limit_bytes: Address space of each process.
+        memory_limit_bytes: Memory of all processes of a run together (a memory cgroup)
+            and address space of each process; where no cgroup is available, only the latter.
         cpu_time_limit_seconds: CPU time of each process.
         max_processes: Processes and threads of the sandbox at once.
         max_file_size_bytes: Largest file the code may write.
@@ -159,8 +174,12 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         self._extra_env = dict(env or {})
         self._extra_ro_binds = list(extra_ro_binds)
         self._identity: SandboxIdentity | None = None
-        self._support_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._support_dir: str | None = None
+        self._support_finalizer: Callable[[], object] | None = None
+        self._mount_point: Path | None = None
+        self._supervisor: Supervisor | None = None
         self._work_dir_fd: int | None = None
+        self._seccomp_fd: int | None = None
 
     @property
     def supported_languages(self) -> list[str]:
@@ -181,41 +200,129 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         return self._identity.uid if self._identity is not None else None
 
     def _file_owner(self) -> tuple[int, int] | None:
-        if self._identity is None:
-            return None
+        if self._identity is None or self._mount_point is not None:
+            return None  # not root, or id-mapped: files belong to the work dir's owner
         return (self._identity.uid, self._identity.gid)
 
     async def _prepare_work_dir(self, work_dir: Path) -> None:
         as_root = os.geteuid() == 0
         await asyncio.to_thread(probe_bwrap, self._bwrap, acquire_probe_uid() if as_root else None)
         if as_root:
-            _check_reachable(work_dir)
-            self._identity = acquire_uid()
+            self._identity = identity = acquire_uid()
             # Leftovers of a crashed process that held this uid before must not join us.
-            await asyncio.to_thread(kill_process_tree, None, uid=self._identity.uid)
-            os.chown(work_dir, self._identity.uid, self._identity.gid)
-            os.chmod(work_dir, 0o700)
-            self._support_dir = tempfile.TemporaryDirectory(prefix="agentparts-sandbox-etc-")
-            os.chmod(self._support_dir.name, 0o755)
-            uid, gid = self._identity.uid, self._identity.gid
+            await asyncio.to_thread(kill_process_tree, None, uid=identity.uid)
+            support = tempfile.mkdtemp(prefix="agentparts-sandbox-")
+            self._support_dir = support
+            self._support_finalizer = weakref.finalize(self, _remove_support, support)
+            os.chmod(support, 0o711)
+            uid, gid = identity.uid, identity.gid
             _write_public(
-                Path(self._support_dir.name) / "passwd",
+                Path(support) / "passwd",
                 f"root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:{uid}:{gid}:sandbox:{work_dir}:/bin/sh\n",
             )
-            _write_public(Path(self._support_dir.name) / "group", f"root:x:0:\nsandbox:x:{gid}:\n")
-        self._work_dir_fd = os.open(work_dir, os.O_PATH | os.O_DIRECTORY)
+            _write_public(Path(support) / "group", f"root:x:0:\nsandbox:x:{gid}:\n")
+            mount_point = Path(support) / "work"
+            mount_point.mkdir(mode=0o700)
+            given = self._given_work_dir is not None
+            if idmap_supported() and await asyncio.to_thread(
+                check_idmap, work_dir, mount_point, uid, gid, given
+            ):
+                self._mount_point = mount_point
+            elif given:
+                raise CodeExecutionError(
+                    f"The sandbox cannot write into the work directory {work_dir} without "
+                    "changing its owner (id-mapped mounts need root on x86-64 Linux): leave "
+                    "work_dir unset for a private temporary one."
+                )
+            else:
+                # Our own temporary directory (never the caller's): the sandbox's to own.
+                os.chown(work_dir, uid, gid)
+                os.chmod(work_dir, 0o700)
+        self._supervisor = Supervisor(
+            self._supervisor_command,
+            spawn=self._spawn_options(),
+            nested=True,
+            cgroup=self._make_cgroup,
+            name="sandbox",
+        )
+
+    def _spawn_options(self) -> SpawnOptions:
+        limits = dataclasses.replace(
+            self._limits, max_processes=self._limits.max_processes + _OWN_PROCESSES
+        )
+        if self._identity is None:
+            # Not root: RLIMIT_NPROC counts all our own processes, so allow those on top.
+            own = len(processes_of_uid(os.getuid()))
+            limits = dataclasses.replace(limits, max_processes=own + limits.max_processes)
+            return SpawnOptions(preexec_fn=set_limits(limits, cpu=False))
+        return SpawnOptions(
+            user=self._identity.uid,
+            group=self._identity.gid,
+            extra_groups=[],
+            preexec_fn=set_limits(limits, cpu=False),
+        )
+
+    def _make_cgroup(self) -> RunCgroup | None:
+        if not cgroups_available():
+            warn_once_without_cgroups(
+                "SandboxedCodeExecutor caps memory per process (RLIMIT_AS), not per run, "
+                "and processes per uid (RLIMIT_NPROC)"
+            )
+            return None
+        return RunCgroup(
+            memory_limit_bytes=self._limits.memory_bytes,
+            max_processes=self._limits.max_processes + _OWN_PROCESSES,
+        )
+
+    def _supervisor_command(self, control_fd: int) -> list[str]:
+        assert self._work_dir_fd is not None
+        support = self._support_dir
+        return bwrap_argv(
+            self._bwrap,
+            work_dir=str(self.work_dir),
+            work_dir_fd=self._work_dir_fd,
+            passwd_file=f"{support}/passwd" if support else None,
+            group_file=f"{support}/group" if support else None,
+            env=self._sandbox_env(),
+            tmp_size_bytes=self._tmp_size_bytes,
+            extra_ro_binds=self._extra_ro_binds,
+            command=[self._python, "-I", "-S", "-c", SUPERVISOR_SOURCE, str(control_fd), "pid1"],
+            seccomp_fd=self._seccomp_fd,
+        )
+
+    async def _start_supervisor(self, supervisor: Supervisor) -> None:
+        identity = self._identity
+        uid, gid = (identity.uid, identity.gid) if identity is not None else (0, 0)
+        seccomp = filter_file() if self._mount_point is not None else None
+        try:
+            with mounted_work_dir(self.work_dir, self._mount_point, uid, gid) as fd:
+                self._work_dir_fd, self._seccomp_fd = fd, seccomp
+                fds = (fd,) if seccomp is None else (fd, seccomp)
+                await supervisor.start(pass_fds=fds)
+        finally:
+            self._work_dir_fd = self._seccomp_fd = None
+            if seccomp is not None:
+                os.close(seccomp)
+
+    async def stop(self) -> None:
+        """Kill the run in progress, end the sandbox, remove a temporary work directory."""
+        if self._supervisor is not None:
+            await self._supervisor.kill_run()
+        await super().stop()
 
     async def _release(self) -> None:
+        if self._supervisor is not None:
+            await self._supervisor.close()
+            self._supervisor = None
         if self._identity is not None:
             await asyncio.to_thread(kill_process_tree, None, uid=self._identity.uid)
             self._identity.release()
             self._identity = None
-        if self._support_dir is not None:
-            self._support_dir.cleanup()
-            self._support_dir = None
-        if self._work_dir_fd is not None:
-            os.close(self._work_dir_fd)
-            self._work_dir_fd = None
+        self._mount_point = None
+        if self._support_finalizer is not None:
+            self._support_finalizer()
+            self._support_finalizer = None
+        self._support_dir = None
 
     def _command(self, language: str, code_file: Path) -> list[str]:
         if language == "python":
@@ -235,79 +342,29 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         return env
 
     def _work_dir_too_big(self) -> str | None:
-        total = count = 0
-        stack = [str(self.work_dir)]
-        while stack:
-            try:
-                entries = list(os.scandir(stack.pop()))
-            except OSError:
-                continue
-            for entry in entries:
-                count += 1
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    else:
-                        total += entry.stat(follow_symlinks=False).st_blocks * 512
-                except OSError:
-                    continue
-            if total > self._max_work_dir_bytes:
-                return (
-                    f"the work directory grew past {self._max_work_dir_bytes} bytes; "
-                    "write less data"
-                )
-            if count > self._max_work_dir_files:
-                return (
-                    f"the work directory holds more than {self._max_work_dir_files} "
-                    "files; write fewer files"
-                )
-        return None
+        return work_dir_too_big(self.work_dir, self._max_work_dir_bytes, self._max_work_dir_files)
 
     async def _run(self, argv: list[str], cancellation_token: CancellationToken) -> ProcessOutcome:
-        if self._work_dir_fd is None:
+        supervisor = self._supervisor
+        if supervisor is None:
             raise CodeExecutionError("The sandbox is not prepared: call start() first.")
-        work_dir = str(self.work_dir)
-        support = self._support_dir.name if self._support_dir is not None else None
-        command = bwrap_argv(
-            self._bwrap,
-            work_dir=work_dir,
-            work_dir_fd=self._work_dir_fd,
-            passwd_file=f"{support}/passwd" if support else None,
-            group_file=f"{support}/group" if support else None,
+        if not supervisor.running:
+            await self._start_supervisor(supervisor)
+        started = time.time_ns()
+        outcome = await supervisor.run(
+            argv,
+            cwd=str(self.work_dir),
             env=self._sandbox_env(),
-            tmp_size_bytes=self._tmp_size_bytes,
-            extra_ro_binds=self._extra_ro_binds,
-            command=argv,
-        )
-        limits = self._limits
-        kill_uid: int | None = None
-        if self._identity is None:
-            # Not root: RLIMIT_NPROC counts all our own processes, so allow those on top.
-            own = len(processes_of_uid(os.getuid()))
-            limits = dataclasses.replace(limits, max_processes=own + limits.max_processes)
-            spawn = SpawnOptions(preexec_fn=set_limits(limits), pass_fds=(self._work_dir_fd,))
-        else:
-            kill_uid = self._identity.uid
-            spawn = SpawnOptions(
-                user=kill_uid,
-                group=self._identity.gid,
-                extra_groups=[],
-                preexec_fn=set_limits(limits),
-                pass_fds=(self._work_dir_fd,),
-            )
-        return await run_process(
-            command,
-            cwd="/",
-            env={},
             timeout=self._timeout,
             max_output_bytes=self._max_output_bytes,
             cancellation_token=cancellation_token,
             monitor=self._work_dir_too_big,
-            kill_uid=kill_uid,
-            spawn=spawn,
-            on_start=self._track,
-            on_finish=self._untrack,
+            cpu_seconds=self._limits.cpu_seconds,
         )
+        await asyncio.shield(
+            asyncio.to_thread(clear_exec_bits, self.work_dir, started - _CTIME_SLACK_NS)
+        )
+        return outcome
 
     def _to_config(self) -> SandboxedCodeExecutorConfig:
         return SandboxedCodeExecutorConfig(
@@ -353,17 +410,14 @@ def acquire_probe_uid() -> int:
     return FIRST_SANDBOX_UID - 1
 
 
-def _check_reachable(work_dir: Path) -> None:
-    """The sandbox uid must be able to reach the work dir: every parent searchable by others."""
-    for parent in work_dir.parents:
-        if not os.stat(parent).st_mode & 0o001:
-            raise CodeExecutionError(
-                f"The sandbox cannot reach the work directory {work_dir}: {parent} is not "
-                "searchable by other users. Use a work directory whose parents are "
-                "(e.g. under /tmp or /srv), or leave work_dir unset for a temporary one."
-            )
-
-
 def _write_public(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     os.chmod(path, 0o644)
+
+
+def _remove_support(path: str) -> None:
+    """Remove the support directory (after making sure nothing is mounted in it)."""
+    from ._idmap import detach
+
+    detach(os.path.join(path, "work"))
+    shutil.rmtree(path, ignore_errors=True)
