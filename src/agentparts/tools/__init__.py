@@ -4,7 +4,11 @@
 model, ``FunctionTool`` wraps a plain function, and workbenches (``StaticWorkbench``,
 ``agentparts.tools.mcp.McpWorkbench``) give an agent a set of tools to list and call.
 Importing this module is light: MCP and the search index load only when used.
+``AgentTool`` and ``TeamTool`` (an agent or a team as a tool) live with the agents and are
+imported from there on first use.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._base import BaseTool as BaseTool
 from ._base import BaseToolWithState as BaseToolWithState
@@ -20,7 +24,12 @@ from ._workbench import TextResultContent as TextResultContent
 from ._workbench import ToolResult as ToolResult
 from ._workbench import Workbench as Workbench
 
+if TYPE_CHECKING:
+    from ..agents._task_runner_tool import AgentTool as AgentTool
+    from ..agents._task_runner_tool import TeamTool as TeamTool
+
 __all__ = [
+    "AgentTool",
     "BaseTool",
     "BaseToolWithState",
     "FunctionTool",
@@ -28,6 +37,7 @@ __all__ = [
     "ParametersSchema",
     "PythonCodeExecutionTool",
     "StaticWorkbench",
+    "TeamTool",
     "TextResultContent",
     "Tool",
     "ToolOverride",
@@ -35,3 +45,12 @@ __all__ = [
     "ToolSchema",
     "Workbench",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Agents import tools: importing agents here at module level would be a cycle.
+    if name in ("AgentTool", "TeamTool"):
+        from ..agents import _task_runner_tool
+
+        return getattr(_task_runner_tool, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
