@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -202,6 +202,37 @@ def check_structure(data: object, source: str, limits: ConfigLimits) -> None:
             ``limits.max_nodes``.
         ComponentConfigError: the data contains itself (a cycle).
     """
+    if _children(data) is None:
+        return
+    # A tree (what JSON and alias-free YAML give) is walked once, each container visited
+    # once; the first container met twice hands over to the walk for shared values.
+    seen = {id(data)}
+    stack: list[tuple[object, int]] = [(data, 1)]
+    total = 1
+    while stack:
+        value, depth = stack.pop()
+        if depth > limits.max_depth:
+            raise _too_deep(source, limits.max_depth)
+        children: Iterable[object] = (
+            typing.cast("dict[Any, Any]", value).values()
+            if isinstance(value, dict)
+            else typing.cast("list[Any]", value)
+        )
+        for child in children:
+            total += 1
+            if isinstance(child, _CONTAINERS):
+                if id(child) in seen:
+                    _check_shared(data, source, limits)
+                    return
+                seen.add(id(child))
+                stack.append((child, depth + 1))
+        if total > limits.max_nodes:
+            raise _too_many(source, limits.max_nodes)
+
+
+def _check_shared(data: object, source: str, limits: ConfigLimits) -> None:
+    """The walk for data that shares values: each distinct container is walked once and
+    remembers how many values it expands to and how deep it goes."""
     root_children = _children(data)
     if root_children is None:
         return
@@ -246,14 +277,11 @@ def check_structure(data: object, source: str, limits: ConfigLimits) -> None:
             open_ids.add(id(child))
             total += 1
         if total > limits.max_nodes:
-            raise ConfigLimitError(
-                f"{source} holds more than the limit of {limits.max_nodes:,} values (max config "
-                "values; a value shared by several places counts once per place). If you trust "
-                f"it, raise the limit with {MAX_CONFIG_NODES_ENV_VAR}=<count>."
-            )
+            raise _too_many(source, limits.max_nodes)
 
 
 _END = object()
+_CONTAINERS: tuple[type, ...] = (dict, list, tuple)
 
 
 def _children(value: object) -> Iterator[Any] | None:
@@ -263,6 +291,14 @@ def _children(value: object) -> Iterator[Any] | None:
     if isinstance(value, list | tuple):
         return iter(typing.cast("list[Any] | tuple[Any, ...]", value))
     return None
+
+
+def _too_many(source: str, max_nodes: int) -> ConfigLimitError:
+    return ConfigLimitError(
+        f"{source} holds more than the limit of {max_nodes:,} values (max config values; a "
+        "value shared by several places counts once per place). If you trust it, raise the "
+        f"limit with {MAX_CONFIG_NODES_ENV_VAR}=<count>."
+    )
 
 
 def _too_deep(source: str, max_depth: int) -> ConfigLimitError:
