@@ -3,7 +3,8 @@ side-effect modules (issue 18, "No attribute walking", "No side-effect modules")
 
 The table of hostile references is tried as every kind of reference a config can hold: a
 provider, a FunctionTool function, an AssistantAgent's output_content_type and its
-tool_call_summary_formatter. Each must be refused at load time with an error that says why,
+tool_call_summary_formatter, a FunctionalTermination's function and a UserProxyAgent's input
+function (selector functions go through the same import_reference). Each must be refused at load time with an error that says why,
 and nothing may run.
 """
 
@@ -29,7 +30,7 @@ from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.tools import BaseTool, FunctionTool
 
 TARGETS = "tests.security._reference_targets"
-KINDS = ("provider", "function", "output_type", "formatter")
+KINDS = ("provider", "function", "output_type", "formatter", "termination", "input_func")
 
 
 def _agent_config(**references: str) -> dict[str, Any]:
@@ -48,6 +49,22 @@ def load_as(kind: str, reference: str, allowed: list[str] | None = None) -> Any:
         config = {"function": reference, "name": "f", "description": "A tool."}
         return BaseTool.load_component(
             {"provider": "function_tool", "config": config}, allowed_providers=allowed
+        )
+    if kind == "termination":
+        return ComponentLoader.load_component(
+            {
+                "provider": "agentparts.conditions.FunctionalTermination",
+                "config": {"func": reference},
+            },
+            allowed_providers=allowed,
+        )
+    if kind == "input_func":
+        return ComponentLoader.load_component(
+            {
+                "provider": "agentparts.agents.UserProxyAgent",
+                "config": {"name": "u", "input_func": reference},
+            },
+            allowed_providers=allowed,
         )
     field = "output_content_type" if kind == "output_type" else "tool_call_summary_formatter"
     return AssistantAgent.load_component(
@@ -117,7 +134,7 @@ def test_attribute_walks_of_a_plain_load_are_refused(kind: str) -> None:
         load_as(kind, reference)
 
 
-@pytest.mark.parametrize("kind", ["provider", "output_type", "formatter"])
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "function"])
 def test_references_to_names_a_module_no_longer_has_are_load_errors(kind: str) -> None:
     # agentparts._providers no longer imports importlib: still a clear load error.
     with pytest.raises(ComponentLoadError, match="has no attribute 'importlib'"):
@@ -141,7 +158,7 @@ def test_malformed_references_are_load_errors() -> None:
         for kind in KINDS:
             with pytest.raises(ComponentLoadError):
                 load_as(kind, reference)
-    for kind in ("provider", "function"):
+    for kind in ("provider", "function", "termination"):
         with pytest.raises(ComponentLoadError):
             load_as(kind, "")
 
@@ -242,6 +259,13 @@ def test_output_types_defined_in_the_module_load(output_type: str) -> None:
     agent = load_as("output_type", output_type, allowed=[TARGETS])
     saved = agent.dump_component().config["output_content_type"]
     assert saved == output_type
+
+
+@pytest.mark.parametrize("kind", ["termination", "input_func"])
+def test_functions_defined_in_the_module_load_as_other_kinds(kind: str) -> None:
+    loaded = load_as(kind, f"{TARGETS}.shout", allowed=[TARGETS])
+    saved = loaded.dump_component().config
+    assert saved.get("func", saved.get("input_func")) == f"{TARGETS}.shout"
 
 
 def test_a_formatter_defined_in_the_module_loads() -> None:
