@@ -51,8 +51,10 @@ class BaseGroupChat(Team, ABC):
         termination_condition: When a run stops. With none, give ``max_turns``, or the run
             goes on until its token is cancelled.
         max_turns: Turns per run.
-        runtime: Where the participants run. ``None`` (the default) calls them in the
-            team's own task.
+        runtime: The agent runtime the participants are registered on (each as a runtime
+            agent reached through runtime messages); the caller starts and stops it.
+            ``None`` (the default) calls them directly in the team's own task, the fastest
+            path, with the same behaviour.
         custom_message_types: Your message classes, so saved states load them.
         emit_team_events: Also yield a :class:`SelectSpeakerEvent` before each turn.
 
@@ -90,11 +92,6 @@ class BaseGroupChat(Team, ABC):
                 )
         if max_turns is not None and max_turns < 1:
             raise ValueError(f"max_turns must be at least 1 (or None), got {max_turns}.")
-        if runtime is not None:
-            raise NotImplementedError(
-                "runtime= is not supported yet: teams call their participants in-process "
-                "until agentparts' agent runtime lands. Leave runtime unset."
-            )
         self._name = name
         self._description = description
         self._participants = list(participants)
@@ -105,9 +102,13 @@ class BaseGroupChat(Team, ABC):
         self._factory = MessageFactory()
         for message_type in self._custom_message_types:
             self._factory.register(message_type)
-        self._members: list[Participant] = [
-            LocalParticipant(p, self._factory) for p in participants
-        ]
+        self._runtime = runtime
+        self._members: list[Participant] = (
+            [LocalParticipant(p, self._factory) for p in participants]
+            if runtime is None
+            else _runtime_members(runtime, name, participants, self._factory)
+        )
+        self._registered = runtime is None
         self._by_name = {m.name: m for m in self._members}
         self._manager_name = manager_name
         self._manager = manager_factory(
@@ -216,6 +217,7 @@ class BaseGroupChat(Team, ABC):
         for message in messages:
             self._register(type(message))
         token = cancellation_token if cancellation_token is not None else CancellationToken()
+        await self._register_members()
         self._running = True
         self._run_task = asyncio.current_task()
         output: list[Item] = []
@@ -362,6 +364,17 @@ class BaseGroupChat(Team, ABC):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    async def _register_members(self) -> None:
+        """Register the participants on the runtime, the first time they are needed."""
+        if self._registered:
+            return
+        from ._runtime_participant import RuntimeParticipant
+
+        for member in self._members:
+            if isinstance(member, RuntimeParticipant):
+                await member.register()
+        self._registered = True
+
     def _register(self, message_type: type[BaseAgentEvent | BaseChatMessage]) -> None:
         if not self._factory.is_registered(message_type):
             self._factory.register(message_type)
@@ -377,6 +390,7 @@ class BaseGroupChat(Team, ABC):
                 f"The team {self._name!r} is running: cancel the run or wait for it to end "
                 "before reset()."
             )
+        await self._register_members()
         token = CancellationToken()
         for member in self._members:
             await member.reset(token)
@@ -388,12 +402,14 @@ class BaseGroupChat(Team, ABC):
         Each participant's ``on_pause`` is called.
         """
         self._unpaused.clear()
+        await self._register_members()
         token = CancellationToken()
         for member in self._members:
             await member.pause(token)
 
     async def resume(self) -> None:
         """Resume a paused team (each participant's ``on_resume`` is called)."""
+        await self._register_members()
         token = CancellationToken()
         for member in self._members:
             await member.resume(token)
@@ -413,6 +429,7 @@ class BaseGroupChat(Team, ABC):
         return await self._save_state()
 
     async def _save_state(self) -> Mapping[str, Any]:
+        await self._register_members()
         states: dict[str, Any] = {}
         for member in self._members:
             states[member.name] = await member.save_state()
@@ -435,12 +452,25 @@ class BaseGroupChat(Team, ABC):
                 f"The saved state has no entry for {', '.join(missing)}: it comes from a "
                 "different team (participant names must match)."
             )
+        await self._register_members()
         for member in self._members:
             await member.load_state(saved.agent_states[member.name])
         await self._manager.load_state(saved.agent_states[self._manager_name])
 
     @abstractmethod
     def _to_config(self) -> Any: ...
+
+
+def _runtime_members(
+    runtime: Any, team: str, participants: Sequence[ChatAgent | Team], factory: MessageFactory
+) -> list[Participant]:
+    from ..._ids import new_uuid4
+    from ._runtime_participant import RuntimeParticipant
+
+    team_id = new_uuid4()[:8]
+    return [
+        RuntimeParticipant(runtime, p, f"{team}_{p.name}_{team_id}", factory) for p in participants
+    ]
 
 
 @dataclass(frozen=True, slots=True)
