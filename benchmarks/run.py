@@ -89,6 +89,7 @@ SCENARIO_LIST = [
 
 I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
 I21 = "issue 21"
+I18 = "issue 18"
 ROWS = [
     Row("import_root", "import", "import the root package (`python -c`)", Target("ratio", 1.3, I2)),
     Row("import_stack", "import", "import agent + OpenAI client modules"),
@@ -104,8 +105,9 @@ ROWS = [
     Row("agent_concurrent", "peak_rss", "500 concurrent agents: peak RSS", Target("ratio", 1.3, I6)),
     Row("team_round_robin", "run", "3-agent round robin, 12 model turns", Target("ratio", 1.2, I20)),
     Row("exec_local", "run", "`print(1)`, local executor", Target("ratio", 1.2, I5)),
-    Row("exec_sandbox", "run", "`print(1)`, sandboxed executor", Target("ratio", 2.5, I5)),
-    Row("exec_sandbox_x8", "per_run", "`print(1)`, 8 sandboxes in parallel (per run)"),
+    Row("exec_sandbox", "run", "`print(1)`, sandboxed executor", Target("ratio", 1.3, I18)),
+    Row("exec_sandbox_x8", "per_run", "`print(1)`, 8 sandboxes in parallel (per run)",
+        Target("ratio", 1.3, I18)),
     Row("tool_run_json_sync", "run_json", "`run_json`, two-integer tool (sync fn)"),
     Row("tool_run_json_async", "run_json", "`run_json`, two-integer tool (async fn)"),
     Row("search", "build", "search 10,000 files: index build"),

@@ -232,3 +232,18 @@ async def test_a_token_reused_for_many_runs_keeps_no_callbacks(tmp_path: Path) -
             )
             assert result.output == f"{index}\n"
     assert token._callbacks == []  # pyright: ignore[reportPrivateUsage]
+
+
+async def test_a_block_that_kills_its_supervisor_fails_and_the_next_block_runs(
+    tmp_path: Path,
+) -> None:
+    async with LocalCommandLineCodeExecutor(timeout=10, work_dir=tmp_path) as executor:
+        killed = await executor.execute_code_blocks(
+            [CodeBlock("kill -9 $PPID; sleep 5", "bash")], CancellationToken()
+        )
+        after = await executor.execute_code_blocks(
+            [CodeBlock("echo fine", "bash")], CancellationToken()
+        )
+    assert killed.exit_code != 0
+    assert "ended during the run" in killed.output
+    assert (after.exit_code, after.output) == (0, "fine\n")

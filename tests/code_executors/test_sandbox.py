@@ -228,3 +228,31 @@ async def test_runs_leave_no_zombies_for_hosts_whose_init_never_reaps() -> None:
             )
             assert (result.exit_code, result.output) == (0, "1\n")
         assert _zombies_of_uid(uid) == []
+
+
+async def test_each_block_starts_with_an_empty_tmp_but_keeps_the_work_dir() -> None:
+    # The default work directory lives under the host's /tmp, so inside the sandbox it is
+    # mounted under the sandbox's own /tmp: emptying /tmp must not touch it.
+    async with SandboxedCodeExecutor(timeout=10) as executor:
+        assert str(executor.work_dir).startswith("/tmp/")
+        first = await executor.execute_code_blocks(
+            [
+                CodeBlock(
+                    "open('/tmp/scratch', 'w').write('x')\nopen('kept.txt', 'w').write('k')",
+                    "python",
+                )
+            ],
+            CancellationToken(),
+        )
+        second = await executor.execute_code_blocks(
+            [
+                CodeBlock(
+                    "import os\nmine = os.getcwd().split('/')[2]\n"
+                    "print([n for n in os.listdir('/tmp') if n != mine], open('kept.txt').read())",
+                    "python",
+                )
+            ],
+            CancellationToken(),
+        )
+    assert first.exit_code == 0, first.output
+    assert second.output == "[] k\n"

@@ -261,7 +261,7 @@ class Supervisor:
                 return
             except OSError:
                 message = b""
-            loop.remove_reader(sock.fileno())
+            loop.remove_reader(control_fd)
             if report.done():
                 return
             try:
@@ -270,7 +270,8 @@ class Supervisor:
                 report.set_result(None)
 
         sock.setblocking(False)
-        loop.add_reader(sock.fileno(), on_control)
+        control_fd = sock.fileno()
+        loop.add_reader(control_fd, on_control)
         outcome = ProcessOutcome(exit_code=0, output="")
         oom_before = self.cgroup.oom_kills() if self.cgroup is not None else 0
         try:
@@ -282,8 +283,7 @@ class Supervisor:
                 monitor=monitor,
             )
         finally:
-            code = await self._end_run(report)
-            loop.remove_reader(sock.fileno())
+            code = await self._end_run(report, control_fd)
             if not await output.finish():
                 await self.close()  # something still holds the output: nothing may stay
             output.close()
@@ -302,12 +302,12 @@ class Supervisor:
             outcome, code, text, timeout=timeout, max_output_bytes=max_output_bytes
         )
 
-    async def _end_run(self, report: asyncio.Future[int | None]) -> int | None:
+    async def _end_run(self, report: asyncio.Future[int | None], control_fd: int) -> int | None:
         """Make sure the run is over (killing it if need be); its raw exit status."""
-        if not report.done():
-            await asyncio.to_thread(self._kill_run)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(asyncio.shield(report), timeout=_REPORT_WAIT)
+        try:
+            await self._await_report(report)
+        finally:
+            asyncio.get_running_loop().remove_reader(control_fd)
         if not report.done():
             report.cancel()
             await self.close()
@@ -316,6 +316,12 @@ class Supervisor:
         if code is None:
             await self.close()
         return code
+
+    async def _await_report(self, report: asyncio.Future[int | None]) -> None:
+        if not report.done():
+            await asyncio.to_thread(self._kill_run)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(report), timeout=_REPORT_WAIT)
 
     def _kill_run(self) -> None:
         """SIGKILL every process of the current run, sparing the supervisor (a thread)."""

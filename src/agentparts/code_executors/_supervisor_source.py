@@ -145,13 +145,14 @@ def start(request, out):
         if request.get("cpu"):
             import resource
             resource.setrlimit(resource.RLIMIT_CPU, (request["cpu"], request["cpu"]))
-        if PID1 and libc is not None:
-            libc.prctl(4, 1, 0, 0, 0)  # dumpable again: /proc/self is ours to write
-        try:
-            with open("/proc/self/oom_score_adj", "w") as f:
-                f.write("1000")  # the memory limit kills the run, not the supervisor
-        except OSError:
-            pass
+        if PID1:
+            if libc is not None:
+                libc.prctl(4, 1, 0, 0, 0)  # dumpable again: /proc/self is ours to write
+            try:
+                with open("/proc/self/oom_score_adj", "w") as f:
+                    f.write("1000")  # the memory limit kills the run, not the supervisor
+            except OSError:
+                pass
         os.chdir(request["cwd"])
         argv = request["argv"]
         os.execvpe(argv[0], argv, request["env"])
