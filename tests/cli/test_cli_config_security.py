@@ -143,3 +143,22 @@ def test_untrusted_validate_and_batch_refuse_a_local_executor(tmp_path: Path) ->
     assert batch.code == 1
     assert "runs code unsandboxed on the host" in batch.stderr
     assert not out.exists() or out.read_text() == ""
+
+
+def test_batch_passes_allow_env_to_every_task(server: OpenAITestServer, tmp_path: Path) -> None:
+    agent = tmp_path / "agent.yaml"
+    agent.write_text(
+        "provider: assistant_agent\nconfig:\n  name: a\n  description: d\n  model_client:\n"
+        "    provider: openai\n    config:\n      model: gpt-4o-mini\n"
+        "      base_url: {$env: MY_ENDPOINT}\n      api_key: {$env: MY_KEY}\n"
+    )
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text('{"task": "one"}\n{"task": "two"}\n')
+    server.script(ScriptedReply("done"), ScriptedReply("done"))
+    out = tmp_path / "results.jsonl"
+    args = ["batch", str(agent), str(tasks), "--out", str(out), "--concurrency", "2"]
+    allow = ["--allow-env", "MY_ENDPOINT", "--allow-env", "MY_KEY"]
+    result = run_cli(*args, *allow, env=cli_env(MY_ENDPOINT=server.base_url, MY_KEY="k"))
+    assert result.code == 0, result.stdout + result.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["error"] for line in lines] == [None, None]
