@@ -78,6 +78,58 @@ def _encode(body: dict[str, Any]) -> bytes:
         ) from None
 
 
+def _check_create_args(create_args: Mapping[str, Any]) -> None:
+    unknown = sorted(set(create_args) - set(_CREATE_ARG_NAMES))
+    if unknown:
+        raise TypeError(
+            f"OpenAIChatCompletionClient got unknown arguments {', '.join(unknown)}. "
+            f"Request fields it takes: {', '.join(_CREATE_ARG_NAMES)}; pass others per "
+            "call with extra_create_args=."
+        )
+    check_finite_numbers(create_args, "the client's arguments")
+
+
+def _api_key(api_key: str | SecretStr | None, base_url: str | None) -> SecretStr | None:
+    secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
+    if secret is None:
+        secret = secret_from_env("OPENAI_API_KEY")
+    if secret is None and base_url is None:
+        raise ModelAuthenticationError(
+            "No API key for OpenAI: pass api_key=, or set the OPENAI_API_KEY environment "
+            "variable. For a local OpenAI-compatible server, pass its base_url."
+        )
+    return secret
+
+
+def _given_model_info(
+    model_info: ModelInfo | None, model_capabilities: ModelCapabilities | None
+) -> ModelInfo | None:
+    if model_info is not None and "structured_output" not in model_info:
+        model_info = ModelInfo(**model_info)
+        model_info["structured_output"] = False
+    if model_info is None and model_capabilities is not None:
+        model_info = ModelInfo(
+            vision=model_capabilities["vision"],
+            function_calling=model_capabilities["function_calling"],
+            json_output=model_capabilities["json_output"],
+            family="unknown",
+            structured_output=False,
+        )
+    return model_info
+
+
+def _headers(
+    key: str | None, organization: str | None, default_headers: Mapping[str, str] | None
+) -> dict[str, str]:
+    headers = {"content-type": "application/json", "accept": "application/json"}
+    if key:
+        headers["authorization"] = f"Bearer {key}"
+    if organization:
+        headers["openai-organization"] = organization
+    headers.update(default_headers or {})
+    return headers
+
+
 class OpenAIClientConfig(BaseModel):
     """The saved form of an :class:`OpenAIChatCompletionClient` (see its arguments)."""
 
@@ -206,36 +258,12 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         model_capabilities: ModelCapabilities | None = None,
         **create_args: Any,
     ) -> None:
-        unknown = sorted(set(create_args) - set(_CREATE_ARG_NAMES))
-        if unknown:
-            raise TypeError(
-                f"OpenAIChatCompletionClient got unknown arguments {', '.join(unknown)}. "
-                f"Request fields it takes: {', '.join(_CREATE_ARG_NAMES)}; pass others per "
-                "call with extra_create_args=."
-            )
-        check_finite_numbers(create_args, "the client's arguments")
+        _check_create_args(create_args)
         limits = HttpLimits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
         )
-        secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
-        if secret is None:
-            secret = secret_from_env("OPENAI_API_KEY")
-        if secret is None and base_url is None:
-            raise ModelAuthenticationError(
-                "No API key for OpenAI: pass api_key=, or set the OPENAI_API_KEY environment "
-                "variable. For a local OpenAI-compatible server, pass its base_url."
-            )
-        if model_info is not None and "structured_output" not in model_info:
-            model_info = ModelInfo(**model_info)
-            model_info["structured_output"] = False
-        if model_info is None and model_capabilities is not None:
-            model_info = ModelInfo(
-                vision=model_capabilities["vision"],
-                function_calling=model_capabilities["function_calling"],
-                json_output=model_capabilities["json_output"],
-                family="unknown",
-                structured_output=False,
-            )
+        secret = _api_key(api_key, base_url)
+        model_info = _given_model_info(model_info, model_capabilities)
         # Validated when the client is saved: building the config's validator at every
         # client start would cost more memory than the client itself.
         self._config_values: dict[str, Any] = dict(
@@ -272,6 +300,7 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         self._stream_options.update(stream_options or {})
         key = secret.get_secret_value() if secret is not None else None
         root = (base_url or OPENAI_BASE_URL).rstrip("/")
+        self._headers = _headers(key, organization, default_headers)
         self._transport = Transport(
             root,
             root + "/chat/completions",
@@ -281,16 +310,9 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             Redactor(key),
             "api_key= or the OPENAI_API_KEY environment variable",
         )
-        headers = {"content-type": "application/json", "accept": "application/json"}
-        if key:
-            headers["authorization"] = f"Bearer {key}"
-        if organization:
-            headers["openai-organization"] = organization
-        headers.update(default_headers or {})
-        self._headers = headers
         # httpx's own read timeout is only a backstop: the transport bounds whole requests.
         self._pool = ShardedPool(
-            headers,
+            self._headers,
             max(limits.timeout, limits.stream_idle_timeout),
             max_connections,
             tls=tls_may_be_needed(root),
