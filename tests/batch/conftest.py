@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +103,7 @@ def config_file(tmp_path: Path, config: dict[str, Any]) -> Path:
     return path
 
 
-def write_tasks(path: Path, lines: list[str | dict[str, Any]]) -> Path:
+def write_tasks(path: Path, lines: Sequence[str | dict[str, Any]]) -> Path:
     """Write a tasks file; strings are written as raw lines (for malformed ones)."""
     path.write_text(
         "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines),
