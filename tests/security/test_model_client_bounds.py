@@ -132,6 +132,24 @@ async def test_the_callers_time_between_chunks_is_not_idle_time() -> None:
         await client.close()
 
 
+async def test_a_stream_past_its_total_limit_never_cancels_the_callers_code() -> None:
+    # The limit passes while the caller holds the stream (sleeping between chunks): the
+    # next read raises the stream error; the caller's own sleep is never cancelled.
+    async with OpenAITestServer([ScriptedReply("a b c d e f g h")]) as server:
+        client = make_client(server, stream_timeout=0.3)
+        chunks: list[Any] = []
+
+        async def slow_reader() -> None:
+            async for chunk in client.create_stream(MESSAGES):
+                chunks.append(chunk)
+                await asyncio.sleep(0.2)
+
+        with pytest.raises(ModelStreamError, match=r"within 0\.3 s \(stream_timeout"):
+            await slow_reader()
+        assert 1 <= len(chunks) <= 3
+        await client.close()
+
+
 # --- size caps ---------------------------------------------------------------------------
 
 _HUGE_CLIENT = textwrap.dedent(

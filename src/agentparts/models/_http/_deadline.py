@@ -39,6 +39,7 @@ class Deadline:
         "_idle_from",
         "_idle_name",
         "_loop",
+        "_requested",
         "_task",
         "expired",
         "name",
@@ -57,6 +58,7 @@ class Deadline:
         self.seconds = seconds
         self.name = name
         self.expired: str | None = None
+        self._requested = False
         self.waiting = True
         self._handle: asyncio.TimerHandle | None = loop.call_at(self._end, self._check)
 
@@ -72,20 +74,34 @@ class Deadline:
         self.waiting = False
         self._rearm()
 
-    def begin_wait(self, new_event: bool) -> None:
+    def begin_wait(self, new_event: bool) -> bool:
         """The task is about to wait on the network; ``new_event``: the idle time starts
-        again (an event came since the last wait)."""
+        again (an event came since the last wait).
+
+        Returns:
+            False if a limit is already past (:attr:`expired` says which): raise at once,
+            without waiting. The task is not cancelled for it.
+        """
         if new_event:
             self._idle_from = self._loop.time()
+        if self._handle is None and self.expired is None:
+            # The timer fired while the caller had control: check now, without cancelling
+            # the running task (a read that needs no wait would leave that cancel pending
+            # for the caller's code).
+            due, name = self._due()
+            if self._loop.time() >= due:
+                self.expired = name
+                return False
+            self._handle = self._loop.call_at(due, self._check)
         self.waiting = True
-        if self._handle is None:  # the timer fired while the caller had control
-            self._check()
+        return True
 
     def withdraw(self) -> bool:
         """After a ``CancelledError``: whether it was this deadline's doing (and, if so,
         take the cancel request back from the task). False: let the error propagate."""
-        if self.expired is None or self._task is None:
+        if not self._requested or self._task is None:
             return False
+        self._requested = False
         withdraw_cancel(self._task)
         # Someone else cancelled the task too: their cancellation wins (Python 3.10 keeps
         # no count of cancel requests, so there this deadline always wins).
@@ -128,4 +144,5 @@ class Deadline:
             return
         if self._task is not None and not self._task.done():
             self.expired = name
+            self._requested = True
             self._task.cancel()

@@ -22,7 +22,8 @@ class HttpLimits:
             of a whole answer, or to the first byte of a streamed one.
         stream_idle_timeout: Seconds a stream may go without a complete event (default:
             ``timeout``). Time the caller spends between two chunks does not count.
-        stream_timeout: Seconds a whole streamed answer may take, request included.
+        stream_timeout: Seconds a whole streamed answer may take, request and the caller's
+            time between chunks included.
         max_response_bytes: The largest answer body, whole or streamed, in bytes.
         max_event_bytes: The largest line of a streamed answer (one event's data).
 

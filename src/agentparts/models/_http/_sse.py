@@ -74,7 +74,8 @@ class EventStream:
         total = 0
         new_event = True
         while True:
-            deadline.begin_wait(new_event)
+            if not deadline.begin_wait(new_event):
+                raise self._timeout_error()
             try:
                 block = await blocks.__anext__()
             except StopAsyncIteration:

@@ -136,8 +136,7 @@ class Transport:
                 deadline.cancel()
                 raise
             else:
-                if deadline.expired is not None:  # fired as the answer came: take it back
-                    deadline.withdraw()
+                if deadline.withdraw():  # fired just as the answer came: take it back
                     deadline.expired = None
                 if isinstance(result, bytes):
                     deadline.cancel()

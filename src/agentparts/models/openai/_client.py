@@ -192,7 +192,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             the answer (for a streamed answer: to its first byte), per attempt.
         stream_idle_timeout: Seconds a streamed answer may go without an event (default:
             ``timeout``); the caller's own time between chunks does not count.
-        stream_timeout: Seconds a whole streamed answer may take, request included.
+        stream_timeout: Seconds a whole streamed answer may take, request and the caller's
+            time between chunks included.
         max_response_bytes: The largest answer, whole or streamed, in bytes (default
             32 MiB); a larger one is dropped with a ``ModelResponseError``.
         max_event_bytes: The largest line of a streamed answer (one event), in bytes
