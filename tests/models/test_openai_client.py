@@ -707,6 +707,27 @@ async def test_round_trip_keeps_endpoint_model_info_and_create_args(
     await loaded.close()
 
 
+async def test_time_and_size_limits_are_saved_and_loaded(server: OpenAITestServer) -> None:
+    limits = {
+        "timeout": 7.5,
+        "stream_idle_timeout": 3.0,
+        "stream_timeout": 90.0,
+        "max_response_bytes": 2**20,
+        "max_event_bytes": 2**16,
+    }
+    client = make_client(server, **limits)
+    saved = client.dump_component()
+    assert {name: saved.config[name] for name in limits} == limits
+    loaded = ComponentLoader.load_component(saved, expected=OpenAIChatCompletionClient)
+    assert loaded.dump_component() == saved
+    # The loaded limits are in force: a 2 MiB answer is over its 1 MiB cap.
+    server.script(Fault.huge_body(2 * 2**20))
+    with pytest.raises(ModelResponseError, match="max_response_bytes=1048576"):
+        await loaded.create(MESSAGES)
+    await loaded.close()
+    await client.close()
+
+
 def test_autogen_provider_string_loads() -> None:
     config = {
         "provider": "autogen_ext.models.openai.OpenAIChatCompletionClient",
