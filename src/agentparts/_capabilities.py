@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from ._component_model import ComponentModel
-from ._secrets import allowed_env_names, loading_untrusted, recording_env_uses
+from ._secrets import (
+    ALLOWED_ENV_VAR,
+    allowed_env_names,
+    loading_untrusted,
+    recording_env_uses,
+)
 from .errors import CapabilityRefusedError, ComponentLoadError, EnvNotAllowedError
 
 if TYPE_CHECKING:
@@ -36,6 +41,7 @@ __all__ = [
     "CapabilityKind",
     "Inspection",
     "env_read",
+    "env_refusal",
     "folder",
     "host_code",
     "host_command",
@@ -204,6 +210,29 @@ def refuse_untrusted(capabilities: Sequence[Capability]) -> None:
     raise CapabilityRefusedError(message)
 
 
+def env_refusal(model: ComponentModel, error: EnvNotAllowedError) -> EnvNotAllowedError:
+    """The error for ``model`` whose env references are not allowed: every one, by full path.
+
+    A nested load only knows its own part of the config; the outermost load calls this to
+    name each reference from the root (``config.model_client.config.api_key``), all at once.
+    """
+    try:
+        missing = inspect_config(model).env_not_allowed()
+    except ComponentLoadError:
+        return error
+    if not missing:
+        return error
+    names = sorted({c.target for c in missing})
+    lines = "\n".join(f"  - {c.path}: {c.target} ({c.provider}; {c.detail})" for c in missing)
+    options = " ".join(f"--allow-env {n}" for n in names)
+    return EnvNotAllowedError(
+        "The config references environment variables that its components do not declare "
+        f"as their own. Nothing was read:\n{lines}\nIf you trust this config with them, "
+        f"allow them: load_component(..., allowed_env={names!r}), the CLI options {options}, "
+        f"or {ALLOWED_ENV_VAR}={','.join(names)} in the environment."
+    )
+
+
 def police_component(
     cls: type[Any], schema: type[BaseModel], config_data: dict[str, Any], provider: str
 ) -> None:
@@ -286,9 +315,11 @@ def _walk(
         found.append(Capability("unknown", provider, str(exc), path, provider))
         return
     for use in uses:
-        detail = "referenced in the config" + (
-            ", documented by the component" if use.documented else ""
-        )
+        if use.documented:
+            detail = "referenced in the config, documented by the component"
+        else:
+            declared = ", ".join(documented) or "none"
+            detail = f"referenced in the config; the component declares as its own: {declared}"
         found.append(
             Capability("env", use.name, detail, use.path, provider, use.documented, reference=True)
         )

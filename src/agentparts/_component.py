@@ -11,7 +11,13 @@ from typing import Any, ClassVar, Generic, TypeVar, overload
 from pydantic import BaseModel, SecretStr, ValidationError
 from typing_extensions import Self
 
-from ._capabilities import Capability, inspect_model, police_component, refuse_untrusted
+from ._capabilities import (
+    Capability,
+    env_refusal,
+    inspect_model,
+    police_component,
+    refuse_untrusted,
+)
 from ._component_model import ComponentModel, ComponentType
 from ._limits import (
     ConfigLimits,
@@ -30,6 +36,7 @@ from ._secrets import (
     env_permission,
     env_reference_secret,
     including_secrets,
+    loading_config,
     loading_untrusted,
     secrets_included,
 )
@@ -38,6 +45,7 @@ from .errors import (
     ComponentLoadError,
     ComponentTypeError,
     ComponentVersionError,
+    EnvNotAllowedError,
     SecretError,
 )
 from .logging import ComponentLoadEvent, emit
@@ -221,6 +229,7 @@ class ComponentLoader:
                 the config invalid. Its subclass and message say which, and what to do.
         """
         component_model = _as_component_model(model)
+        outermost = not loading_config()
         target: type[Any] | None = expected
         if target is None and cls not in (ComponentLoader, ComponentBase):
             target = cls
@@ -231,7 +240,12 @@ class ComponentLoader:
         ):
             if loading_untrusted():  # the whole tree, before anything is built
                 refuse_untrusted(inspect_model(component_model, strict=True))
-            instance = _load(component_model, target)
+            try:
+                instance = _load(component_model, target)
+            except EnvNotAllowedError as exc:
+                if not outermost:
+                    raise
+                raise env_refusal(component_model, exc) from None
         return typing.cast("Self | ExpectedT", instance)
 
 

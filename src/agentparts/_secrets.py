@@ -91,6 +91,11 @@ def allowed_env_names() -> frozenset[str]:
     return _current().allowed | from_env
 
 
+def loading_config() -> bool:
+    """Whether a config load is in progress (so a new ``load_component`` call is nested)."""
+    return _current().loading
+
+
 def loading_untrusted() -> bool:
     """Whether the load in progress is untrusted (``load_component(..., untrusted=True)``)."""
     return _current().untrusted

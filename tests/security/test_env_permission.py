@@ -58,7 +58,7 @@ def test_hostile_base_url_cannot_read_an_undocumented_variable() -> None:
         assert server.requests == []
         _never_sent(server)
     message = str(caught.value)
-    assert "config.model_client.config.api_key" in message or "config.api_key" in message
+    assert "config.model_client.config.api_key" in message  # the full path, from the root
     assert "AWS_SECRET_ACCESS_KEY" in message
     assert "allowed_env=['AWS_SECRET_ACCESS_KEY']" in message
     assert "--allow-env AWS_SECRET_ACCESS_KEY" in message
@@ -103,7 +103,7 @@ def test_only_documented_variables_need_no_allowance(monkeypatch: pytest.MonkeyP
         _client("http://127.0.0.1:9", api_key={"$env": "OPENAI_API_KEY"})
     )
     assert client.dump_component().config["api_key"] == {"$env": "OPENAI_API_KEY"}
-    with pytest.raises(EnvNotAllowedError, match="it reads OPENAI_API_KEY"):
+    with pytest.raises(EnvNotAllowedError, match="declares as its own: OPENAI_API_KEY"):
         ChatCompletionClient.load_component(
             _client("http://127.0.0.1:9", api_key={"$env": "AWS_SECRET_ACCESS_KEY"})
         )
