@@ -17,7 +17,7 @@ from agentparts.base import TerminationCondition
 from agentparts.conditions import MaxMessageTermination
 from agentparts.errors import ComponentConfigError
 from agentparts.messages import TextMessage, ToolCallExecutionEvent
-from agentparts.teams import BaseGroupChat, RoundRobinGroupChat, SelectorGroupChat
+from agentparts.teams import RoundRobinGroupChat, SelectorGroupChat
 from agentparts.testing import OpenAITestServer, ScriptedReply, ScriptedToolCall
 
 GALLERY = json.loads(
@@ -73,7 +73,7 @@ async def test_gallery_round_robin_team_runs_against_the_server(server: OpenAITe
     executions = [m for m in result.messages if isinstance(m, ToolCallExecutionEvent)]
     assert executions[0].content[0].content == "5.0"
     assert result.stop_reason == "Text 'TERMINATE' mentioned"
-    await close(team)
+    await team.close()
 
 
 async def test_gallery_selector_team_runs_against_the_server(server: OpenAITestServer) -> None:
@@ -89,7 +89,7 @@ async def test_gallery_selector_team_runs_against_the_server(server: OpenAITestS
     chat = [m for m in result.messages if isinstance(m, TextMessage)]
     assert [m.source for m in chat] == ["user", "critic_agent", "assistant_agent"]
     assert result.stop_reason == "Text 'TERMINATE' mentioned"
-    await close(team)
+    await team.close()
 
 
 @pytest.mark.parametrize("entry", GALLERY["terminations"], ids=lambda e: e["label"])
@@ -105,10 +105,3 @@ async def test_gallery_conditions_load_unchanged(entry: dict[str, Any]) -> None:
 def test_gallery_user_proxy_loads_unchanged() -> None:
     agent = ComponentLoader.load_component(GALLERY["user_proxy"], UserProxyAgent)
     assert agent.name == "user_proxy" and agent.input_func is None
-
-
-async def close(team: BaseGroupChat) -> None:
-    for participant in team.participants:
-        await participant.close()
-    if isinstance(team, SelectorGroupChat):
-        await team.model_client.close()

@@ -1,4 +1,4 @@
-"""``agentparts run CONFIG --task TEXT``: load an agent from a config file and run it."""
+"""``agentparts run CONFIG --task TEXT``: load an agent or a team from a config file and run it."""
 
 from __future__ import annotations
 
@@ -41,14 +41,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Register the ``run`` command."""
     run = subparsers.add_parser(
         "run",
-        help="Run an agent from a JSON or YAML component config.",
-        description="Load an agent from a component config (safely: only allowed providers "
-        "are imported) and run it on a task, printing its messages as they come.",
+        help="Run an agent or a team from a JSON or YAML component config.",
+        description="Load an agent or a team from a component config (safely: only allowed "
+        "providers are imported) and run it on a task, printing its messages as they come. "
+        "A UserProxyAgent in a team asks on the terminal.",
     )
     add_common_options(run)
     add_allow_option(run)
     add_load_options(run)
-    run.add_argument("config", metavar="CONFIG", help="An agent config (.json, .yaml or .yml).")
+    run.add_argument(
+        "config", metavar="CONFIG", help="An agent or team config (.json, .yaml or .yml)."
+    )
     add_run_options(run)
     run.set_defaults(handler=_run)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import AsyncIterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._render import PlainRenderer, Renderer, RichRenderer
 
 if TYPE_CHECKING:
     from ..base import Response, TaskResult
+    from ._user_input import UserInputManager
 
 __all__ = ["Console", "RunSummary"]
 
@@ -27,6 +28,7 @@ class RunSummary:
         duration: Seconds from the first item of the stream to the last.
         stop_reason: Why the run stopped, if the result says so.
         tool_calls: How many tools were called.
+        turns: Chat messages per speaker (a team's turns), the user's left out.
     """
 
     messages: int = 0
@@ -35,6 +37,7 @@ class RunSummary:
     duration: float = 0.0
     stop_reason: str | None = None
     tool_calls: int = 0
+    turns: dict[str, int] = field(default_factory=dict[str, int])
 
 
 def _add_usage(summary: RunSummary, item: Any) -> None:
@@ -51,6 +54,7 @@ async def Console(
     output_stats: bool = True,
     plain: bool | None = None,
     file: TextIO | None = None,
+    user_input_manager: UserInputManager | None = None,
 ) -> TaskResult | Response:
     """Print an agent's ``run_stream`` (or ``on_messages_stream``) as it happens.
 
@@ -66,6 +70,8 @@ async def Console(
         plain: Force plain text (True) or rich (False). Default: rich when ``file`` is a
             terminal and ``NO_COLOR`` is not set.
         file: Where to print; standard output by default.
+        user_input_manager: Released for each ``UserInputRequestedEvent`` shown, so a
+            user proxy asks only after the conversation before its turn is on screen.
 
     Returns:
         The last :class:`~agentparts.base.TaskResult` or :class:`~agentparts.base.Response`
@@ -82,7 +88,7 @@ async def Console(
     del no_inline_images
     out = file or sys.stdout
     renderer: Renderer = PlainRenderer(out) if _use_plain(plain, out) else RichRenderer(out)
-    return await _render_stream(stream, renderer, output_stats)
+    return await _render_stream(stream, renderer, output_stats, user_input_manager)
 
 
 def _use_plain(plain: bool | None, out: TextIO) -> bool:
@@ -98,12 +104,19 @@ def _use_plain(plain: bool | None, out: TextIO) -> bool:
         return True
 
 
-async def _render_stream(stream: AsyncIterable[Any], renderer: Renderer, output_stats: bool) -> Any:
+async def _render_stream(
+    stream: AsyncIterable[Any],
+    renderer: Renderer,
+    output_stats: bool,
+    user_input_manager: UserInputManager | None = None,
+) -> Any:
     from ..base import Response, TaskResult
     from ..messages import (
+        BaseChatMessage,
         ModelClientStreamingChunkEvent,
         ToolCallExecutionEvent,
         ToolCallRequestEvent,
+        UserInputRequestedEvent,
     )
 
     summary = RunSummary()
@@ -131,8 +144,14 @@ async def _render_stream(stream: AsyncIterable[Any], renderer: Renderer, output_
                 streamed[item.source] += item.content
                 renderer.stream_chunk(item.content)
                 continue
+            if isinstance(item, UserInputRequestedEvent):
+                if user_input_manager is not None:
+                    user_input_manager.notify_event_received(item.request_id)
+                continue
             summary.messages += 1
             _add_usage(summary, item)
+            if isinstance(item, BaseChatMessage) and item.source != "user":
+                summary.turns[item.source] = summary.turns.get(item.source, 0) + 1
             text = streamed.pop(getattr(item, "source", ""), None)
             if text is not None:
                 renderer.stream_end()

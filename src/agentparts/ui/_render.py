@@ -34,6 +34,8 @@ def summary_lines(summary: RunSummary) -> list[str]:
         f"Tokens: {summary.prompt_tokens} prompt, {summary.completion_tokens} completion",
         f"Duration: {summary.duration:.2f} s",
     ]
+    if len(summary.turns) > 1:  # a team: who spoke how often
+        lines.append("Turns: " + ", ".join(f"{n} {c}" for n, c in summary.turns.items()))
     if summary.stop_reason:
         lines.append(f"Stop reason: {summary.stop_reason}")
     return lines
@@ -91,6 +93,9 @@ class PlainRenderer:
     def message(self, item: Any, output_stats: bool) -> None:
         self._header(type(item).__name__, getattr(item, "source", "?"))
         self._print(item.to_text())
+        target = getattr(item, "target", None)
+        if isinstance(target, str):
+            self._print(f"-> handoff to {target}")
         self.stats(item, output_stats)
 
     def stats(self, item: Any, output_stats: bool) -> None:
@@ -142,6 +147,9 @@ class RichRenderer:
             Text(f"{source} ", style=style) + Text(type(item).__name__, style="dim")
         )
         self._console.print(Text(item.to_text()))
+        target = getattr(item, "target", None)
+        if isinstance(target, str):
+            self._console.print(Text(f"→ handoff to {target}", style="bold magenta"))
         self.stats(item, output_stats)
 
     def stats(self, item: Any, output_stats: bool) -> None:

@@ -415,6 +415,14 @@ class BaseGroupChat(Team, ABC):
             await member.resume(token)
         self._unpaused.set()
 
+    async def close(self) -> None:
+        """Close every participant (each releases the parts it owns: a team loaded from a
+        config owns everything it loaded)."""
+        for participant in self._participants:
+            close: Any = getattr(participant, "close", None)
+            if close is not None:
+                await close()
+
     async def save_state(self) -> Mapping[str, Any]:
         """A ``TeamState``: each participant's state and the manager's, by name.
 

@@ -337,6 +337,7 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
         self.model_client_streaming = model_client_streaming
         self.model_context = model_context
         self.on_selector_failure: Literal["fallback", "stop"] = on_selector_failure
+        self._owns_model_client = False
         super().__init__(
             name=name or self.DEFAULT_NAME,
             description=description or self.DEFAULT_DESCRIPTION,
@@ -349,6 +350,12 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
             custom_message_types=custom_message_types,
             emit_team_events=emit_team_events,
         )
+
+    async def close(self) -> None:
+        """Close the participants, and the selector's model client if the team loaded it."""
+        await super().close()
+        if self._owns_model_client:
+            await self.model_client.close()
 
     def _manager_factory(
         self,
@@ -386,6 +393,12 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
 
     @classmethod
     def _from_config(cls, config: SelectorGroupChatConfig) -> Self:
+        team = cls._build(config)
+        team._owns_model_client = True
+        return team
+
+    @classmethod
+    def _build(cls, config: SelectorGroupChatConfig) -> Self:
         return cls(
             load_participants(config.participants),
             ChatCompletionClient.load_component(config.model_client),
