@@ -25,7 +25,6 @@ import os
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -128,59 +127,50 @@ def read_limited(path: Path, limits: ConfigLimits) -> str:
 def load_yaml(text: str, source: str, limits: ConfigLimits) -> Any:
     """Parse YAML safely: plain data only, no anchors or aliases, nesting depth capped.
 
+    The events are checked first (with libyaml when PyYAML has it, so that even a
+    pathological file is refused in milliseconds), then the document is built.
+
     Raises:
         ConfigLimitError: an anchor or alias, or nesting deeper than ``limits.max_depth``.
         ComponentConfigError: the text is not valid YAML.
     """
     import yaml
 
-    loader = _bounded_loader()(text, source, limits.max_depth)
+    loader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     try:
-        return loader.get_single_data()
+        events = typing.cast("Iterable[object]", yaml.parse(text, Loader=loader))  # pyright: ignore[reportUnknownMemberType]
+        _check_yaml_events(events, source, limits)
+        if limits.max_depth > _MAX_C_YAML_DEPTH:
+            loader = yaml.SafeLoader  # deep documents recurse in Python, where it is caught
+        return yaml.load(text, Loader=loader)  # a SafeLoader: plain data only
     except yaml.YAMLError as exc:
         raise ComponentConfigError(f"{source} is not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
 
 
-@cache
-def _bounded_loader() -> Any:
-    """A SafeLoader that refuses anchors and aliases and counts depth while composing.
+# libyaml composes documents recursively in C; beyond this depth use PyYAML's Python composer.
+_MAX_C_YAML_DEPTH = 1000
 
-    Built on first use, so that ``import agentparts`` does not import PyYAML.
-    """
+
+def _check_yaml_events(events: Iterable[object], source: str, limits: ConfigLimits) -> None:
     import yaml
 
-    class BoundedSafeLoader(yaml.SafeLoader):
-        def __init__(self, text: str, source: str, max_depth: int) -> None:
-            super().__init__(text)
-            self._source = source
-            self._max_depth = max_depth
-            self._depth = 0
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            event = typing.cast(object, self.peek_event())  # pyright: ignore[reportUnknownMemberType]
-            is_alias = isinstance(event, yaml.AliasEvent)
-            if is_alias or getattr(event, "anchor", None) is not None:
-                kind = "an alias" if is_alias else "an anchor"
-                raise ConfigLimitError(
-                    f"{self._source} uses {kind} ({_mark(event)}). YAML anchors and aliases "
-                    "are refused: a few hundred bytes of them can expand to billions of "
-                    "values. Write the repeated value out in full (or use JSON). This limit "
-                    "cannot be raised."
-                )
-            nests = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
-            if nests:
-                self._depth += 1
-                if self._depth > self._max_depth:
-                    raise _too_deep(f"{self._source} ({_mark(event)})", self._max_depth)
-            try:
-                return super().compose_node(parent, index)  # pyright: ignore[reportUnknownMemberType]
-            finally:
-                if nests:
-                    self._depth -= 1
-
-    return BoundedSafeLoader
+    depth = 0
+    for event in events:
+        is_alias = isinstance(event, yaml.AliasEvent)
+        if is_alias or getattr(event, "anchor", None) is not None:
+            kind = "an alias" if is_alias else "an anchor"
+            raise ConfigLimitError(
+                f"{source} uses {kind} ({_mark(event)}). YAML anchors and aliases are "
+                "refused: a few hundred bytes of them can expand to billions of values. "
+                "Write the repeated value out in full (or use JSON). This limit cannot be "
+                "raised."
+            )
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > limits.max_depth:
+                raise _too_deep(f"{source} ({_mark(event)})", limits.max_depth)
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
 
 
 def _mark(event: object) -> str:

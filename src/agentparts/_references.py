@@ -138,7 +138,7 @@ def _resolve(reference: str, label: str, *, shown: str, if_missing: str | None =
     if not is_allowed(full):
         top = full.split(".", 1)[0]
         raise ProviderNotAllowedError(
-            f"Refused to load the {label}: it is not built in, not registered through the "
+            f"Refused to load {label}: it is not built in, not registered through the "
             f"{ENTRY_POINT_GROUP!r} entry-point group, and not under an allowed prefix. Nothing "
             f"was imported. If you trust it, allow it with load_component(..., "
             f"allowed_providers=[{top!r}]) or {ALLOWED_PROVIDERS_ENV_VAR}={top}, or register "
@@ -176,7 +176,7 @@ def _parse(text: str, label: str) -> tuple[list[str] | None, list[str]]:
             )
         if part.startswith("__") and part.endswith("__"):
             raise UnsafeReferenceError(
-                f"Refused to load the {label}: its part {part!r} is a special (dunder) name. "
+                f"Refused to load {label}: its part {part!r} is a special (dunder) name. "
                 "A reference may not name __main__ or __init__ modules, which run code when "
                 "imported, nor reach special attributes. Name the class or function itself."
             )
@@ -189,7 +189,7 @@ def _refuse_side_effects(path: str, label: str) -> None:
     for refused in _REFUSED:
         if path == refused or path.startswith(refused + "."):
             raise UnsafeReferenceError(
-                f"Refused to load the {label}: it reaches {refused!r}, which runs the command "
+                f"Refused to load {label}: it reaches {refused!r}, which runs the command "
                 "line, a server or other code when imported or called; a config may never "
                 "name it. Use a component or a function of your own instead."
             )
@@ -209,7 +209,7 @@ def _walk(
     for index, part in enumerate(qualname):
         if index and not isinstance(found, type):
             raise UnsafeReferenceError(
-                f"Refused to load the {label}: {walked!r} is {_describe(found)}, not a class. "
+                f"Refused to load {label}: {walked!r} is {_describe(found)}, not a class. "
                 "A reference may only step from its module through classes (Outer.Inner), "
                 "never through other objects."
             )
@@ -233,19 +233,19 @@ def _walk(
         walked = f"{walked}.{part}"
         if isinstance(child, ModuleType):
             raise UnsafeReferenceError(
-                f"Refused to load the {label}: {walked!r} is the module {child.__name__!r}. "
+                f"Refused to load {label}: {walked!r} is the module {child.__name__!r}. "
                 "A reference may not walk through a module's attributes into another module; "
                 f"name what you mean by its own module, and allow that module if you trust it."
             )
         child_home, _ = _home_of(child)
         if not child_home:
             raise UnsafeReferenceError(
-                f"Refused to load the {label}: {walked!r} is {_describe(child)}, a value no "
+                f"Refused to load {label}: {walked!r} is {_describe(child)}, a value no "
                 "module defines. A reference names a class or a function."
             )
         if child_home != home and not child_home.startswith(home + "."):
             raise UnsafeReferenceError(
-                f"Refused to load the {label}: {walked!r} is {_describe(child)}, defined in "
+                f"Refused to load {label}: {walked!r} is {_describe(child)}, defined in "
                 f"{child_home!r}, not in {home!r}. A reference may only name "
                 "what its own module (or package) defines, never a name it imported from "
                 f"elsewhere. Reference it where it is defined, if you trust that: {shown!r} "
