@@ -162,6 +162,14 @@ def test_function_tool_is_refused() -> None:
             "provider": "agentparts.agents.UserProxyAgent",
             "config": {"name": "u", "input_func": "x:y"},
         },
+        {
+            "provider": "agentparts.teams.SelectorGroupChat",
+            "config": {
+                "participants": [],
+                "model_client": {"provider": "replay", "config": {"chat_completions": []}},
+                "selector_func": "x:y",
+            },
+        },
     ],
 )
 def test_in_process_function_references_are_refused(component: dict[str, Any]) -> None:
