@@ -8,8 +8,9 @@ objects here and nowhere else. A name resolves only if every rule holds:
    defined in this process, or under a prefix the caller allowed. Checked before any import.
 2. **No side effects.** No part is a ``__dunder__`` name (``__main__``, ``__init__``), and
    the name is not in a module that runs code when imported or called: the command line
-   (``agentparts.cli``, apart from the demo's calculator tool) and a few others listed in
-   ``_REFUSED``. Checked before any import, and again on where the object really lives.
+   (``agentparts.cli``) and a few others listed in ``_REFUSED``. Checked before any import,
+   and again on where the object really lives. Of agentparts' own functions (as opposed to
+   its classes) only the demo's calculator tool may be named.
 3. **No attribute walking.** From its module the name may only step through classes, never
    through another module or an instance, and the object must be defined in that module (or
    in one of its submodules: a package re-exports what its private modules define, as
@@ -48,8 +49,10 @@ _REFUSED: tuple[str, ...] = (
     "antigravity",
     "this",
 )
-# Under a refused prefix but safe to load: the demo's tool, saved by 'agentparts demo'.
-_REFUSED_EXCEPT = frozenset({"agentparts.cli._demo.calculator"})
+# The only functions of agentparts itself a config may name: tools made to be saved. Its
+# other functions are internals (one runs a process from its arguments, another loads a
+# config): a model scripted by the config must not call them as tools.
+_BUILT_IN_FUNCTIONS = frozenset({"agentparts.cli._demo.calculator"})
 
 _MAX_REFERENCE_LENGTH = 500
 
@@ -150,7 +153,16 @@ def _resolve(reference: str, label: str, *, shown: str, if_missing: str | None =
         module = _import_module(".".join(module_path), label, if_missing)
     found = _walk(module, qualname, label, shown, if_missing)
     home, name = _home_of(found)
-    _refuse_side_effects(f"{home}.{name}" if name else home, label)
+    path = f"{home}.{name}" if name else home
+    _refuse_side_effects(path, label)
+    built_in = home == "agentparts" or home.startswith("agentparts.")
+    if built_in and not isinstance(found, type) and path not in _BUILT_IN_FUNCTIONS:
+        raise UnsafeReferenceError(
+            f"Refused to load {label}: {path!r} is a function (or object) of agentparts "
+            "itself. A config may name agentparts classes (components, output types), but of "
+            f"its functions only {', '.join(sorted(_BUILT_IN_FUNCTIONS))}: the others are "
+            "internals, not tools. Wrap what you need in a function of your own module."
+        )
     return found
 
 
@@ -184,7 +196,7 @@ def _parse(text: str, label: str) -> tuple[list[str] | None, list[str]]:
 
 
 def _refuse_side_effects(path: str, label: str) -> None:
-    if path in _REFUSED_EXCEPT:
+    if path in _BUILT_IN_FUNCTIONS:
         return
     for refused in _REFUSED:
         if path == refused or path.startswith(refused + "."):

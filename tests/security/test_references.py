@@ -103,6 +103,11 @@ HOSTILE: list[tuple[str, str]] = [
     ("agentparts.cli._main:main", "runs the command line"),
     ("agentparts.cli._main.build_parser", "runs the command line"),
     ("agentparts.testing.mcp_server:main", "runs the command line"),
+    # agentparts' own functions: internals, not tools (one runs a process from its arguments).
+    ("agentparts.code_executors._process:run_process", "of agentparts itself"),
+    ("agentparts._component:ComponentLoader.load_component", "of agentparts itself"),
+    ("agentparts._providers.register_class", "of agentparts itself"),
+    ("agentparts.tools._worker_threads:_shared", "of agentparts itself"),
 ]
 
 CASES = [
