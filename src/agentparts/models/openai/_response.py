@@ -237,26 +237,26 @@ class StreamAccumulator:
         usage = chunk.get("usage")
         if usage:
             self.usage = _usage(usage, lambda problem: self._bad(problem, chunk))
-        choices = chunk.get("choices")
+        # Exact class checks that leave the values typed Any (no narrowing, so no casts):
+        # this runs for every chunk of every stream.
+        choices: Any = chunk.get("choices")
         if not choices:
             return ""
-        if not isinstance(choices, list):
+        if choices.__class__ is not list:
             self._bad(f"'choices' is {_kind(choices)}, not a list", chunk)
-        choice: Any = cast("list[Any]", choices)[0]
-        if not isinstance(choice, dict):
+        choice: Any = choices[0]
+        if choice.__class__ is not dict:
             self._bad(f"choices[0] is {_kind(choice)}, not an object", chunk)
-        choice = cast("dict[str, Any]", choice)
-        reason = choice.get("finish_reason")
+        reason: Any = choice.get("finish_reason")
         if reason:
-            if not isinstance(reason, str):
+            if reason.__class__ is not str:
                 self._bad(f"finish_reason is {_kind(reason)}, not a string", chunk)
             self.finish_reason = reason
-        delta = choice.get("delta")
+        delta: Any = choice.get("delta")
         if not delta:
             return ""
-        if not isinstance(delta, dict):
+        if delta.__class__ is not dict:
             self._bad(f"choices[0].delta is {_kind(delta)}, not an object", chunk)
-        delta = cast("dict[str, Any]", delta)
         reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if reasoning:
             if not isinstance(reasoning, str):
@@ -268,10 +268,10 @@ class StreamAccumulator:
         logprobs = choice.get("logprobs")
         if logprobs:
             self._logprobs.extend(_logprobs(logprobs, self._base_url, chunk) or ())
-        piece = delta.get("content")
+        piece: Any = delta.get("content")
         if not piece:
             return ""
-        if not isinstance(piece, str):
+        if piece.__class__ is not str:
             self._bad(f"delta.content is {_kind(piece)}, not a string", chunk)
         shown = self._splitter.feed(piece)
         if shown:
