@@ -50,8 +50,8 @@ _REFUSED: tuple[str, ...] = (
     "this",
 )
 # The only functions of agentparts itself a config may name: tools made to be saved. Its
-# other functions are internals (one runs a process from its arguments, another loads a
-# config): a model scripted by the config must not call them as tools.
+# other functions are internals (probe_bwrap runs the program path it is given, another loads
+# a config): a model scripted by the config must not call them as tools.
 _BUILT_IN_FUNCTIONS = frozenset({"agentparts.cli._demo.calculator"})
 
 _MAX_REFERENCE_LENGTH = 500

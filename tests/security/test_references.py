@@ -103,7 +103,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("agentparts.cli._main:main", "runs the command line"),
     ("agentparts.cli._main.build_parser", "runs the command line"),
     ("agentparts.testing.mcp_server:main", "runs the command line"),
-    # agentparts' own functions: internals, not tools (one runs a process from its arguments).
+    # agentparts' own functions: internals, not tools (probe_bwrap runs the program it is given).
+    ("agentparts.code_executors.sandbox._bwrap:probe_bwrap", "of agentparts itself"),
     ("agentparts.code_executors._process:run_process", "of agentparts itself"),
     ("agentparts._component:ComponentLoader.load_component", "of agentparts itself"),
     ("agentparts._providers.register_class", "of agentparts itself"),
