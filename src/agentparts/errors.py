@@ -8,8 +8,10 @@ from __future__ import annotations
 
 __all__ = [
     "AgentConstructionError",
+    "AgentDiedError",
     "AgentPartsError",
     "AgentRuntimeError",
+    "AgentRuntimeUnavailableError",
     "AgentTypeNotFoundError",
     "BatchError",
     "BatchInputError",
@@ -246,6 +248,10 @@ class AgentRuntimeError(AgentPartsError):
     """The agent runtime could not deliver a message or build an agent."""
 
 
+class AgentRuntimeUnavailableError(AgentRuntimeError, ConnectionError):
+    """The runtime's cluster cannot be used: Ray is not installed, or it does not answer."""
+
+
 class CantHandleException(AgentRuntimeError):
     """The agent has no handler for this message (type, or ``match``), or a topic does not match."""
 
@@ -256,6 +262,13 @@ class UndeliverableException(AgentRuntimeError):
 
 class AgentTypeNotFoundError(UndeliverableException, LookupError):
     """No agent type of that name is registered on the runtime."""
+
+
+class AgentDiedError(UndeliverableException):
+    """The process hosting the agent died while it handled the message.
+
+    The next message to the agent creates it again, from its last saved state.
+    """
 
 
 class MessageDroppedException(AgentRuntimeError):

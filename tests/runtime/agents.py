@@ -8,11 +8,12 @@ Python objects, so the same test runs on any runtime.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from agentparts import (
     AgentId,
@@ -93,7 +94,21 @@ class Ask:
 
 
 class Big(BaseModel):
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
     data: bytes
+
+
+@dataclass
+class Crash:
+    """End the process hosting the agent (only ever sent to agents in Ray actors)."""
+
+
+@dataclass
+class Unserializable:
+    """No agent handles it, so no serializer is registered for it."""
+
+    x: int
 
 
 class Recorder(RoutedAgent):
@@ -161,6 +176,11 @@ class Recorder(RoutedAgent):
     @rpc
     async def on_big(self, message: Big, ctx: MessageContext) -> Big:
         return Big(data=message.data[::-1])
+
+    @rpc
+    async def on_crash(self, message: Crash, ctx: MessageContext) -> None:
+        self.seen.append("crashing")
+        os._exit(1)
 
     async def save_state(self) -> Mapping[str, Any]:
         return {"seen": list(self.seen)}

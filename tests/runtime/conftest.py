@@ -16,18 +16,43 @@ from agentparts import EVENT_LOGGER_NAME, AgentRuntime, SingleThreadedAgentRunti
 
 RuntimeMaker = Callable[..., AgentRuntime]
 
-RUNTIMES = [pytest.param("single_threaded", id="single_threaded")]
+RUNTIMES = [
+    pytest.param("single_threaded", id="single_threaded"),
+    pytest.param("ray", id="ray", marks=pytest.mark.slow),
+]
 
 
 def _make_single_threaded(**kwargs: Any) -> AgentRuntime:
     return SingleThreadedAgentRuntime(**kwargs)
 
 
-MAKERS: dict[str, RuntimeMaker] = {"single_threaded": _make_single_threaded}
+def _make_ray(**kwargs: Any) -> AgentRuntime:
+    if "intervention_handlers" in kwargs:
+        pytest.skip("RayAgentRuntime has no intervention handlers")
+    from agentparts.runtimes.ray import RayAgentRuntime
+
+    return RayAgentRuntime(**kwargs)
+
+
+MAKERS: dict[str, RuntimeMaker] = {"single_threaded": _make_single_threaded, "ray": _make_ray}
+
+
+@pytest.fixture(scope="session")
+def ray_instance() -> Iterator[None]:
+    """One local Ray instance for the whole session (starting one takes many seconds)."""
+    ray = pytest.importorskip("ray")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(include_dashboard=False, log_to_driver=False, num_cpus=4)
+    yield
+    if started:
+        ray.shutdown()
 
 
 @pytest.fixture(params=RUNTIMES)
 def runtime_kind(request: pytest.FixtureRequest) -> str:
+    if request.param == "ray":
+        request.getfixturevalue("ray_instance")
     return str(request.param)
 
 

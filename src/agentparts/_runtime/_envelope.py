@@ -27,7 +27,8 @@ class DeadLetter:
         recipient: The agent it did not reach, or None when the runtime stopped before the
             recipients were known.
         message_id: The message's id.
-        reason: ``"handler_failed"``, ``"agent_construction_failed"``, ``"intervention_failed"``
+        reason: ``"handler_failed"``, ``"agent_construction_failed"``, ``"agent_died"`` (Ray),
+            ``"intervention_failed"``
             or ``"runtime_stopped"``.
         error: The exception behind it.
     """
@@ -38,7 +39,11 @@ class DeadLetter:
     recipient: AgentId | None
     message_id: str
     reason: Literal[
-        "handler_failed", "agent_construction_failed", "intervention_failed", "runtime_stopped"
+        "handler_failed",
+        "agent_construction_failed",
+        "agent_died",
+        "intervention_failed",
+        "runtime_stopped",
     ]
     error: BaseException
 

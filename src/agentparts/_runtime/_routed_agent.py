@@ -351,6 +351,10 @@ class RoutedAgent(BaseAgent):
                         "BaseAgent.internal_extra_handles_types)."
                     )
                 found.append((target, serializers))
+            for produced in handler.produces_types:  # answers cross processes too
+                serializers = try_get_known_serializers_for_type(produced)
+                if serializers:
+                    found.append((produced, serializers))
         return found
 
 

@@ -1,0 +1,146 @@
+"""Sending and publishing across the cluster, for the driver and for the agent actors alike.
+
+A direct message goes straight to the recipient's actor (its handle is asked of the
+directory once, then kept); a published message goes to the directory, which delivers it
+to every subscriber. Agents that live in the driver (closures, registered instances) are
+reached through the directory too, when the sender is an actor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ..._cancellation_token import CancellationToken
+from ..._runtime._ids import AgentId, TopicId
+from ..._runtime._serialization import SerializationRegistry
+from ...errors import AgentDiedError, UndeliverableException
+from ._wire import Wire, WireContext, decode, encode
+
+__all__ = ["Courier", "raise_result"]
+
+LOCAL = "local"
+"""The route of an agent that lives in the driver."""
+
+
+def _ray() -> Any:
+    return importlib.import_module("ray")
+
+
+def raise_result(result: tuple[str, Any], registry: SerializationRegistry) -> Any:
+    """The answer a host returned: the decoded response, or its error raised here."""
+    status, payload = result
+    if status == "ok":
+        return decode(registry, payload)
+    raise payload
+
+
+class Courier:
+    """Routes messages from one process (the driver or an agent actor) to the cluster.
+
+    Args:
+        directory: The directory actor's handle.
+        registry: The serializers of this process.
+        deliver_here: Delivers to an agent that lives in this process (the driver), or None
+            in an actor.
+    """
+
+    def __init__(
+        self,
+        directory: Any,
+        registry: SerializationRegistry,
+        deliver_here: Callable[[AgentId, Any, WireContext, CancellationToken], Awaitable[Any]]
+        | None = None,
+    ) -> None:
+        self.directory = directory
+        self.registry = registry
+        self._deliver_here = deliver_here
+        self._routes: dict[AgentId, Any] = {}
+
+    async def route(self, agent_id: AgentId) -> Any:
+        """The actor handle of ``agent_id`` (created on first use), or ``LOCAL``.
+
+        Raises:
+            AgentTypeNotFoundError: No such agent type.
+            Exception: The agent's factory failed.
+        """
+        handle = self._routes.get(agent_id)
+        if handle is None:
+            status, handle = await self.directory.route.remote(str(agent_id))
+            if status != "ok":
+                raise handle
+            self._routes[agent_id] = handle
+        return handle
+
+    def forget(self, agent_id: AgentId) -> None:
+        """Drop a route (its actor died): the next message asks the directory again."""
+        self._routes.pop(agent_id, None)
+
+    async def send(
+        self,
+        message: Any,
+        recipient: AgentId,
+        sender: AgentId | None,
+        token: CancellationToken | None,
+        message_id: str | None,
+    ) -> Any:
+        """Deliver ``message`` to ``recipient`` and return its answer (see AgentRuntime)."""
+        token = token or CancellationToken()
+        if token.is_cancelled():
+            raise asyncio.CancelledError("The cancellation token was cancelled before the call.")
+        route = await self.route(recipient)
+        context = WireContext.of(sender, None, True, message_id)
+        if route == LOCAL and self._deliver_here is not None:
+            return await self._deliver_here(recipient, message, context, token)
+        wire = encode(self.registry, message)
+        if route == LOCAL:
+            call = self.directory.deliver_local.remote(str(recipient), wire, context)
+            return raise_result(await self._await(call, token), self.registry)
+        ref = route.handle.remote(wire, context)
+        try:
+            result = await self._await(ref, token)
+        except _ray().exceptions.RayActorError:
+            self.forget(recipient)
+            await self.directory.forget.remote(str(recipient), route)
+            raise AgentDiedError(
+                f"Agent {recipient} died while it handled a {type(message).__name__} (its actor "
+                "process ended). The next message to it creates it again from its last saved "
+                "state."
+            ) from None
+        return raise_result(result, self.registry)
+
+    async def _await(self, ref: Any, token: CancellationToken) -> Any:
+        """Await a Ray call; the token (or cancelling this task) cancels it on the cluster."""
+        ray = _ray()
+        cancel = lambda: ray.cancel(ref)  # noqa: E731
+        token.add_callback(cancel)
+        try:
+            return await ref
+        except asyncio.CancelledError:
+            ray.cancel(ref)
+            raise
+        except ray.exceptions.TaskCancelledError:
+            raise asyncio.CancelledError(
+                "The message was cancelled while its handler ran."
+            ) from None
+        finally:
+            token._discard_callback(cancel)  # pyright: ignore[reportPrivateUsage]
+
+    async def publish(
+        self,
+        message: Any,
+        topic_id: TopicId,
+        sender: AgentId | None,
+        message_id: str | None,
+    ) -> None:
+        """Hand a published message to the directory, which delivers it to each subscriber."""
+        wire: Wire = encode(self.registry, message)
+        context = WireContext.of(sender, topic_id, False, message_id)
+        accepted: bool = await self.directory.publish.remote(wire, context)
+        if not accepted:
+            raise UndeliverableException(
+                f"The runtime is shutting down: {type(message).__name__} to {topic_id} was not "
+                "published."
+            )
