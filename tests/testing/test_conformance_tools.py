@@ -25,12 +25,23 @@ class TestSyncFunctionToolConformance(ToolTests):
         return FunctionTool(add)
 
 
+async def lookup_strict(city: str, cancellation_token: CancellationToken, units: str) -> str:
+    """Look up the weather of a city (strict tools have no defaulted parameters, as in AutoGen).
+
+    Args:
+        city: The city.
+        cancellation_token: Given by the tool, hidden from the schema.
+        units: metric or imperial.
+    """
+    return await lookup(city, cancellation_token, units)
+
+
 class TestAsyncFunctionToolConformance(ToolTests):
-    valid_args: ClassVar[dict[str, Any]] = {"city": "Lyon"}
+    valid_args: ClassVar[dict[str, Any]] = {"city": "Lyon", "units": "metric"}
 
     @pytest.fixture
     def tool(self) -> FunctionTool:
-        return FunctionTool(lookup, strict=True)
+        return FunctionTool(lookup_strict, strict=True)
 
     @pytest.fixture
     def tool_args(self) -> dict[str, Any]:

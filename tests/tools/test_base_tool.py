@@ -84,7 +84,8 @@ async def test_guide_tool_runs_and_round_trips() -> None:
     result = await tool.run_json({"query": "cats", "max_results": 1}, CancellationToken())
     assert result == MyToolResult(results=[{"query": "cats", "rank": 0}], count=1)
     assert (
-        tool.return_value_as_string(result) == '{"results":[{"query":"cats","rank":0}],"count":1}'
+        tool.return_value_as_string(result)
+        == '{"results": [{"query": "cats", "rank": 0}], "count": 1}'
     )
     model = tool.dump_component()
     assert model.provider == "mypackage.MyTool"

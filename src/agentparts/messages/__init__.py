@@ -28,12 +28,17 @@ from ._events import ToolCallExecutionEvent as ToolCallExecutionEvent
 from ._events import ToolCallRequestEvent as ToolCallRequestEvent
 from ._events import UserInputRequestedEvent as UserInputRequestedEvent
 from ._factory import MessageFactory as MessageFactory
+from ._structured_factory import StructuredMessageFactory as StructuredMessageFactory
+from ._unions import AgentEvent as AgentEvent
+from ._unions import ChatMessage as ChatMessage
 
 __all__ = [
+    "AgentEvent",
     "BaseAgentEvent",
     "BaseChatMessage",
     "BaseMessage",
     "BaseTextChatMessage",
+    "ChatMessage",
     "CodeExecutionEvent",
     "CodeGenerationEvent",
     "HandoffMessage",
@@ -46,6 +51,7 @@ __all__ = [
     "StopMessage",
     "StructuredContentType",
     "StructuredMessage",
+    "StructuredMessageFactory",
     "TextMessage",
     "ThoughtEvent",
     "ToolCallExecutionEvent",

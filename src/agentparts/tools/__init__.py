@@ -1,8 +1,10 @@
 """Tools: what an agent can call.
 
 ``Tool`` is the interface, ``BaseTool`` the base class for tools with a Pydantic args
-model, ``FunctionTool`` wraps a plain function, and workbenches (``StaticWorkbench``,
-``agentparts.tools.mcp.McpWorkbench``) give an agent a set of tools to list and call.
+model, ``FunctionTool`` wraps a plain function, ``StreamTool`` and ``BaseStreamTool`` are
+tools that stream progress, and workbenches (``StaticWorkbench``,
+``StaticStreamWorkbench``, ``agentparts.tools.mcp.McpWorkbench``) give an agent a set of
+tools to list and call.
 Importing this module is light: MCP and the search index load only when used.
 ``AgentTool`` and ``TeamTool`` (an agent or a team as a tool) live with the agents and are
 imported from there on first use.
@@ -17,9 +19,13 @@ from ._base import Tool as Tool
 from ._base import ToolSchema as ToolSchema
 from ._code_execution import PythonCodeExecutionTool as PythonCodeExecutionTool
 from ._function_tool import FunctionTool as FunctionTool
+from ._static_stream_workbench import StaticStreamWorkbench as StaticStreamWorkbench
 from ._static_workbench import StaticWorkbench as StaticWorkbench
 from ._static_workbench import ToolOverride as ToolOverride
+from ._stream import BaseStreamTool as BaseStreamTool
+from ._stream import StreamTool as StreamTool
 from ._workbench import ImageResultContent as ImageResultContent
+from ._workbench import StreamWorkbench as StreamWorkbench
 from ._workbench import TextResultContent as TextResultContent
 from ._workbench import ToolResult as ToolResult
 from ._workbench import Workbench as Workbench
@@ -30,13 +36,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgentTool",
+    "BaseStreamTool",
     "BaseTool",
     "BaseToolWithState",
     "FunctionTool",
     "ImageResultContent",
     "ParametersSchema",
     "PythonCodeExecutionTool",
+    "StaticStreamWorkbench",
     "StaticWorkbench",
+    "StreamTool",
+    "StreamWorkbench",
     "TeamTool",
     "TextResultContent",
     "Tool",

@@ -27,6 +27,7 @@ __all__ = [
     "Tool",
     "ToolSchema",
     "describe_validation_error",
+    "generic_args",
     "parameters_schema",
     "value_as_string",
 ]
@@ -184,7 +185,7 @@ class BaseTool(ComponentBase[BaseModel], Tool, ABC, Generic[ArgsT, ReturnT]):
         """The Pydantic model of the arguments."""
         found: type[BaseModel] | None = vars(self).get("_args_type")
         if found is None:
-            arg = _generic_args(type(self))[0]
+            arg = generic_args(type(self))[0]
             if not (isinstance(arg, type) and issubclass(arg, BaseModel)):
                 raise ToolError(
                     f"{type(self).__name__} does not say what its arguments are: subclass "
@@ -199,7 +200,7 @@ class BaseTool(ComponentBase[BaseModel], Tool, ABC, Generic[ArgsT, ReturnT]):
         """The type ``run`` returns (``object`` if unknown)."""
         found: type[Any] | None = vars(self).get("_return_type")
         if found is None:
-            arg = _generic_args(type(self))[1]
+            arg = generic_args(type(self))[1]
             found = arg if isinstance(arg, type) else object
             vars(self)["_return_type"] = found
         return found
@@ -223,7 +224,10 @@ class BaseTool(ComponentBase[BaseModel], Tool, ABC, Generic[ArgsT, ReturnT]):
         return typing.cast(ToolSchema, _copy_json(cached[1]))
 
     def return_value_as_string(self, value: Any) -> str:
-        """The text given back to the model: JSON for Pydantic models, lists and dicts."""
+        """The text given back to the model: JSON for Pydantic models, lists and dicts.
+
+        A Pydantic model gives ``json.dumps(value.model_dump())``, as in AutoGen.
+        """
         return value_as_string(value)
 
     @abstractmethod
@@ -310,7 +314,7 @@ class BaseToolWithState(BaseTool[ArgsT, ReturnT], ABC, Generic[ArgsT, ReturnT, S
         """The Pydantic model of the state."""
         found: type[BaseModel] | None = vars(self).get("_state_type")
         if found is None:
-            args = _generic_args(type(self))
+            args = generic_args(type(self))
             arg = args[2] if len(args) > 2 else None
             if isinstance(arg, type) and issubclass(arg, BaseModel):
                 found = arg
@@ -340,7 +344,7 @@ class BaseToolWithState(BaseTool[ArgsT, ReturnT], ABC, Generic[ArgsT, ReturnT, S
         self.load_state(typing.cast(StateT, state_type.model_validate(state)))
 
 
-def _generic_args(cls: type) -> tuple[Any, ...]:
+def generic_args(cls: type) -> tuple[Any, ...]:
     """The type arguments given to the nearest concrete ``BaseTool[...]`` base of ``cls``."""
     for klass in cls.__mro__:
         for base in klass.__dict__.get("__orig_bases__", ()):
@@ -454,11 +458,22 @@ def _short(value: Any) -> str:
 
 
 def value_as_string(value: Any) -> str:
-    """Text for a tool's return value: JSON for models, lists and dicts; ``str`` otherwise."""
+    """Text for a tool's return value: JSON for models, lists and dicts; ``str`` otherwise.
+
+    A Pydantic model is ``json.dumps(model.model_dump())`` as in AutoGen (``str()`` of a
+    dump that is not a dict); values ``json`` cannot write fall back to Pydantic's JSON.
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, BaseModel):
-        return value.model_dump_json()
+        # As AutoGen: json.dumps of the dump (a non-dict dump, a RootModel's, as str()).
+        dumped = value.model_dump()
+        if not isinstance(dumped, dict):
+            return str(dumped)
+        try:
+            return json.dumps(dumped)
+        except (TypeError, ValueError):  # dates, sets...: where AutoGen fails, Pydantic's JSON
+            return value.model_dump_json()
     if isinstance(value, list | tuple | dict):
         try:
             return json.dumps(value, default=_json_default, ensure_ascii=False)

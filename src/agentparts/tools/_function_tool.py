@@ -56,7 +56,8 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
     The arguments schema comes from the type hints and defaults (``Annotated[int, "the
     count"]`` or ``Annotated[int, Field(...)]`` describe a parameter), the description
     from the docstring unless given, and per-parameter descriptions from a Google-style
-    ``Args:`` section. A parameter of type :class:`CancellationToken` receives the call's
+    ``Args:`` section (a parameter described nowhere is described by its name, as in
+    AutoGen). A parameter of type :class:`CancellationToken` receives the call's
     token and is hidden from the schema. Sync functions run in a worker thread.
 
     The function is saved as an import reference ``module:qualname``, never as source
@@ -70,6 +71,9 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
         global_imports: Accepted for AutoGen compatibility and ignored: a function saved as
             an import reference brings its own imports.
         strict: Strict schema (no extra properties, every parameter required).
+
+    Raises:
+        ValueError: ``strict=True`` and a parameter has a default (as AutoGen).
 
     Example:
         >>> def add(a: int, b: int = 0) -> int:
@@ -104,6 +108,8 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
         )
         tool_name = name or getattr(target, "__name__", None) or type(target).__name__
         shape = _function_shape(func, tool_name, strict)
+        if strict:
+            _check_strict(shape.args_model, tool_name)
         self._signature = shape.signature
         self._token_param = shape.token_param
         self._positional_only = shape.positional_only
@@ -284,6 +290,8 @@ def _build_function_shape(func: Callable[..., Any], tool_name: str, strict: bool
         **fields,
     )
     return_hint = hints.get("return", signature.return_annotation)
+    if typing.get_origin(return_hint) is Annotated:  # Annotated[int, "..."] returns an int
+        return_hint = typing.get_args(return_hint)[0]
     call_method = None if inspect.isroutine(target) else type(target).__dict__.get("__call__")
     return _FunctionShape(
         signature=signature,
@@ -318,9 +326,32 @@ def _field(param: inspect.Parameter, annotation: Any, doc: str | None) -> tuple[
             rest = [m for m in metadata if not isinstance(m, str)]
             annotation = Annotated[tuple([base, *rest])] if rest else base
     default: Any = ... if param.default is inspect.Parameter.empty else param.default
-    if description is None:  # an explicit None would hide a Field(description=...) in Annotated
-        return annotation, Field(default)
-    return annotation, Field(default, description=description)
+    if description is None and _field_description(annotation) is not None:
+        return annotation, Field(default)  # an explicit description would hide the Field's
+    # As AutoGen: a parameter described nowhere is described by its name.
+    return annotation, Field(default, description=description or param.name)
+
+
+def _field_description(annotation: Any) -> str | None:
+    """The description of a ``Field(description=...)`` in ``Annotated`` metadata, if any."""
+    if typing.get_origin(annotation) is not Annotated:
+        return None
+    for meta in typing.get_args(annotation)[1:]:
+        if isinstance(meta, FieldInfo) and meta.description is not None:
+            return meta.description
+    return None
+
+
+def _check_strict(args_model: type[BaseModel], tool_name: str) -> None:
+    """AutoGen's error for a strict tool with defaulted parameters, with what to do."""
+    defaulted = [name for name, field in args_model.model_fields.items() if not field.is_required()]
+    if defaulted:
+        raise ValueError(
+            "Strict mode is enabled, but not all input arguments are marked as required. "
+            "Default arguments are not allowed in strict mode. "
+            f"FunctionTool({tool_name}): parameter(s) {', '.join(defaulted)} have defaults: "
+            "remove the defaults, or pass strict=False."
+        )
 
 
 def _model_name(tool_name: str) -> str:

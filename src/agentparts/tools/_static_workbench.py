@@ -19,7 +19,13 @@ from ..errors import ToolArgumentsError, ToolError
 from ._base import BaseTool, Tool, ToolSchema
 from ._workbench import ImageResultContent, ResultContent, TextResultContent, ToolResult, Workbench
 
-__all__ = ["StaticWorkbench", "StaticWorkbenchConfig", "ToolOverride", "error_result"]
+__all__ = [
+    "StaticWorkbench",
+    "StaticWorkbenchConfig",
+    "ToolOverride",
+    "error_result",
+    "tool_contents",
+]
 
 
 class ToolOverride(BaseModel):
@@ -90,6 +96,10 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
         """The tools, in order."""
         return list(self._tools)
 
+    def tool_named(self, name: str) -> Tool | None:
+        """The tool the model calls ``name`` (after overrides), or ``None``."""
+        return self._by_name.get(name)
+
     def _public_name(self, tool: Tool) -> str:
         override = self._overrides.get(tool.name)
         return override.name if override is not None and override.name else tool.name
@@ -132,7 +142,7 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
             raise
         except Exception as exc:
             return error_result(name, f"Tool {name!r} failed: {type(exc).__name__}: {exc}")
-        return construct(ToolResult, name=name, result=_contents(tool, value))
+        return construct(ToolResult, name=name, result=tool_contents(tool, value))
 
     async def save_state(self) -> Mapping[str, Any]:
         """The state of every tool, by tool name."""
@@ -160,13 +170,19 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
         return cls(tools, config.tool_overrides)
 
 
-def _contents(tool: Tool, value: Any) -> list[ResultContent]:
-    if isinstance(value, ToolResult):  # a tool that wraps another workbench (MCP adapters)
+def tool_contents(tool: Tool, value: Any) -> list[ResultContent]:
+    """The result parts of ``value``, a return value of ``tool``: images stay images."""
+    if isinstance(value, ToolResult):  # a tool that wraps another workbench
         return list(value.result)
     if isinstance(value, Image):
         return [ImageResultContent(content=value)]
-    if isinstance(value, list) and value and all(isinstance(v, Image) for v in value):  # pyright: ignore[reportUnknownVariableType]
-        return [ImageResultContent(content=v) for v in value]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
+    if isinstance(value, list):
+        # A tool may say how its lists become parts (MCP adapters: content blocks).
+        convert: Any = getattr(tool, "result_contents", None)
+        if convert is not None:
+            return list(convert(value))
+        if value and all(isinstance(v, Image) for v in value):  # pyright: ignore[reportUnknownVariableType]
+            return [ImageResultContent(content=v) for v in value]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
     text = tool.return_value_as_string(value)
     if type(text) is str:  # nothing to validate: skip Pydantic (about 10 µs a call)
         return [construct(TextResultContent, content=text)]

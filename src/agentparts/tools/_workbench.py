@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -18,6 +18,7 @@ from ._base import ToolSchema
 __all__ = [
     "ImageResultContent",
     "ResultContent",
+    "StreamWorkbench",
     "TextResultContent",
     "ToolResult",
     "Workbench",
@@ -135,3 +136,24 @@ class Workbench(ComponentBase[BaseModel], ABC):
         traceback: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+class StreamWorkbench(Workbench, ABC):
+    """A workbench whose tool calls can also stream: progress items, then the result."""
+
+    @abstractmethod
+    def call_tool_stream(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> AsyncGenerator[Any, None]:
+        """Call the tool ``name``: yield its progress items, then one :class:`ToolResult`.
+
+        Args:
+            name: The tool's name, as listed by :meth:`list_tools`.
+            arguments: The arguments (default: none).
+            cancellation_token: Cancels the call.
+            call_id: The id of the model's tool call, for logging.
+        """
