@@ -3,12 +3,20 @@
 - :class:`RoundRobinGroupChat`: participants speak in turn.
 - :class:`SelectorGroupChat`: a model (or your function) picks who speaks next.
 - :class:`Swarm`: the speaker hands the conversation on with a ``HandoffMessage``.
+- :class:`GraphFlow`: agents run in the order of a graph (:class:`DiGraphBuilder`), with
+  conditional edges, loops and parallel branches.
 
 Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
 ``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
 ``dump_component`` / ``load_component``; AutoGen's team configs load unchanged.
 """
 
+from ._graph._builder import DiGraphBuilder as DiGraphBuilder
+from ._graph._digraph import DiGraph as DiGraph
+from ._graph._digraph import DiGraphEdge as DiGraphEdge
+from ._graph._digraph import DiGraphNode as DiGraphNode
+from ._graph._graph_flow import GraphFlow as GraphFlow
+from ._graph._graph_flow import GraphFlowConfig as GraphFlowConfig
 from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
 from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
 from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
@@ -19,6 +27,12 @@ from ._group_chat._swarm import SwarmConfig as SwarmConfig
 
 __all__ = [
     "BaseGroupChat",
+    "DiGraph",
+    "DiGraphBuilder",
+    "DiGraphEdge",
+    "DiGraphNode",
+    "GraphFlow",
+    "GraphFlowConfig",
     "RoundRobinGroupChat",
     "RoundRobinGroupChatConfig",
     "SelectorGroupChat",

@@ -1,0 +1,1 @@
+"""GraphFlow: a team run in the order of a directed graph."""
