@@ -428,3 +428,27 @@ async def test_a_key_echoed_inside_a_stream_error_is_hidden() -> None:
         assert key not in str(info.value)
         assert "quota exceeded for key ***" in str(info.value)
         await client.close()
+
+
+async def test_a_stream_read_on_in_another_task_is_still_bounded() -> None:
+    # The stream is opened in one task and read on in another: the deadline follows the
+    # reader and cancels nothing else.
+    async with OpenAITestServer([Fault.endless_stream(3.0)]) as server:
+        client = make_client(server, timeout=0.4)
+        stream = client.create_stream(MESSAGES)
+        first = await asyncio.create_task(anext_of(stream))  # at once, then 3 s of nothing
+        assert first == "and on "
+        started = time.monotonic()
+        with pytest.raises(ModelStreamError, match="stream_idle_timeout"):
+            await asyncio.wait_for(asyncio.create_task(drain_rest(stream)), 30)
+        assert time.monotonic() - started < 1.5
+        await client.close()
+
+
+async def anext_of(stream: Any) -> Any:
+    return await stream.__anext__()
+
+
+async def drain_rest(stream: Any) -> None:
+    async for _ in stream:
+        pass

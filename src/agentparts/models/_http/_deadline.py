@@ -84,6 +84,8 @@ class Deadline:
         """
         if new_event:
             self._idle_from = self._loop.time()
+        # A stream may be read on from another task than the one that opened it.
+        self._task = asyncio.current_task()
         if self._handle is None and self.expired is None:
             # The timer fired while the caller had control: check now, without cancelling
             # the running task (a read that needs no wait would leave that cancel pending
