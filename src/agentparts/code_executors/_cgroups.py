@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["RunCgroup", "cgroups_available", "warn_once_without_cgroups"]
+__all__ = ["RunCgroup", "cgroups_available", "remove_later", "warn_once_without_cgroups"]
 
 _ROOT = Path("/sys/fs/cgroup")
 _PREFIX = "agentparts-run-"
@@ -27,6 +27,7 @@ _logger = logging.getLogger("agentparts.code_executors")
 _warned: set[str] = set()
 _counter = 0
 _counter_lock = threading.Lock()
+_abandoned: list[RunCgroup] = []
 
 
 def _own_path(controller: str) -> Path | None:
@@ -104,6 +105,7 @@ class RunCgroup:
     """
 
     def __init__(self, *, memory_limit_bytes: int | None, max_processes: int | None) -> None:
+        _retry_abandoned()
         name = _new_name()
         self._dirs: list[Path] = []
         self.memory_limit_bytes = memory_limit_bytes
@@ -201,3 +203,20 @@ class RunCgroup:
                 except OSError:
                     time.sleep(0.002)  # a killed process leaves the group a moment later
         self._dirs = []
+
+
+def remove_later(cgroup: RunCgroup) -> None:
+    """Remove ``cgroup`` once it is empty: tried again whenever a new group is made."""
+    with _counter_lock:
+        _abandoned.append(cgroup)
+
+
+def _retry_abandoned() -> None:
+    with _counter_lock:
+        waiting = list(_abandoned)
+        _abandoned.clear()
+    for cgroup in waiting:
+        if cgroup.pids():
+            remove_later(cgroup)
+        else:
+            cgroup.remove()

@@ -21,11 +21,12 @@ import json
 import os
 import socket
 import subprocess
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 
 from .._cancellation_token import CancellationToken
 from ..errors import CodeExecutionError
-from ._cgroups import RunCgroup
+from ._cgroups import RunCgroup, remove_later
 from ._process import (
     OutputCollector,
     ProcessOutcome,
@@ -91,6 +92,7 @@ class Supervisor:
         self._socket: socket.socket | None = None
         self._worker: int | None = None
         self.cgroup: RunCgroup | None = None
+        self._finalizer: weakref.finalize[..., Supervisor] | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -169,7 +171,12 @@ class Supervisor:
                 f"The {self._name} did not start: {stderr.strip() or 'no message'}. Check that "
                 "the interpreter and bubblewrap work here (see docs/code-execution.md)."
             )
+        if proc.stderr is not None:
+            proc.stderr.close()  # only start-up errors are read; it prints nothing later
         self._worker = _child_of(proc.pid) if self._nested else proc.pid
+        # Dropped without close(): the supervisor sees its requests end, kills what runs
+        # and exits; the cgroup is removed by the next one made.
+        self._finalizer = weakref.finalize(self, _abandon, proc, parent, cgroup, self._worker)
         if self._worker is None:
             await self.close()
             raise CodeExecutionError(f"The {self._name} ended right after it started.")
@@ -346,6 +353,9 @@ class Supervisor:
         if proc is None:
             return
         self._proc = self._socket = self.cgroup = None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
         await asyncio.shield(asyncio.to_thread(self._close, proc, sock, cgroup))
         self._worker = None
 
@@ -373,3 +383,24 @@ class Supervisor:
         if cgroup is not None:
             cgroup.kill()
             cgroup.remove()
+
+
+def _abandon(
+    proc: subprocess.Popen[bytes],
+    sock: socket.socket,
+    cgroup: RunCgroup | None,
+    worker: int | None,
+) -> None:
+    sock.close()
+    try:
+        proc.wait(timeout=1)
+    except subprocess.TimeoutExpired:
+        if worker is not None:
+            kill_process_tree(worker)  # the supervisor first, so bubblewrap reaps it
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=1)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if cgroup is not None:
+        remove_later(cgroup)
