@@ -298,6 +298,7 @@ class SingleThreadedAgentRuntime(AgentRuntime):
         sender: AgentId | None,
         cancellation_token: CancellationToken | None,
         message_id: str | None,
+        queued: bool = False,
     ) -> Any:
         self._outstanding += 1
         try:
@@ -320,9 +321,10 @@ class SingleThreadedAgentRuntime(AgentRuntime):
                             message, sender, recipient, MessageKind.DIRECT, DeliveryStage.DELIVER
                         )
                     )
-                # One loop iteration, as a queued message would take: a sender that loops
-                # on RPCs must not starve the other tasks (deliveries, timers, I/O).
-                await _yield_to_loop()
+                if not queued:
+                    # One loop iteration, as a queued message would take: a sender that
+                    # loops on RPCs must not starve the other tasks (deliveries, I/O).
+                    await _yield_to_loop()
                 reset = _HANDLER_VAR.set(recipient)
                 try:
                     response = await agent.on_message(message, ctx)
@@ -524,7 +526,7 @@ class SingleThreadedAgentRuntime(AgentRuntime):
         try:
             response = await self._deliver_direct(
                 envelope.message, cast(AgentId, envelope.recipient), envelope.sender,
-                envelope.token, envelope.message_id,
+                envelope.token, envelope.message_id, queued=True,
             )  # fmt: skip
         except BaseException as error:
             if not future.done():
@@ -548,6 +550,8 @@ class SingleThreadedAgentRuntime(AgentRuntime):
             return
         await self._process(self._queue.popleft())
         await asyncio.sleep(0)
+
+    _process_next = process_next  # AutoGen's tests step a runtime with the private name
 
     @property
     def unprocessed_messages_count(self) -> int:
