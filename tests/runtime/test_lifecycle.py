@@ -222,6 +222,23 @@ async def test_memory_stays_flat_over_10000_rpcs(runtime: AgentRuntime, in_proce
     assert end - start < 64 * 1024, f"grew by {end - start} bytes over 10,000 RPCs"
 
 
+async def test_1000_agent_creations_leave_nothing_after_close(in_process: None) -> None:
+    import weakref
+
+    runtime = SingleThreadedAgentRuntime()
+    await _Counter.register(runtime, "m", _Counter)
+    runtime.start()
+    refs = []
+    for i in range(1_000):
+        agent_id = AgentId("m", f"k{i}")
+        assert await runtime.send_message(Ping(i), agent_id) == Pong(i + 1)
+        refs.append(weakref.ref(await runtime.try_get_underlying_agent_instance(agent_id)))
+    await runtime.close()
+    del runtime
+    gc.collect()
+    assert sum(ref() is not None for ref in refs) == 0
+
+
 class _Counter(RoutedAgent):
     """Keeps no history, so any growth would be the runtime's."""
 
@@ -231,3 +248,27 @@ class _Counter(RoutedAgent):
     @rpc
     async def on_ping(self, message: Ping, ctx: MessageContext) -> Pong:
         return Pong(message.n + 1)
+
+
+async def test_concurrent_first_messages_create_the_agent_once(in_process: None) -> None:
+    runtime = SingleThreadedAgentRuntime()
+    made: list[AgentId] = []
+    release = asyncio.Event()
+
+    async def slow_factory() -> _Counter:
+        await release.wait()  # both messages arrive while the agent is being made
+        agent = _Counter()
+        made.append(agent.id)
+        return agent
+
+    await _Counter.register(runtime, "m", slow_factory)
+    runtime.start()
+    calls = [
+        asyncio.ensure_future(runtime.send_message(Ping(i), AgentId("m", "k"))) for i in range(2)
+    ]
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(*calls) == [Pong(1), Pong(2)]
+    assert made == [AgentId("m", "k")]
+    await runtime.close()
