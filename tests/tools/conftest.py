@@ -76,9 +76,17 @@ def stdio_params() -> StdioServerParams:
 
 @pytest.fixture
 def http_server_url() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [*MCP_SERVER, "--http", "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
+    yield from _served("--http")
+
+
+@pytest.fixture
+def sse_server_url() -> Iterator[str]:
+    yield from _served("--sse")
+
+
+def _served(mode: str) -> Iterator[str]:
+    """Run the MCP test server in ``mode`` on a free port; its URL."""
+    proc = subprocess.Popen([*MCP_SERVER, mode, "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()

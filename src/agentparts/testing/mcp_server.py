@@ -4,9 +4,10 @@ Usage::
 
     python -m agentparts.testing.mcp_server                      # stdio
     python -m agentparts.testing.mcp_server --http --port 0      # streamable HTTP
+    python -m agentparts.testing.mcp_server --sse --port 0       # HTTP with server-sent events
 
 In HTTP mode it prints ``listening on http://127.0.0.1:PORT/mcp`` once it accepts
-connections. Its tools: ``add``, ``echo``, ``call_count`` (calls served by this process:
+connections, in SSE mode ``listening on http://127.0.0.1:PORT/sse``. Its tools: ``add``, ``echo``, ``greek`` (non-ASCII text), ``call_count`` (calls served by this process:
 shows that a session is reused), ``pid``, ``sleep``, ``fail`` (raises), ``crash`` (the
 process exits at once) and ``pixel`` (returns a 1x1 PNG image). Needs the ``mcp`` extra.
 """
@@ -49,6 +50,12 @@ def build_server(name: str = "agentparts-test") -> Any:
         return text
 
     @server.tool()
+    def greek() -> str:  # pyright: ignore[reportUnusedFunction]
+        """Three Greek letters (text beyond ASCII, for encoding tests)."""
+        counted()
+        return "\u03b1\u03b2\u03b3"
+
+    @server.tool()
     def call_count() -> int:  # pyright: ignore[reportUnusedFunction]
         """How many tool calls this server process has answered, this one included."""
         counted()
@@ -89,29 +96,32 @@ def build_server(name: str = "agentparts-test") -> Any:
     return server
 
 
-async def _serve_http(server: Any, host: str, port: int) -> None:
+async def _serve_http(server: Any, host: str, port: int, *, sse: bool = False) -> None:
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(128)
-    app = server.streamable_http_app(host=host)
+    app = server.sse_app(host=host) if sse else server.streamable_http_app(host=host)
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    print(f"listening on http://{host}:{sock.getsockname()[1]}/mcp", flush=True)
+    path = "sse" if sse else "mcp"
+    print(f"listening on http://{host}:{sock.getsockname()[1]}/{path}", flush=True)
     await uvicorn.Server(config).serve(sockets=[sock])
 
 
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments and serve until the client disconnects or the process is killed."""
     parser = argparse.ArgumentParser(description="MCP test server (agentparts.testing).")
-    parser.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
+    transport = parser.add_mutually_exclusive_group()
+    transport.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
+    transport.add_argument("--sse", action="store_true", help="serve HTTP with SSE, not stdio")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args(argv)
     server = build_server()
-    if args.http:
-        asyncio.run(_serve_http(server, args.host, args.port))
+    if args.http or args.sse:
+        asyncio.run(_serve_http(server, args.host, args.port, sse=args.sse))
     else:
         server.run("stdio")
     sys.exit(0)

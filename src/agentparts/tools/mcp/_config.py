@@ -1,4 +1,4 @@
-"""How to reach an MCP server: a command to run (stdio) or a URL (streamable HTTP)."""
+"""How to reach an MCP server: a command to run (stdio) or a URL (SSE, streamable HTTP)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from ..._capabilities import Capability, folder, host_command, network
 from ..._secrets import ENV_REFERENCE_KEY, env_reference_secret
 
 __all__ = [
+    "AnyServerParams",
     "McpServerParams",
+    "SseServerParams",
     "StdioServerParams",
     "StreamableHttpServerParams",
     "server_capabilities",
@@ -46,6 +48,9 @@ class StdioServerParams(BaseModel):
         args: Its arguments.
         env: Extra environment variables for the server.
         cwd: The working directory.
+        encoding: The text encoding of the messages on stdin/stdout.
+        encoding_error_handler: What to do with bytes the encoding cannot read or write:
+            ``"strict"`` (an error), ``"ignore"`` or ``"replace"``.
         read_timeout_seconds: How long one request (a tool call) may take.
         startup_timeout_seconds: How long the server may take to start and answer the
             MCP handshake.
@@ -58,6 +63,8 @@ class StdioServerParams(BaseModel):
     args: list[str] = Field(default_factory=list[str])
     env: dict[str, SecretStr] | None = None
     cwd: str | None = None
+    encoding: str = "utf-8"
+    encoding_error_handler: Literal["strict", "ignore", "replace"] = "strict"
     read_timeout_seconds: float = Field(default=60.0, gt=0)
     startup_timeout_seconds: float = Field(default=30.0, gt=0)
 
@@ -97,16 +104,47 @@ class StreamableHttpServerParams(BaseModel):
         return _resolve_env_references(value, "headers")
 
 
-McpServerParams = Annotated[
-    StdioServerParams | StreamableHttpServerParams, Field(discriminator="type")
-]
-"""Either way of reaching a server."""
+class SseServerParams(BaseModel):
+    """Connect to an MCP server over HTTP with server-sent events (the older MCP transport).
+
+    Attributes:
+        url: The server's SSE endpoint, such as ``http://127.0.0.1:8000/sse``.
+        headers: Extra HTTP headers (secrets: masked when saved).
+        timeout: HTTP timeout of the requests other than the event stream, in seconds.
+        sse_read_timeout: How long the event stream may stay silent, in seconds.
+        read_timeout_seconds: How long one request (a tool call) may take.
+        startup_timeout_seconds: How long connecting and the MCP handshake may take.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+    type: Literal["SseServerParams"] = "SseServerParams"
+    url: str
+    headers: dict[str, SecretStr] | None = None
+    timeout: float = Field(default=5.0, gt=0)
+    sse_read_timeout: float = Field(default=300.0, gt=0)
+    read_timeout_seconds: float = Field(default=60.0, gt=0)
+    startup_timeout_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _header_references(cls, value: Any) -> Any:
+        return _resolve_env_references(value, "headers")
 
 
-def server_capabilities(params: StdioServerParams | StreamableHttpServerParams) -> list[Capability]:
+AnyServerParams = StdioServerParams | SseServerParams | StreamableHttpServerParams
+"""Any way of reaching a server (the plain union, for annotations)."""
+
+McpServerParams = Annotated[AnyServerParams, Field(discriminator="type")]
+"""Any way of reaching a server, told apart by ``type`` (for config fields)."""
+
+
+def server_capabilities(params: AnyServerParams) -> list[Capability]:
     """What reaching the server ``params`` describes does on the host."""
     if isinstance(params, StreamableHttpServerParams):
         return [network(params.url, "MCP server over streamable HTTP")]
+    if isinstance(params, SseServerParams):
+        return [network(params.url, "MCP server over SSE")]
     found = [host_command(params.command, params.args, "MCP server over stdio")]
     if params.cwd is not None:
         found.append(folder(params.cwd, "runs in", "working directory of the MCP server"))

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...errors import McpServerError
-from ._config import StdioServerParams, StreamableHttpServerParams
+from ._config import AnyServerParams, SseServerParams, StdioServerParams
 
 if TYPE_CHECKING:
     from mcp import ClientSession
@@ -35,7 +35,7 @@ class McpSession:
         params: How to reach the server.
     """
 
-    def __init__(self, params: StdioServerParams | StreamableHttpServerParams) -> None:
+    def __init__(self, params: AnyServerParams) -> None:
         self._params = params
         self._session: ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
@@ -126,8 +126,19 @@ class McpSession:
                 args=params.args,
                 env={k: v.get_secret_value() for k, v in (params.env or {}).items()},
                 cwd=params.cwd,
+                encoding=params.encoding,
+                encoding_error_handler=params.encoding_error_handler,
             )
             return stdio_client(server, errlog=errlog)
+        if isinstance(params, SseServerParams):
+            from mcp.client.sse import sse_client
+
+            return sse_client(
+                params.url,
+                headers={k: v.get_secret_value() for k, v in (params.headers or {}).items()},
+                timeout=params.timeout,
+                sse_read_timeout=params.sse_read_timeout,
+            )
         import httpx2
         from mcp.client.streamable_http import streamable_http_client
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,19 +21,14 @@ from ...logging import ToolCallEvent, emit
 from .._base import ParametersSchema, ToolSchema
 from .._static_workbench import ToolOverride, error_result
 from .._workbench import ImageResultContent, ResultContent, TextResultContent, ToolResult, Workbench
-from ._config import (
-    McpServerParams,
-    StdioServerParams,
-    StreamableHttpServerParams,
-    server_capabilities,
-)
+from ._config import AnyServerParams, McpServerParams, server_capabilities
 from ._session import McpSession
 
 if TYPE_CHECKING:
     from mcp.types import CallToolResult
     from mcp.types import Tool as McpTool
 
-__all__ = ["McpWorkbench", "McpWorkbenchConfig", "tool_schema"]
+__all__ = ["McpWorkbench", "McpWorkbenchConfig", "result_contents", "tool_schema"]
 
 _event_logger = logging.getLogger(EVENT_LOGGER_NAME)
 
@@ -81,7 +76,7 @@ class McpWorkbench(Workbench, Component[McpWorkbenchConfig]):
 
     def __init__(
         self,
-        server_params: StdioServerParams | StreamableHttpServerParams,
+        server_params: AnyServerParams,
         tool_overrides: Mapping[str, ToolOverride] | None = None,
     ) -> None:
         self._params = server_params
@@ -95,7 +90,7 @@ class McpWorkbench(Workbench, Component[McpWorkbenchConfig]):
         self._listed: set[str] | None = None
 
     @property
-    def server_params(self) -> StdioServerParams | StreamableHttpServerParams:
+    def server_params(self) -> AnyServerParams:
         """How the server is reached."""
         return self._params
 
@@ -158,14 +153,13 @@ class McpWorkbench(Workbench, Component[McpWorkbenchConfig]):
                 f"Unknown tool {name!r}. Available tools: {', '.join(public) or 'none'}. "
                 "Call one of those.",
             )
-        call = asyncio.ensure_future(self._session.call_tool(original, arguments or {}))
-        if cancellation_token is not None:
-            cancellation_token.link_future(call)
         try:
-            result = await call
+            result = await self.call_server_tool(original, arguments, cancellation_token)
         except McpServerError as exc:
             return error_result(name, str(exc))
-        tool_result = ToolResult(name=name, result=_contents(result), is_error=result.is_error)
+        tool_result = ToolResult(
+            name=name, result=result_contents(result.content, result), is_error=result.is_error
+        )
         if _event_logger.isEnabledFor(logging.INFO):
             emit(
                 ToolCallEvent(
@@ -177,6 +171,24 @@ class McpWorkbench(Workbench, Component[McpWorkbenchConfig]):
                 )
             )
         return tool_result
+
+    async def call_server_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+    ) -> CallToolResult:
+        """Call the server's tool ``name`` (its own name, not an override) and return the
+        MCP SDK's result as it is.
+
+        Raises:
+            McpServerError: the server could not be started, died, did not answer in
+                time or refused the request.
+        """
+        call = asyncio.ensure_future(self._session.call_tool(name, arguments or {}))
+        if cancellation_token is not None:
+            cancellation_token.link_future(call)
+        return await call
 
     def _public_name(self, original: str) -> str:
         override = self._overrides.get(original)
@@ -206,17 +218,25 @@ def tool_schema(tool: McpTool) -> ToolSchema:
     return ToolSchema(name=tool.name, description=tool.description or "", parameters=parameters)
 
 
-def _contents(result: CallToolResult) -> list[ResultContent]:
+def result_contents(
+    content: Sequence[Any], result: CallToolResult | None = None
+) -> list[ResultContent]:
+    """MCP content blocks as result parts: text as text, images as images, others as JSON.
+
+    Args:
+        content: The blocks (``CallToolResult.content``).
+        result: The whole result: with no blocks, its structured content is the text.
+    """
     from mcp.types import ImageContent, TextContent
 
     parts: list[ResultContent] = []
-    for item in result.content:
+    for item in content:
         if isinstance(item, TextContent):
             parts.append(TextResultContent(content=item.text))
         elif isinstance(item, ImageContent):
             parts.append(ImageResultContent(content=Image.from_base64(item.data)))
         else:
             parts.append(TextResultContent(content=item.model_dump_json(exclude_none=True)))
-    if not parts and result.structured_content is not None:
+    if not parts and result is not None and result.structured_content is not None:
         parts.append(TextResultContent(content=json.dumps(result.structured_content)))
     return parts
