@@ -158,6 +158,10 @@ async def test_memory_is_capped_for_all_processes_of_a_run_together() -> None:
     ) as executor:
         result = await _run(executor, code, "python")
         after = await _run(executor, "print('alive')", "python")
+    # The run's cgroups are gone with the sandbox.
+    mine = f"agentparts-run-{os.getpid()}-"
+    for hierarchy in (Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup/pids")):
+        assert not [p for p in hierarchy.rglob(f"{mine}*") if p.is_dir()]
     lines = [line for line in result.output.splitlines() if line.startswith("survived")]
     assert lines, result.output
     assert int(lines[0].split()[1]) <= 3, result.output
