@@ -5,6 +5,8 @@
 - :class:`Swarm`: the speaker hands the conversation on with a ``HandoffMessage``.
 - :class:`GraphFlow`: agents run in the order of a graph (:class:`DiGraphBuilder`), with
   conditional edges, loops and parallel branches.
+- :class:`MagenticOneGroupChat`: an orchestrator model plans, tracks progress and picks
+  each speaker.
 
 Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
 ``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
@@ -24,6 +26,10 @@ from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
 from ._group_chat._selector import SelectorGroupChatConfig as SelectorGroupChatConfig
 from ._group_chat._swarm import Swarm as Swarm
 from ._group_chat._swarm import SwarmConfig as SwarmConfig
+from ._magentic_one._magentic_one import MagenticOneGroupChat as MagenticOneGroupChat
+from ._magentic_one._magentic_one import (
+    MagenticOneGroupChatConfig as MagenticOneGroupChatConfig,
+)
 
 __all__ = [
     "BaseGroupChat",
@@ -33,6 +39,8 @@ __all__ = [
     "DiGraphNode",
     "GraphFlow",
     "GraphFlowConfig",
+    "MagenticOneGroupChat",
+    "MagenticOneGroupChatConfig",
     "RoundRobinGroupChat",
     "RoundRobinGroupChatConfig",
     "SelectorGroupChat",

@@ -22,7 +22,7 @@ from ...messages import (
     SelectSpeakerEvent,
 )
 from ...state import TeamState
-from ._manager import GroupChatManager
+from ._manager import GroupChatManager, ResetParticipants
 from ._participant import LocalParticipant, Participant
 from ._types import Item
 
@@ -268,10 +268,18 @@ class BaseGroupChat(Team, ABC):
                             f"The manager of {self._name!r} chose {name!r}, which is not a "
                             f"participant ({', '.join(self._by_name)})."
                         )
-                if manager.pending_events:
-                    events, manager.pending_events = manager.pending_events, []
-                    for event in events:
-                        yield event
+                if manager.outbox:
+                    outbox, manager.outbox = manager.outbox, []
+                    for entry in outbox:
+                        if isinstance(entry, ResetParticipants):
+                            reset_token = CancellationToken()
+                            for member in self._members:
+                                await member.reset(reset_token)
+                            continue
+                        if isinstance(entry, BaseChatMessage):
+                            for member in self._members:
+                                await member.deliver([entry])
+                        yield entry
                 if not names:
                     reason, manager.stop_reason = manager.stop_reason, None
                     await manager.end_run()

@@ -13,7 +13,14 @@ from ...state import BaseGroupChatManagerState
 from ._participant import Participant
 from ._types import Item
 
-__all__ = ["GroupChatManager"]
+__all__ = ["RESET_PARTICIPANTS", "GroupChatManager", "ResetParticipants"]
+
+
+class ResetParticipants:
+    """The outbox entry that resets every participant (one instance: RESET_PARTICIPANTS)."""
+
+
+RESET_PARTICIPANTS = ResetParticipants()
 
 
 class GroupChatManager(ABC):
@@ -49,8 +56,10 @@ class GroupChatManager(ABC):
         self.message_factory = message_factory
         self.message_thread: list[Item] = []
         self.current_turn = 0
-        self.pending_events: list[Item] = []
-        """Events of the selection (selector answers, fallbacks), yielded before the turn."""
+        self.outbox: list[Item | ResetParticipants] = []
+        """What the selection produced, handled in order before the turn: events are
+        yielded; chat messages (already in the thread) are yielded and delivered to every
+        participant; :data:`RESET_PARTICIPANTS` resets every participant."""
         self.stop_reason: str | None = None
         """Why :meth:`select_speaker` chose nobody (the run then stops with it)."""
 

@@ -244,7 +244,7 @@ class _SelectorManager(GroupChatManager):
                 if isinstance(chunk, CreateResult):
                     final = chunk
                 elif self.team.emit_team_events:
-                    self.pending_events.append(
+                    self.outbox.append(
                         construct(ModelClientStreamingChunkEvent, content=chunk, source=self.name)
                     )
             if final is None:
@@ -256,7 +256,7 @@ class _SelectorManager(GroupChatManager):
 
     def _event(self, content: str) -> None:
         if self.team.emit_team_events:
-            self.pending_events.append(construct(SelectorEvent, content=content, source=self.name))
+            self.outbox.append(construct(SelectorEvent, content=content, source=self.name))
 
 
 class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):

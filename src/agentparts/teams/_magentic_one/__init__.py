@@ -1,0 +1,1 @@
+"""Magentic-One: an orchestrator that plans, tracks progress and picks each speaker."""
