@@ -84,7 +84,7 @@ def test_sse_headers_are_secrets_masked_when_saved() -> None:
 
 async def test_unreachable_sse_server_is_a_clear_error() -> None:
     params = SseServerParams(url="http://127.0.0.1:9/sse", startup_timeout_seconds=5)
-    with pytest.raises(McpServerError, match="127.0.0.1:9"):
+    with pytest.raises(McpServerError, match=r"127\.0\.0\.1:9"):
         await McpWorkbench(params).start()
 
 
