@@ -85,6 +85,7 @@ SCENARIO_LIST = [
     Scenario("runtime_rpc", "runtime.py", ("--mode", "rpc"), impls=("agentparts", "autogen")),
     Scenario("runtime_publish10", "runtime.py", ("--mode", "publish10"),
              impls=("agentparts", "autogen")),
+    Scenario("runtime_ray", "runtime_ray.py", impls=("agentparts",), rounds=1, quick=False),
 ]  # fmt: skip
 
 I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
@@ -119,6 +120,8 @@ ROWS = [
         Target("autogen", 1 / 3, I21)),
     Row("runtime_publish10", "publish10", "runtime: publish to 10 subscribers (per message)",
         Target("autogen", 1 / 3, I21)),
+    Row("runtime_ray", "startup", "Ray runtime: start-up to first answer (local Ray)"),
+    Row("runtime_ray", "rpc", "Ray runtime: RPC round trip to an agent actor"),
 ]  # fmt: skip
 
 
