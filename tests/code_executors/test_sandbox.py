@@ -256,3 +256,26 @@ async def test_each_block_starts_with_an_empty_tmp_but_keeps_the_work_dir() -> N
         )
     assert first.exit_code == 0, first.output
     assert second.output == "[] k\n"
+
+
+async def test_a_sandbox_killed_between_blocks_is_started_again() -> None:
+    import os
+    import signal
+
+    async with SandboxedCodeExecutor(timeout=10) as executor:
+        first = await executor.execute_code_blocks(
+            [CodeBlock("print(1)", "python")], CancellationToken()
+        )
+        supervisor = executor._supervisor
+        assert supervisor is not None
+        # Kill the supervisor (pid 1 inside), not bubblewrap: bubblewrap reaps it and ends.
+        for pid in supervisor.own_pids - {supervisor.pid}:
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(0.2)
+        second = await executor.execute_code_blocks(
+            [CodeBlock("print(2)", "python")], CancellationToken()
+        )
+        uid = executor.sandbox_uid
+        assert uid is not None
+    assert (first.output, second.output) == ("1\n", "2\n")
+    assert live_processes_of_uid(uid) == []

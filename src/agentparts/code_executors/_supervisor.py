@@ -97,8 +97,8 @@ class Supervisor:
 
     @property
     def running(self) -> bool:
-        """Whether the supervisor is up."""
-        return self._proc is not None
+        """Whether the supervisor is up (started and not ended)."""
+        return self._proc is not None and self._proc.poll() is None
 
     @property
     def own_pids(self) -> set[int]:
@@ -123,7 +123,9 @@ class Supervisor:
             CodeExecutionError: It did not start (with what it printed).
         """
         if self._proc is not None:
-            return
+            if self._proc.poll() is None:
+                return
+            await self.close()  # it ended (killed from outside): clean up, start anew
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         cgroup = self._make_cgroup() if self._make_cgroup is not None else None
         spawn = self._spawn
