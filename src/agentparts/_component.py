@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import typing
+import warnings
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,7 @@ from .errors import (
     ComponentConfigError,
     ComponentLoadError,
     ComponentTypeError,
+    ComponentValidationError,
     ComponentVersionError,
     EnvNotAllowedError,
     SecretError,
@@ -71,10 +73,40 @@ ComponentSource = ComponentModel | dict[str, Any] | str | os.PathLike[str]
 
 
 def _provider_of(cls: type) -> str:
-    # Only a class's own override counts: a subclass saved under its parent's provider
-    # string would load back as the parent and silently lose what the subclass adds.
-    override: str | None = cls.__dict__.get("component_provider_override")
-    return override or f"{cls.__module__}.{cls.__qualname__}"
+    """The provider string ``cls`` is registered under in this process.
+
+    Only the class's own string override counts here: registering a subclass under its
+    parent's string would let a load of the parent's provider pick the subclass. (A
+    property override has no value before there is an instance.)
+    """
+    override = cls.__dict__.get("component_provider_override")
+    return override if isinstance(override, str) else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _saved_provider(component: Any) -> str:
+    """The provider string ``dump_component`` writes for ``component``, as AutoGen does.
+
+    The override is read on the instance, so one defined as a property counts, and so
+    does one inherited from a parent. An inherited string makes the subclass load back
+    as the class that string names: that is AutoGen's behaviour, and agentparts warns
+    about it instead of letting the subclass lose what it adds silently.
+    """
+    cls: type[Any] = component.__class__
+    override = getattr(component, "component_provider_override", None)
+    if not isinstance(override, str) or not override:
+        return f"{cls.__module__}.{cls.__qualname__}"
+    owner = next(k for k in cls.__mro__ if "component_provider_override" in k.__dict__)
+    if owner is not cls and not isinstance(owner.__dict__["component_provider_override"], property):
+        warnings.warn(
+            f"{cls.__qualname__} is saved under the provider {override!r} it inherits from "
+            f"{owner.__qualname__}, so it loads back as {owner.__qualname__}, without what "
+            f"{cls.__qualname__} adds (as in AutoGen). To load it as itself, set "
+            f"component_provider_override = {f'{cls.__module__}.{cls.__qualname__}'!r} on "
+            f"{cls.__qualname__}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return override
 
 
 class ComponentFromConfig(Generic[FromConfigT]):
@@ -138,9 +170,10 @@ class ComponentToConfig(Generic[ToConfigT]):
                 follow the outermost call.
         """
         cls = type(self)
-        component_type = getattr(cls, "component_type", None)
+        provider = _saved_provider(self)
+        component_type = getattr(self, "component_type", None)
         if component_type is None:
-            raise TypeError(
+            raise AttributeError(
                 f"{cls.__name__} has no component_type: set the class variable, or derive "
                 "from a base such as ChatCompletionClient, BaseTool or CodeExecutor."
             )
@@ -148,7 +181,7 @@ class ComponentToConfig(Generic[ToConfigT]):
         with including_secrets(include):
             config = dump_config(self._to_config())
         return ComponentModel(
-            provider=_provider_of(cls),
+            provider=provider,
             component_type=component_type,
             version=cls.component_version,
             component_version=cls.component_version,
@@ -159,10 +192,27 @@ class ComponentToConfig(Generic[ToConfigT]):
 
 
 class ComponentSchemaType(Generic[ConfigT]):
-    """Declares the config class of a component."""
+    """Declares the config class of a component.
+
+    A subclass that misses one of ``required_class_vars`` gets a ``UserWarning`` when it is
+    defined, as in AutoGen (it cannot be loaded until it sets them).
+    """
 
     component_config_schema: type[ConfigT]
     required_class_vars: ClassVar[Sequence[str]] = ("component_config_schema", "component_type")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ == "Component":
+            return
+        for name in cls.required_class_vars:
+            if not hasattr(cls, name):
+                warnings.warn(
+                    f"Class variable '{name}' must be defined in {cls.__name__} to be a valid "
+                    f"component: set {name} in the class body.",
+                    UserWarning,
+                    stacklevel=2,
+                )
 
 
 class ComponentLoader:
@@ -317,8 +367,8 @@ def _as_component_model(model: ComponentSource) -> ComponentModel:
         try:
             return ComponentModel.model_validate(data)
         except ValidationError as exc:
-            raise ComponentConfigError(
-                f"{label} is not a valid component model: {_describe(exc, '')}"
+            raise ComponentValidationError(
+                f"{label} is not a valid component model: {_describe(exc, '')}", exc
             ) from None
 
 
@@ -402,8 +452,8 @@ def _load_component_model(component_model: ComponentModel, expected: type[Any] |
         try:
             config = schema.model_validate(config_data)
         except ValidationError as exc:
-            raise ComponentConfigError(
-                f"Invalid config for {provider!r}: {_describe(exc, 'config')}"
+            raise ComponentValidationError(
+                f"Invalid config for {provider!r}: {_describe(exc, 'config')}", exc
             ) from None
         instance = component_class._from_config(config)
     emit(

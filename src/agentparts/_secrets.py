@@ -221,14 +221,20 @@ def secrets_included() -> bool:
 
 
 def dump_config(config: BaseModel) -> dict[str, Any]:
-    """``config`` as JSON-ready data, with every secret masked, referenced or revealed."""
+    """``config`` as JSON-ready data, with every secret referenced, revealed or kept.
+
+    A secret read from an environment variable becomes ``{"$env": NAME}``; with secrets
+    included, any other secret is its plain value; otherwise it stays a ``SecretStr`` (so
+    an in-memory dump and load keeps it, as in AutoGen), which
+    :class:`~agentparts.ComponentModel` masks whenever it is written as JSON.
+    """
     include = _include_secrets.get()
 
     def encode(value: Any) -> Any:
         if isinstance(value, EnvSecretStr):
             return {ENV_REFERENCE_KEY: value.env_var}
         if isinstance(value, SecretStr):
-            return value.get_secret_value() if include else MASK
+            return value.get_secret_value() if include else value
         if isinstance(value, dict):
             return {str(k): encode(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
         if isinstance(value, list | tuple | set | frozenset):

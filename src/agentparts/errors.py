@@ -6,6 +6,10 @@ and what to do next. Subsystems add their errors here, next to their siblings.
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
 __all__ = [
     "AgentConstructionError",
     "AgentDiedError",
@@ -22,6 +26,7 @@ __all__ = [
     "ComponentConfigError",
     "ComponentLoadError",
     "ComponentTypeError",
+    "ComponentValidationError",
     "ComponentVersionError",
     "ConfigLimitError",
     "EnvNotAllowedError",
@@ -62,6 +67,51 @@ class AgentPartsError(Exception):
     """Base class of every error raised by agentparts."""
 
 
+class _AlsoValidationError(ValidationError):
+    """Base of the agentparts errors that are also pydantic's ``ValidationError``.
+
+    Code ported from AutoGen catches ``pydantic.ValidationError`` where AutoGen lets
+    pydantic's error out (invalid configs, bad tool arguments). These errors are that
+    class too: ``errors()`` lists pydantic's entries of the validation that failed (or
+    one entry of type ``agentparts`` holding the message), while ``str()`` is agentparts'
+    message, which says what is wrong and what to do.
+    """
+
+    def __new__(cls, message: str, cause: ValidationError | None = None) -> Any:
+        template = ValidationError.from_exception_data(cls.__name__, _line_errors(message, cause))
+        return super().__new__(cls, *template.args)  # pyright: ignore[reportCallIssue]
+
+    def __init__(self, message: str, cause: ValidationError | None = None) -> None:
+        self.message = message
+        self.args = (message,)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message,))
+
+
+def _line_errors(message: str, cause: ValidationError | None) -> list[InitErrorDetails]:
+    if cause is not None:
+        try:
+            details = [
+                InitErrorDetails(
+                    type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {})
+                )
+                for e in cause.errors(include_url=False)
+            ]
+            ValidationError.from_exception_data("check", details)  # custom types cannot be rebuilt
+            return details
+        except (KeyError, TypeError, ValueError):
+            pass
+    custom = PydanticCustomError("agentparts", "{message}", {"message": message})
+    return [InitErrorDetails(type=custom, loc=(), input=None)]
+
+
 # --- components -------------------------------------------------------------------------
 
 
@@ -69,15 +119,21 @@ class ComponentLoadError(AgentPartsError, ValueError):
     """A component could not be loaded from its saved form. Nothing was half-loaded."""
 
 
-class ProviderNotAllowedError(ComponentLoadError):
-    """The provider is not on the safe-loading allowlist; nothing was imported."""
+class ProviderNotAllowedError(ComponentLoadError, ImportError):
+    """The provider is not on the safe-loading allowlist; nothing was imported.
+
+    Also an ``ImportError``, which is what AutoGen code catches around a load.
+    """
 
 
-class ProviderNotFoundError(ComponentLoadError):
-    """The provider (or another reference) is allowed but names nothing importable."""
+class ProviderNotFoundError(ComponentLoadError, ImportError):
+    """The provider (or another reference) is allowed but names nothing importable.
+
+    Also an ``ImportError``, as AutoGen's import of a missing provider raises.
+    """
 
 
-class UnsafeReferenceError(ComponentLoadError):
+class UnsafeReferenceError(ComponentLoadError, ImportError):
     """A reference in a config reaches code it may not; it was not loaded.
 
     Raised for a name that walks through a module attribute (``pkg.mod:os.system``), names
@@ -88,6 +144,14 @@ class UnsafeReferenceError(ComponentLoadError):
 
 class ComponentConfigError(ComponentLoadError):
     """The saved form or its ``config`` is malformed or fails validation."""
+
+
+class ComponentValidationError(ComponentConfigError, _AlsoValidationError):
+    """The saved form or its ``config`` fails validation against its schema.
+
+    Also a ``pydantic.ValidationError`` (what AutoGen's load lets out): ``errors()`` are
+    pydantic's entries, ``str()`` names the component and every failing field.
+    """
 
 
 class ConfigLimitError(ComponentConfigError):
@@ -101,8 +165,11 @@ class ComponentTypeError(ComponentLoadError, TypeError):
     """The component is not of the type the caller expected."""
 
 
-class ComponentVersionError(ComponentLoadError):
-    """The saved ``component_version`` cannot be loaded by the installed class."""
+class ComponentVersionError(ComponentLoadError, NotImplementedError):
+    """The saved ``component_version`` cannot be loaded by the installed class.
+
+    Also a ``NotImplementedError``, as AutoGen raises for a version it cannot load.
+    """
 
 
 class SecretError(ComponentLoadError):
@@ -190,8 +257,12 @@ class ToolError(AgentPartsError):
     """A tool could not be run."""
 
 
-class ToolArgumentsError(ToolError, ValueError):
-    """The arguments given to a tool do not match its schema."""
+class ToolArgumentsError(ToolError, _AlsoValidationError):
+    """The arguments given to a tool do not match its schema.
+
+    Also a ``pydantic.ValidationError`` (a ``ValueError``), as AutoGen's ``run_json``
+    lets out; pass the pydantic error as ``cause`` to keep its entries in ``errors()``.
+    """
 
 
 class ToolNotFoundError(ToolError, KeyError):

@@ -88,13 +88,15 @@ def test_missing_component_type_is_a_clear_error() -> None:
     class Config(BaseModel):
         pass
 
-    class Typeless(ComponentBase[Config], Component[Config]):
-        component_config_schema = Config
+    with pytest.warns(UserWarning, match="'component_type' must be defined in Typeless"):
 
-        def _to_config(self) -> Config:
-            return Config()
+        class Typeless(ComponentBase[Config], Component[Config]):
+            component_config_schema = Config
 
-    with pytest.raises(TypeError, match="has no component_type"):
+            def _to_config(self) -> Config:
+                return Config()
+
+    with pytest.raises(AttributeError, match="has no component_type"):  # as AutoGen
         Typeless().dump_component()
 
 
@@ -218,14 +220,18 @@ def test_every_load_error_is_one_hierarchy() -> None:
 
 def test_secret_is_masked_by_default_and_revealed_on_request() -> None:
     widget = Widget("s", api_key=SecretStr("sk-very-secret"))
-    assert widget.dump_component().config["api_key"] == "**********"
-    assert "sk-very-secret" not in widget.dump_component().model_dump_json()
+    saved = widget.dump_component()
+    assert saved.model_dump(mode="json")["config"]["api_key"] == "**********"
+    assert "sk-very-secret" not in saved.model_dump_json()
+    assert json.loads(saved.model_dump_json())["config"]["api_key"] == "**********"
     assert widget.dump_component(include_secrets=True).config["api_key"] == "sk-very-secret"
 
 
 def test_include_secrets_reaches_nested_components() -> None:
     parent = Widget("p", child=Widget("c", api_key=SecretStr("inner-secret")))
-    assert parent.dump_component().config["child"]["config"]["api_key"] == "**********"
+    saved = parent.dump_component()
+    assert saved.model_dump(mode="json")["config"]["child"]["config"]["api_key"] == "**********"
+    assert "inner-secret" not in saved.model_dump_json()
     revealed = parent.dump_component(include_secrets=True)
     assert revealed.config["child"]["config"]["api_key"] == "inner-secret"
     loaded = Widget.load_component(revealed)
@@ -270,8 +276,18 @@ def test_env_reference_in_a_plain_string_field_resolves_to_the_value(
 
 def test_masked_secret_on_load_is_refused_with_its_path() -> None:
     parent = Widget("p", child=Widget("c", api_key=SecretStr("hidden")))
+    written = json.loads(parent.dump_component().model_dump_json())  # as saved to a file
     with pytest.raises(SecretError, match=r"config\.child\.config\.api_key holds a masked secret"):
-        Widget.load_component(parent.dump_component())
+        Widget.load_component(written)
+
+
+def test_in_memory_dump_and_load_keeps_secrets_as_autogen() -> None:
+    parent = Widget("p", child=Widget("c", api_key=SecretStr("hidden")))
+    saved = parent.dump_component()
+    assert isinstance(saved.config["child"]["config"]["api_key"], SecretStr)
+    loaded = Widget.load_component(saved)
+    assert loaded.child is not None and loaded.child.api_key is not None
+    assert loaded.child.api_key.get_secret_value() == "hidden"
 
 
 def test_saved_form_model_is_strict() -> None:
@@ -286,10 +302,36 @@ def test_saved_form_model_is_strict() -> None:
     }
 
 
-def test_subclass_saves_under_its_own_path_not_the_parents_override() -> None:
+def test_subclass_saves_under_the_inherited_override_with_a_warning() -> None:
     class LoudWidget(Widget):
         """A widget subclass that adds behaviour."""
 
-    model = LoudWidget("w").dump_component()
-    assert model.provider == f"{__name__}.{LoudWidget.__qualname__}"
-    assert type(Widget.load_component(model)) is LoudWidget
+    # AutoGen saves the inherited string; agentparts says the subclass loads as its parent.
+    with pytest.warns(UserWarning, match="so it loads back as Widget"):
+        model = LoudWidget("w").dump_component()
+    assert model.provider == "tests.core.Widget"
+    assert type(Widget.load_component(model)) is Widget  # never the subclass by accident
+
+
+class _Empty(BaseModel):
+    pass
+
+
+def test_subclass_without_any_override_saves_under_its_own_path() -> None:
+    class Plain(ComponentBase[_Empty], Component[_Empty]):
+        component_type = "plain"
+        component_config_schema = _Empty
+
+        def _to_config(self) -> _Empty:
+            return _Empty()
+
+        @classmethod
+        def _from_config(cls, config: _Empty) -> Plain:
+            return cls()
+
+    class Louder(Plain):
+        pass
+
+    model = Louder().dump_component()
+    assert model.provider == f"{__name__}.{Louder.__qualname__}"
+    assert type(Plain.load_component(model)) is Louder

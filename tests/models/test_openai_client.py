@@ -689,7 +689,8 @@ def test_explicit_api_key_is_masked_when_saved() -> None:
     client = OpenAIChatCompletionClient("gpt-4o", api_key="sk-explicit-1111")
     saved = client.dump_component()
     assert "sk-explicit" not in saved.model_dump_json()
-    assert saved.config["api_key"] == "**********"
+    assert saved.model_dump(mode="json")["config"]["api_key"] == "**********"
+    assert saved.config["api_key"].get_secret_value() == "sk-explicit-1111"  # in memory only
     assert client.dump_component(include_secrets=True).config["api_key"] == "sk-explicit-1111"
 
 

@@ -158,9 +158,10 @@ async def test_round_trip_as_component_with_masked_env(stdio_params: StdioServer
     params = StdioServerParams.model_validate(params.model_dump())
     model = McpWorkbench(params).dump_component()
     assert model.provider == "agentparts.tools.mcp.McpWorkbench"
-    assert model.config["server_params"]["env"] == {"API_TOKEN": "**********"}
+    written = model.model_dump(mode="json")  # as saved to a file
+    assert written["config"]["server_params"]["env"] == {"API_TOKEN": "**********"}
     with pytest.raises(SecretError, match="masked secret"):
-        Workbench.load_component(model)
+        Workbench.load_component(written)
     full = McpWorkbench(params).dump_component(include_secrets=True)
     loaded = Workbench.load_component(full)
     assert isinstance(loaded, McpWorkbench)
