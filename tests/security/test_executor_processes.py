@@ -78,6 +78,10 @@ async def test_given_work_dir_keeps_owner_and_mode_and_gets_plain_files(caller_d
         os.mkdir("sub")
         open("sub/tool.sh", "w").write("echo owned")
         os.chmod("sub/tool.sh", 0o755)
+        os.mkdir("open")
+        os.chmod("open", 0o777)
+        open("open/shared.txt", "w").write("y")
+        os.chmod("open/shared.txt", 0o666)
         print("wrote")
         """
     )
@@ -97,9 +101,14 @@ async def test_given_work_dir_keeps_owner_and_mode_and_gets_plain_files(caller_d
         assert st.st_uid == os.getuid(), path  # the host user's: readable, removable
     tool = (caller_dir / "sub" / "tool.sh").stat()
     assert stat.S_IMODE(tool.st_mode) & 0o7111 == 0  # written by the code: not executable
+    # Nothing the code made is left for other host users to change.
+    assert stat.S_IMODE((caller_dir / "open").stat().st_mode) == 0o755
+    assert stat.S_IMODE((caller_dir / "open" / "shared.txt").stat().st_mode) == 0o644
     (caller_dir / "sub" / "tool.sh").unlink()
     (caller_dir / "sub").rmdir()
     (caller_dir / "data.txt").unlink()
+    (caller_dir / "open" / "shared.txt").unlink()
+    (caller_dir / "open").rmdir()
 
 
 async def test_sandboxed_code_cannot_plant_a_set_user_id_program(caller_dir: Path) -> None:

@@ -82,7 +82,7 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
 
     A given ``work_dir`` is never chowned or chmodded: as root it is mounted id-mapped, so
     the sandbox writes into it as its own uid while the files land owned by the folder's
-    owner; execute and set-id bits of files a block wrote are cleared after the block.
+    owner; files a block wrote are left at most ``rw-r--r--`` (folders ``rwxr-xr-x``).
 
     If bubblewrap is missing or cannot run here, the constructor or :meth:`start` raises
     :class:`~agentparts.errors.SandboxUnavailableError` saying how to install it; code is

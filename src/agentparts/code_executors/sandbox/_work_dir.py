@@ -68,11 +68,13 @@ def check_idmap(work_dir: Path, mount_point: Path, uid: int, gid: int, given: bo
 
 
 def clear_exec_bits(work_dir: Path, since_ns: int) -> None:
-    """Clear execute, set-user-id and set-group-id bits of files changed since ``since_ns``.
+    """Make files and folders changed since ``since_ns`` safe for the host user.
 
-    A file the sandbox wrote is never left executable for a host user to run by
-    accident. Links are never followed; only regular files are changed (through a
-    descriptor of the file itself, opened without following or blocking).
+    Regular files lose their execute, set-user-id, set-group-id and group/other write
+    bits (at most ``rw-r--r--``), folders their group/other write, set-group-id and sticky
+    bits (at most ``rwxr-xr-x``): a file the sandbox wrote is never left for a host user
+    to run by accident, nor for another user to change. Links are never followed; each
+    entry is changed through a descriptor of itself, opened without following or blocking.
     """
     stack = [str(work_dir)]
     while stack:
@@ -87,19 +89,24 @@ def clear_exec_bits(work_dir: Path, since_ns: int) -> None:
                 continue
             if stat.S_ISDIR(st.st_mode):
                 stack.append(entry.path)
-            elif stat.S_ISREG(st.st_mode) and st.st_ctime_ns >= since_ns and st.st_mode & 0o7111:
-                _clear(entry.path, st)
+                if st.st_ctime_ns >= since_ns and st.st_mode & 0o7022:
+                    _restrict(entry.path, st, 0o755, os.O_DIRECTORY)
+            elif stat.S_ISREG(st.st_mode) and st.st_ctime_ns >= since_ns and st.st_mode & 0o7133:
+                _restrict(entry.path, st, 0o644, 0)
 
 
-def _clear(path: str, seen: os.stat_result) -> None:
+def _restrict(path: str, seen: os.stat_result, allowed: int, flags: int) -> None:
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, _OPEN_FLAGS | flags)
     except OSError:
         return
     try:
         st = os.fstat(fd)
-        if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) == (seen.st_dev, seen.st_ino):
-            os.fchmod(fd, stat.S_IMODE(st.st_mode) & 0o666)
+        if stat.S_IFMT(st.st_mode) == stat.S_IFMT(seen.st_mode) and (st.st_dev, st.st_ino) == (
+            seen.st_dev,
+            seen.st_ino,
+        ):
+            os.fchmod(fd, stat.S_IMODE(st.st_mode) & allowed)
     except OSError:
         pass
     finally:
