@@ -138,8 +138,19 @@ class DataclassJsonMessageSerializer(MessageSerializer[T]):
         return self.cls(**json.loads(payload))
 
     def serialize(self, message: T) -> bytes:
-        """The dataclass's fields as a JSON object."""
-        return json.dumps(dataclasses.asdict(message)).encode()  # type: ignore[call-overload]
+        """The dataclass's fields as a JSON object.
+
+        Raises:
+            ValueError: A field holds a value JSON cannot carry.
+        """
+        try:
+            return json.dumps(dataclasses.asdict(message)).encode()  # type: ignore[call-overload]
+        except TypeError as error:
+            raise ValueError(
+                f"{type(message).__name__} cannot be sent as JSON ({error}): register a "
+                f"MessageSerializer for it (runtime.add_message_serializer), or make it a "
+                "pydantic model whose fields are typed."
+            ) from None
 
 
 class PydanticJsonMessageSerializer(MessageSerializer[T]):

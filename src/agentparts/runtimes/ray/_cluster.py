@@ -49,8 +49,9 @@ async def connect(address: str | None, init_kwargs: dict[str, Any]) -> bool:
     except Exception as exc:
         where = "a local Ray instance" if address is None else f"the Ray cluster at {address}"
         raise AgentRuntimeUnavailableError(
-            f"Cannot connect to {where}: {type(exc).__name__}: {exc}. Check that the cluster "
-            "is running ('ray status' on its head node) and that the address is right."
+            f"Cannot connect to {where}: {type(exc).__name__}: {str(exc).rstrip('.')}. Check "
+            "that the cluster is running ('ray status' on its head node) and that the address "
+            "is right."
         ) from None
     return True
 
