@@ -47,3 +47,24 @@ def test_run_a_team_config_with_a_user_proxy_asking_on_stdin(tmp_path: Path) -> 
     lines = [json.loads(line) for line in as_json.stdout.splitlines() if line.startswith("{")]
     assert lines[-1]["type"] == "TaskResult"
     assert lines[-1]["stop_reason"] == "Text 'APPROVE' mentioned"
+
+
+def test_batch_runs_a_fresh_team_per_task(tmp_path: Path) -> None:
+    team = RoundRobinGroupChat(
+        [
+            AssistantAgent("writer", ReplayChatCompletionClient(["A poem."])),
+            AssistantAgent("reviewer", ReplayChatCompletionClient(["APPROVE"])),
+        ],
+        termination_condition=TextMentionTermination("APPROVE"),
+    )
+    config = tmp_path / "team.json"
+    config.write_text(json.dumps(team.dump_component().model_dump(mode="json")))
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text('{"id": "a", "task": "One."}\n{"id": "b", "task": "Two."}\n')
+    out = tmp_path / "out.jsonl"
+    done = run_cli("batch", str(config), str(tasks), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    results = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert set(results) == {"a", "b"}
+    assert all(r["final_message"] == "APPROVE" and r["error"] is None for r in results.values())
+    assert results["a"]["stop_reason"] == "Text 'APPROVE' mentioned"

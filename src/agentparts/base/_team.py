@@ -74,3 +74,9 @@ class Team(ABC, ComponentBase[BaseModel]):
     @abstractmethod
     async def load_state(self, state: Mapping[str, Any]) -> None:
         """Restore a state from :meth:`save_state`."""
+
+    async def close(self) -> None:
+        """Release what the team holds (its participants' parts, when it owns them).
+
+        Nothing by default.
+        """

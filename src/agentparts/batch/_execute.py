@@ -12,7 +12,7 @@ from typing import Any
 from .._cancellation_token import CancellationToken
 from .._component import ComponentLoader
 from .._component_model import ComponentModel
-from ..base import ChatAgent, TaskResult
+from ..base import ChatAgent, TaskResult, Team
 from ..messages import BaseChatMessage
 from ..models import ChatCompletionClient
 from ._results import BatchResult
@@ -22,7 +22,7 @@ __all__ = ["AgentFactory", "AgentSource", "as_config", "run_task"]
 
 _logger = logging.getLogger(__name__)
 
-AgentSource = ComponentModel | dict[str, Any] | str | os.PathLike[str] | ChatAgent
+AgentSource = ComponentModel | dict[str, Any] | str | os.PathLike[str] | ChatAgent | Team
 """What a batch takes as its agent: a saved agent (model, dict, JSON/YAML path) or an agent."""
 
 
@@ -36,7 +36,7 @@ def as_config(source: AgentSource) -> ComponentModel:
     Raises:
         ComponentLoadError: The config is malformed or cannot be read.
     """
-    if isinstance(source, ChatAgent):
+    if isinstance(source, (ChatAgent, Team)):
         return source.dump_component(include_secrets=True)
     from .._component import _as_component_model
 
@@ -57,14 +57,15 @@ class AgentFactory:
         self.config = config
         self.allowed_providers = list(allowed_providers or [])
 
-    def new_agent(self) -> ChatAgent:
-        """Load a new agent from the config.
+    def new_agent(self) -> ChatAgent | Team:
+        """Load a new agent (or team) from the config.
 
         Raises:
-            ComponentLoadError: The config cannot be loaded or is not an agent.
+            ComponentLoadError: The config cannot be loaded or is not an agent or a team.
         """
+        expected = Team if self.config.component_type == "team" else ChatAgent
         return ComponentLoader.load_component(
-            self.config, ChatAgent, allowed_providers=self.allowed_providers
+            self.config, expected, allowed_providers=self.allowed_providers
         )
 
     async def check(self) -> None:
@@ -149,7 +150,7 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-async def _close(agent: ChatAgent) -> None:
+async def _close(agent: ChatAgent | Team) -> None:
     """Release the agent and, since the batch loaded it, the model client it was given."""
     try:
         await agent.close()
