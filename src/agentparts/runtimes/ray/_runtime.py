@@ -467,6 +467,9 @@ class RayAgentRuntime(AgentRuntime):
             await self.stop()
         for agent in list(self._local.agents.values()):
             await agent.close()
+        if self._connecting is not None and not self._connecting.done():
+            with contextlib.suppress(Exception):  # a connection under way: let it end, then undo
+                await self._connecting
         if self._directory is None:
             return
         ray = import_ray()
