@@ -43,7 +43,11 @@ def ray_instance() -> Iterator[None]:
     ray = pytest.importorskip("ray")
     started = not ray.is_initialized()
     if started:
-        ray.init(include_dashboard=False, log_to_driver=False, num_cpus=4)
+        try:
+            ray.init(include_dashboard=False, log_to_driver=False, num_cpus=4)
+        except Exception:  # the raylet has 30 s to start: a busy machine can miss that once
+            ray.shutdown()
+            ray.init(include_dashboard=False, log_to_driver=False, num_cpus=4)
     yield
     if started:
         ray.shutdown()

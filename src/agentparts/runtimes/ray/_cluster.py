@@ -45,7 +45,14 @@ async def connect(address: str | None, init_kwargs: dict[str, Any]) -> bool:
     else:
         kwargs["address"] = address
     try:
-        await asyncio.to_thread(ray.init, **kwargs)
+        try:
+            await asyncio.to_thread(ray.init, **kwargs)
+        except Exception:
+            if address is not None:
+                raise
+            # A local start gives the raylet 30 s to register: a busy machine can miss it.
+            await asyncio.to_thread(ray.shutdown)
+            await asyncio.to_thread(ray.init, **kwargs)
     except Exception as exc:
         where = "a local Ray instance" if address is None else f"the Ray cluster at {address}"
         raise AgentRuntimeUnavailableError(
