@@ -9,8 +9,22 @@ from agentparts import CancellationToken
 from agentparts.agents import AssistantAgent, BaseChatAgent
 from agentparts.base import Response
 from agentparts.messages import BaseAgentEvent, BaseChatMessage, TextMessage
-from agentparts.models import UserMessage
+from agentparts.models import CreateResult, ModelInfo, UserMessage
 from agentparts.models.replay import ReplayChatCompletionClient
+
+TOOLS_INFO = ModelInfo(
+    vision=False,
+    function_calling=True,
+    json_output=False,
+    family="unknown",
+    structured_output=False,
+)
+"""A scripted model that may call tools (the replay client's default cannot)."""
+
+
+def tool_model(*answers: str | CreateResult) -> ReplayChatCompletionClient:
+    """A replay client that can call tools and hand off."""
+    return ReplayChatCompletionClient(list(answers), model_info=TOOLS_INFO)
 
 
 def assistant(name: str, *answers: str) -> AssistantAgent:

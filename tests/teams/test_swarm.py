@@ -16,7 +16,7 @@ from agentparts.models import CreateResult, RequestUsage, UserMessage
 from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.teams import Swarm
 
-from .conftest import assistant, seen_by
+from .conftest import assistant, seen_by, tool_model
 
 DATA = Path(__file__).parent / "data"
 
@@ -27,7 +27,7 @@ def handoff_to(target: str) -> CreateResult:
 
 
 def agent(name: str, handoffs: list[str], *answers: str | CreateResult) -> AssistantAgent:
-    return AssistantAgent(name, ReplayChatCompletionClient(list(answers)), handoffs=handoffs)
+    return AssistantAgent(name, tool_model(*answers), handoffs=handoffs)
 
 
 def chat(result: TaskResult) -> list[str]:

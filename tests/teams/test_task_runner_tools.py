@@ -16,7 +16,7 @@ from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.teams import RoundRobinGroupChat
 from agentparts.tools import AgentTool, TeamTool
 
-from .conftest import Slow, assistant
+from .conftest import Slow, assistant, tool_model
 
 DATA = Path(__file__).parent / "data"
 
@@ -36,9 +36,7 @@ async def test_an_agent_calls_another_agent_as_a_tool() -> None:
     )
     tool = AgentTool(poet)
     assert tool.schema["name"] == "poet" and tool.schema["description"] == "Writes poems."
-    boss = AssistantAgent(
-        "boss", ReplayChatCompletionClient([call("poet", "Write about the sea.")]), tools=[tool]
-    )
+    boss = AssistantAgent("boss", tool_model(call("poet", "Write about the sea.")), tools=[tool])
     result = await boss.run(task="I need a poem.")
     executed = next(m for m in result.messages if isinstance(m, ToolCallExecutionEvent))
     assert executed.content[0].content == "poet: A poem about the sea."

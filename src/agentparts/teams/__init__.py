@@ -20,6 +20,8 @@ from ._graph._digraph import DiGraphNode as DiGraphNode
 from ._graph._graph_flow import GraphFlow as GraphFlow
 from ._graph._graph_flow import GraphFlowConfig as GraphFlowConfig
 from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
+from ._group_chat._checkpoint import CheckpointStore as CheckpointStore
+from ._group_chat._checkpoint import SqliteCheckpointStore as SqliteCheckpointStore
 from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
 from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
 from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
@@ -33,6 +35,7 @@ from ._magentic_one._magentic_one import (
 
 __all__ = [
     "BaseGroupChat",
+    "CheckpointStore",
     "DiGraph",
     "DiGraphBuilder",
     "DiGraphEdge",
@@ -45,6 +48,7 @@ __all__ = [
     "RoundRobinGroupChatConfig",
     "SelectorGroupChat",
     "SelectorGroupChatConfig",
+    "SqliteCheckpointStore",
     "Swarm",
     "SwarmConfig",
 ]

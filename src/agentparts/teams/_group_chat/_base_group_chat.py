@@ -22,6 +22,7 @@ from ...messages import (
     SelectSpeakerEvent,
 )
 from ...state import TeamState
+from ._checkpoint import CheckpointStore
 from ._manager import GroupChatManager, ResetParticipants
 from ._participant import LocalParticipant, Participant
 from ._types import Item
@@ -115,6 +116,7 @@ class BaseGroupChat(Team, ABC):
             manager_name, self._members, termination_condition, max_turns, self._factory
         )
         self._running = False
+        self._checkpoints: tuple[CheckpointStore, str] | None = None
         self._run_task: asyncio.Task[Any] | None = None
         self._turn_lock = asyncio.Lock()
         self._unpaused = asyncio.Event()
@@ -253,6 +255,7 @@ class BaseGroupChat(Team, ABC):
                 await member.deliver(messages)
             await manager.update_message_thread(messages)
             stop = await manager.apply_termination(messages, increment_turn=False)
+            await self._checkpoint()
             if stop is not None:
                 yield _End(stop.content)
                 return
@@ -283,6 +286,7 @@ class BaseGroupChat(Team, ABC):
                 if not names:
                     reason, manager.stop_reason = manager.stop_reason, None
                     await manager.end_run()
+                    await self._checkpoint()
                     yield _End(reason or "No speaker was selected.")
                     return
                 if self._emit_team_events:
@@ -296,6 +300,7 @@ class BaseGroupChat(Team, ABC):
                     async for item in turn:
                         yield item
                 stop = await manager.apply_termination(delta, increment_turn=True)
+                await self._checkpoint()
             if stop is not None:
                 yield _End(stop.content)
                 return
@@ -371,6 +376,42 @@ class BaseGroupChat(Team, ABC):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    def enable_checkpoints(self, store: CheckpointStore, key: str | None = None) -> None:
+        """Save the team's state to ``store`` after the task and after every turn.
+
+        A process killed at any moment (even with SIGKILL) loses at most the turn in
+        progress: a new process builds the same team, calls :meth:`load_checkpoint` and
+        ``run()`` continues from the last completed turn, without repeating its model calls
+        or messages. Termination conditions keep no state of their own in a checkpoint;
+        the turn count (``max_turns``) is kept.
+
+        Args:
+            store: Where to save (:class:`SqliteCheckpointStore`, or your own store).
+            key: The team's key in the store (its name by default).
+        """
+        self._checkpoints = (store, key or self._name)
+
+    async def load_checkpoint(self) -> bool:
+        """Restore the last checkpoint, if the store has one; whether it had one.
+
+        Raises:
+            RuntimeError: no store was given with :meth:`enable_checkpoints`, or the team
+                is running.
+        """
+        if self._checkpoints is None:
+            raise RuntimeError("Call enable_checkpoints(store) before load_checkpoint().")
+        store, key = self._checkpoints
+        state = await store.load(key)
+        if state is None:
+            return False
+        await self.load_state(state)
+        return True
+
+    async def _checkpoint(self) -> None:
+        if self._checkpoints is not None:
+            store, key = self._checkpoints
+            await store.save(key, await self._save_state())
 
     async def _register_members(self) -> None:
         """Register the participants on the runtime, the first time they are needed."""
