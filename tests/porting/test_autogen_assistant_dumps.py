@@ -99,6 +99,11 @@ async def test_autogen_assistant_with_a_code_tool_loads_and_runs(tmp_path: Path)
         assert not executed.content[0].is_error
         assert isinstance(result.messages[-1], ToolCallSummaryMessage)
         await agent.close()
+    saved = agent.dump_component()
+    (bench,) = saved.config["workbench"]
+    assert bench["provider"] == "agentparts.tools.StaticStreamWorkbench"
+    assert bench["config"]["tools"][0]["provider"] == "agentparts.tools.PythonCodeExecutionTool"
+    assert AssistantAgent.load_component(saved).dump_component() == saved
 
 
 def _with_sse_workbench(config: dict[str, Any], url: str) -> dict[str, Any]:
