@@ -59,8 +59,14 @@ class OpenAITestServer:
             message text.
         host: The interface to listen on.
         port: The port (0 picks a free one).
-        api_key: If set, requests must send ``Authorization: Bearer <api_key>`` (else 401).
+        api_key: If set, requests must send ``Authorization: Bearer <api_key>`` or, as
+            Azure's clients do, ``api-key: <api_key>`` (else 401).
         models: If set, only these model names are served (else 404).
+        deployments: If set, Azure's routes (``/openai/deployments/NAME/chat/completions``,
+            see :attr:`azure_endpoint`) serve only these deployments (else 404
+            ``DeploymentNotFound``).
+        api_versions: If set, requests with an ``api-version`` query must name one of
+            these, and Azure's deployment routes must send one (else 404, as Azure does).
         context_window: If set, requests whose messages hold more words answer 400
             ``context_length_exceeded``.
         record: Whether to record requests.
@@ -88,7 +94,11 @@ class OpenAITestServer:
         models: Collection[str] | None = None,
         context_window: int | None = None,
         record: bool = True,
+        deployments: Collection[str] | None = None,
+        api_versions: Collection[str] | None = None,
     ) -> None:
+        self.deployments = None if deployments is None else frozenset(deployments)
+        self.api_versions = None if api_versions is None else frozenset(api_versions)
         self.host = host
         self.port = port
         self.api_key = api_key
@@ -114,6 +124,11 @@ class OpenAITestServer:
     def base_url(self) -> str:
         """The base URL to give a client, e.g. ``http://127.0.0.1:PORT/v1``."""
         return f"http://{self.host}:{self.port}/v1"
+
+    @property
+    def azure_endpoint(self) -> str:
+        """The endpoint to give an Azure client, e.g. ``http://127.0.0.1:PORT``."""
+        return f"http://{self.host}:{self.port}"
 
     def script(self, *answers: Answer) -> None:
         """Add answers to the end of the script (thread-safe)."""
@@ -282,7 +297,9 @@ class OpenAITestServer:
         if method != "POST" or not isinstance(body, dict):
             _write_json(writer, 400, _error("POST a JSON object to /chat/completions.", None))
             return True
-        refusal = self._refusal(headers, body)  # pyright: ignore[reportUnknownArgumentType]
+        refusal = _azure_refusal(target, self.deployments, self.api_versions)
+        if refusal is None:
+            refusal = self._refusal(headers, body)  # pyright: ignore[reportUnknownArgumentType]
         answer = refusal or self._next_answer(request)
         if isinstance(answer, str):
             answer = ScriptedReply(answer)
@@ -294,8 +311,9 @@ class OpenAITestServer:
             self._answering -= 1
 
     def _refusal(self, headers: dict[str, str], body: dict[str, Any]) -> Fault | None:
-        if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
-            sent = headers.get("authorization", "").removeprefix("Bearer ")
+        key = self.api_key
+        if key is not None and key not in (headers.get("api-key"), _bearer(headers)):
+            sent = headers.get("api-key") or _bearer(headers) or ""
             return Fault.unauthorized(f"Incorrect API key provided: {sent}.")
         model = body.get("model")
         if self.models is not None and model not in self.models:
@@ -529,6 +547,33 @@ class OpenAITestServer:
         _write_event(writer, b"[DONE]")
         writer.write(b"0\r\n\r\n")
         await writer.drain()
+
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    value = headers.get("authorization", "")
+    return value[7:] if value.startswith("Bearer ") else None
+
+
+def _azure_refusal(
+    target: str, deployments: frozenset[str] | None, api_versions: frozenset[str] | None
+) -> Fault | None:
+    """Azure's answers to a deployment it lacks or an ``api-version`` it does not serve."""
+    path, _, query = target.partition("?")
+    fields = (part.partition("=") for part in query.split("&"))
+    version = next((value for name, _, value in fields if name == "api-version"), None)
+    parts = path.strip("/").split("/")
+    azure = len(parts) == 5 and parts[:2] == ["openai", "deployments"]
+    checked = api_versions is not None and (version is not None or azure)
+    if checked and version not in (api_versions or ()):
+        return Fault(404, "Resource not found", "404")
+    if azure and deployments is not None and parts[2] not in deployments:
+        return Fault(
+            404,
+            "The API deployment for this resource does not exist. If you created the "
+            "deployment within the last 5 minutes, please wait a moment and try again.",
+            "DeploymentNotFound",
+        )
+    return None
 
 
 def _stream_deltas(reply: ScriptedReply) -> list[tuple[dict[str, Any], str | None]]:

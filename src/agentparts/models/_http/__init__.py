@@ -3,15 +3,16 @@
 Connection pools (:class:`ShardedPool`), retries that honour ``Retry-After``
 (:class:`RetryPolicy`), a total deadline per request and per stream (:class:`Deadline`),
 size caps on answers and stream lines (:class:`HttpLimits`), the server-sent event reader
-(:class:`EventStream`), error mapping (:class:`Transport`) and key redaction
-(:class:`Redactor`). Private: the OpenAI client is built on it, and later providers are
-meant to be.
+(:class:`EventStream`) and its newline-delimited JSON twin (:class:`NdjsonStream`), error
+mapping (:class:`Transport`) and key redaction (:class:`Redactor`). Private: the OpenAI,
+Azure and Ollama clients are built on it, and later providers are meant to be.
 """
 
 from ._body import decode_json as decode_json
 from ._deadline import Deadline as Deadline
 from ._limits import HttpLimits as HttpLimits
 from ._limits import check_finite_numbers as check_finite_numbers
+from ._ndjson import NdjsonStream as NdjsonStream
 from ._pool import ShardedPool as ShardedPool
 from ._pool import tls_may_be_needed as tls_may_be_needed
 from ._redact import Redactor as Redactor
@@ -26,6 +27,7 @@ __all__ = [
     "Deadline",
     "EventStream",
     "HttpLimits",
+    "NdjsonStream",
     "Redactor",
     "RetryPolicy",
     "ShardedPool",

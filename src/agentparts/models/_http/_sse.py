@@ -105,14 +105,19 @@ class EventStream:
                     break
                 line = buffer[:end].rstrip(b"\r")
                 buffer = buffer[end + 1 :]
-                if line.startswith(b"data:"):
+                payload = self._payload(line)
+                if payload is not None:
                     new_event = True
-                    yield line[5:].lstrip()
+                    yield payload
             if len(buffer) > max_line:
                 raise too_large(self.base_url, "A line of the stream", max_line, "max_event_bytes")
-        line = buffer.strip()
-        if line.startswith(b"data:"):
-            yield line[5:].lstrip()
+        payload = self._payload(buffer.strip())
+        if payload is not None:
+            yield payload
+
+    def _payload(self, line: bytes) -> bytes | None:
+        """The payload a stream line carries, or None (here: a ``data:`` line's data)."""
+        return line[5:].lstrip() if line.startswith(b"data:") else None
 
     def _timeout_error(self) -> ModelStreamError:
         deadline = self._deadline

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 
 import httpx
 
@@ -32,6 +33,7 @@ _CONTEXT_HINTS = (
     "maximum context length",
     "context window",
     "too many tokens",
+    "prompt is too long",
 )
 _CONNECTION_ERRORS = (
     httpx.ConnectError,
@@ -62,9 +64,22 @@ class Transport:
         redact: Hides the API key in error messages.
         key_hint: Where the API key comes from, for authentication errors (e.g.
             ``"api_key= or the OPENAI_API_KEY environment variable"``).
+        auth_headers: Called before each attempt for headers that change over time (e.g.
+            a bearer token from a token provider that renews it).
+        stream_type: How streamed answers are read (server-sent events by default).
     """
 
-    __slots__ = ("base_url", "key_hint", "limits", "model", "redact", "retry", "url")
+    __slots__ = (
+        "auth_headers",
+        "base_url",
+        "key_hint",
+        "limits",
+        "model",
+        "redact",
+        "retry",
+        "stream_type",
+        "url",
+    )
 
     def __init__(
         self,
@@ -75,7 +90,12 @@ class Transport:
         retry: RetryPolicy,
         redact: Redactor,
         key_hint: str,
+        *,
+        auth_headers: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
+        stream_type: type[EventStream] = EventStream,
     ) -> None:
+        self.auth_headers = auth_headers
+        self.stream_type = stream_type
         self.base_url = base_url
         self.url = url
         self.model = model
@@ -141,7 +161,7 @@ class Transport:
                 if isinstance(result, bytes):
                     deadline.cancel()
                     return result
-                return EventStream(result, deadline, self.limits, self.base_url)
+                return self.stream_type(result, deadline, self.limits, self.base_url)
             if attempt > max_retries:
                 raise error
             await asyncio.sleep(self.retry.delay(attempt - 1, retry_after))
@@ -150,7 +170,8 @@ class Transport:
     async def _attempt(
         self, client: httpx.AsyncClient, payload: bytes, deadline: Deadline, stream: bool
     ) -> bytes | httpx.Response:
-        request = client.build_request("POST", self.url, content=payload)
+        headers = None if self.auth_headers is None else await self.auth_headers()
+        request = client.build_request("POST", self.url, content=payload, headers=headers)
         response = await client.send(request, stream=True)
         if response.status_code >= 400:
             try:
