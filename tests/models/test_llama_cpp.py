@@ -17,10 +17,13 @@ from agentparts.models import (
     CreateResult,
     FunctionExecutionResult,
     FunctionExecutionResultMessage,
+    LLMMessage,
     SystemMessage,
     UserMessage,
 )
 from agentparts.models.llama_cpp import LlamaCppChatCompletionClient, default_model_path
+from agentparts.models.llama_cpp._prompt import prose_reply
+from agentparts.tools.search import SearchTool
 
 pytest.importorskip("llama_cpp")
 
@@ -106,6 +109,85 @@ async def test_tool_call_is_valid_and_then_the_model_answers(
     assert second.finish_reason == "stop"
     assert isinstance(second.content, str)
     assert "84" in second.content
+
+
+COUNTER = {
+    "name": "repeat",
+    "description": "Repeat a word a number of times.",
+    "parameters": {
+        "type": "object",
+        "properties": {
+            "word": {"type": "string", "maxLength": 12},
+            "times": {"type": "integer", "minimum": 1, "maximum": 10},
+        },
+        "required": ["word", "times"],
+    },
+}
+
+
+@pytest.mark.slow
+async def test_the_grammar_holds_arguments_to_the_schema_bounds(
+    client: LlamaCppChatCompletionClient,
+) -> None:
+    task = [UserMessage(content="Repeat the word hello 100 times.", source="user")]
+    result = await client.create(task, tools=[COUNTER], tool_choice="required")
+    assert isinstance(result.content, list)
+    arguments = json.loads(result.content[0].arguments)
+    assert 1 <= arguments["times"] <= 10
+    assert len(arguments["word"]) <= 12
+
+
+@pytest.mark.slow
+async def test_search_arguments_come_from_the_question(
+    client: LlamaCppChatCompletionClient, tmp_path: Path
+) -> None:
+    (tmp_path / "install.md").write_text("# Install\n\nRun pip install agentparts.\n")
+    search = SearchTool(tmp_path, name="search_docs")
+    messages = [
+        SystemMessage(content="Search the docs to answer questions."),
+        UserMessage(content="How do I install agentparts?", source="user"),
+    ]
+    result = await client.create(messages, tools=[search])
+    assert isinstance(result.content, list)
+    [call] = result.content
+    assert call.name == "search_docs"
+    arguments = json.loads(call.arguments)
+    assert "install" in arguments["query"].lower()
+    assert "<" not in arguments["query"]
+    assert 1 <= arguments.get("max_results", 5) <= 20
+
+
+def _after_search(call_id: str) -> list[LLMMessage]:
+    from agentparts import FunctionCall
+
+    call = FunctionCall(id=call_id, name="search_docs", arguments='{"query": "install"}')
+    result = "1. install.md - Install (score 2.1)\n   ... Run pip [install] agentparts ..."
+    return [
+        SystemMessage(content="You are a helpful assistant. Search the docs."),
+        UserMessage(content="How do I install agentparts?", source="user"),
+        AssistantMessage(content=[call], source="assistant"),
+        FunctionExecutionResultMessage(
+            content=[FunctionExecutionResult(content=result, name="search_docs", call_id=call_id)]
+        ),
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("with_tools", [False, True])
+async def test_the_answer_to_tool_results_is_prose_never_a_tool_call(
+    client: LlamaCppChatCompletionClient, tmp_path: Path, with_tools: bool
+) -> None:
+    """reflect_on_tool_use calls without tools; max_tool_rounds drops them: either way the
+    model must answer in words (the old prompt made it repeat its tool call as JSON)."""
+    tools = [SearchTool(tmp_path, name="search_docs")] if with_tools else []
+    items = [item async for item in client.create_stream(_after_search("c1"), tools=tools)]
+    *chunks, final = items
+    assert isinstance(final, CreateResult)
+    assert final.finish_reason in ("stop", "length")
+    assert isinstance(final.content, str)
+    assert prose_reply(final.content) == final.content, final.content
+    assert '"tool"' not in final.content
+    assert "".join(str(c) for c in chunks) == final.content
 
 
 @pytest.mark.slow

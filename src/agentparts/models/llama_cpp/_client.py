@@ -8,6 +8,7 @@ import os
 import threading
 import uuid
 from collections.abc import AsyncGenerator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -29,11 +30,21 @@ from .. import (
     RequestUsage,
     UserMessage,
 )
-from ._prompt import PromptFormatter, to_chat_turns
+from ._prompt import (
+    PromptFormatter,
+    answer_turns,
+    arguments_turns,
+    prose_reply,
+    results_summary,
+    to_chat_turns,
+    tool_results_pending,
+)
 from ._tool_calls import (
-    ANSWER_KEY,
-    TOOL_KEY,
     AnswerStreamDecoder,
+    ToolSpec,
+    arguments_instructions,
+    bound_arguments,
+    grammar_schema,
     parse_reply,
     reply_schema,
     tool_instructions,
@@ -250,17 +261,15 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
 
     # --- prompts and tokens -----------------------------------------------------------
 
-    def _prompt(
+    def _plan(
         self,
         messages: Sequence[LLMMessage],
         tools: Sequence[Any],
         tool_choice: Any,
         json_output: Any,
-    ) -> tuple[str, Any]:
-        """The prompt text and the grammar schema (None for free text)."""
+    ) -> _Plan:
+        """What to generate first: the prompt, its grammar schema and what the reply is."""
         _, formatter = self._loaded()
-        schema: Any = None
-        extra: str | None = None
         specs = tool_specs(tools) if tools and tool_choice != "none" else []
         limit = self._config.max_tool_rounds
         if (
@@ -275,15 +284,29 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
                 chosen = getattr(tool_choice, "name", None)
                 specs = [s for s in specs if s.name == chosen] or specs
             allow_answer = tool_choice == "auto"
+            if len(specs) == 1 and not allow_answer:  # nothing to choose: ask for arguments
+                return self._arguments_plan(messages, specs[0])
+            turns = to_chat_turns(messages, tool_instructions(specs, allow_answer=allow_answer))
             schema = reply_schema(specs, allow_answer=allow_answer)
-            extra = tool_instructions(specs, allow_answer=allow_answer)
-        elif isinstance(json_output, type) and issubclass(json_output, BaseModel):
+            return _Plan(formatter.render(turns), schema, "choice", specs)
+        if isinstance(json_output, type) and issubclass(json_output, BaseModel):
             schema = json_output.model_json_schema()
             extra = "Reply with JSON only, matching this schema: " + json.dumps(schema)
-        elif json_output:
-            schema = {"type": "object"}
+            return _Plan(formatter.render(to_chat_turns(messages, extra)), schema, "json")
+        if json_output:
             extra = "Reply with a JSON object only."
-        return formatter.render(to_chat_turns(messages, extra)), schema
+            return _Plan(
+                formatter.render(to_chat_turns(messages, extra)), {"type": "object"}, "json"
+            )
+        if tool_results_pending(messages):
+            return _Plan(formatter.render(answer_turns(messages)), None, "answer")
+        return _Plan(formatter.render(to_chat_turns(messages)), None, "text")
+
+    def _arguments_plan(self, messages: Sequence[LLMMessage], spec: ToolSpec) -> _Plan:
+        """The second step of a tool call: that tool's arguments, under its own schema."""
+        _, formatter = self._loaded()
+        turns = arguments_turns(messages, arguments_instructions(spec))
+        return _Plan(formatter.render(turns), grammar_schema(spec.parameters), "arguments", [spec])
 
     def _tokenize(self, text: str) -> list[int]:
         llama, _ = self._loaded()
@@ -292,8 +315,7 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
 
     def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Any] = ()) -> int:
         """Tokens the prompt for ``messages`` (and ``tools``) takes, by the model's tokenizer."""
-        prompt, _ = self._prompt(messages, tools, "auto", None)
-        return len(self._tokenize(prompt))
+        return len(self._tokenize(self._plan(messages, tools, "auto", None).prompt))
 
     def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Any] = ()) -> int:
         """Tokens left in the context window after the prompt for ``messages``."""
@@ -364,44 +386,89 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
     ) -> AsyncGenerator[str | CreateResult]:
         async with self._call_lock:
             await asyncio.to_thread(self.load)
-            prompt, schema = self._prompt(messages, tools, tool_choice, json_output)
-            prompt_tokens = self._tokenize(prompt)
-            room = self._config.n_ctx - len(prompt_tokens)
-            if room <= 0:
-                raise ModelContextLengthError(
-                    f"The prompt takes {len(prompt_tokens)} tokens, more than the model's "
-                    f"context of {self._config.n_ctx}. Shorten the conversation (a bounded "
-                    "model context) or raise n_ctx."
-                )
-            settings = self._settings(extra, room)
-            if schema is not None and "repeat_penalty" not in extra:
-                settings["repeat_penalty"] = 1.0
+            plan = self._plan(messages, tools, tool_choice, json_output)
             emit(LLMStreamStartEvent(model=self._model_name, messages=len(messages)))
-            decoder = AnswerStreamDecoder() if schema is not None and _is_reply(schema) else None
-            pieces: list[str] = []
-            finish: str = "stop"
-            async for piece, reason in self._run_tokens(
-                prompt_tokens, schema, settings, cancellation_token
-            ):
-                if reason is not None:
-                    finish = reason
-                    continue
-                pieces.append(piece)
+            decoder = AnswerStreamDecoder() if plan.kind == "choice" else None
+            gate = _ProseGate() if plan.kind == "answer" else None
+            step = _Step()
+            async for piece in self._step(plan, extra, cancellation_token, step):
                 if stream:
-                    text = decoder.feed(piece) if decoder is not None else piece
-                    if text:
-                        yield text
-            raw = "".join(pieces)
-            result = self._result(raw, finish, len(prompt_tokens), decoder is not None)
+                    if decoder is not None:
+                        piece = decoder.feed(piece)
+                    elif gate is not None:
+                        piece = gate.feed(piece)
+                    if piece:
+                        yield piece
+            steps = [step]
+            content: str | list[FunctionCall]
+            if plan.kind == "choice":
+                reply = parse_reply(step.raw)
+                spec = next((s for s in plan.specs if s.name == reply.tool), None)
+                if reply.kind == "tool" and spec is not None:
+                    arguments = _Step()
+                    async for _ in self._step(
+                        self._arguments_plan(messages, spec), extra, cancellation_token, arguments
+                    ):
+                        pass
+                    steps.append(arguments)
+                    content = [_function_call(spec, arguments.raw)]
+                elif reply.kind == "answer":
+                    content = reply.answer
+                else:
+                    text = AnswerStreamDecoder()
+                    answer = text.feed(step.raw)
+                    content = answer if text.mode == "answer" else step.raw
+            elif plan.kind == "arguments":
+                content = [_function_call(plan.specs[0], step.raw)]
+            elif plan.kind == "answer":
+                content = prose_reply(step.raw) or results_summary(messages)
+                if stream and gate is not None:
+                    rest = gate.rest(content)
+                    if rest:
+                        yield rest
+            else:
+                content = step.raw
+            result = self._result(content, steps)
             emit(
                 (LLMStreamEndEvent if stream else LLMCallEvent)(
                     model=self._model_name,
-                    response=raw,
+                    response=_response_text(content),
                     prompt_tokens=result.usage.prompt_tokens,
                     completion_tokens=result.usage.completion_tokens,
                 )
             )
             yield result
+
+    async def _step(
+        self,
+        plan: _Plan,
+        extra: Mapping[str, Any],
+        cancellation_token: CancellationToken | None,
+        step: _Step,
+    ) -> AsyncGenerator[str]:
+        """Generate for one prompt: yields the text pieces and records them in ``step``."""
+        prompt_tokens = self._tokenize(plan.prompt)
+        room = self._config.n_ctx - len(prompt_tokens)
+        if room <= 0:
+            raise ModelContextLengthError(
+                f"The prompt takes {len(prompt_tokens)} tokens, more than the model's "
+                f"context of {self._config.n_ctx}. Shorten the conversation (a bounded "
+                "model context) or raise n_ctx."
+            )
+        settings = self._settings(extra, room)
+        if plan.schema is not None and "repeat_penalty" not in extra:
+            settings["repeat_penalty"] = 1.0
+        step.prompt_tokens = len(prompt_tokens)
+        pieces: list[str] = []
+        async for piece, reason in self._run_tokens(
+            prompt_tokens, plan.schema, settings, cancellation_token
+        ):
+            if reason is not None:
+                step.finish = reason
+                continue
+            pieces.append(piece)
+            yield piece
+        step.raw = "".join(pieces)
 
     def _settings(self, extra: Mapping[str, Any], room: int) -> dict[str, Any]:
         config = self._config
@@ -499,27 +566,17 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
         if stop.is_set() and cancellation_token is not None and cancellation_token.is_cancelled():
             raise asyncio.CancelledError("The model call was cancelled.")
 
-    def _result(self, raw: str, finish: str, prompt_count: int, tool_mode: bool) -> CreateResult:
-        completion_count = len(self._tokenize(raw)) if raw else 0
-        usage = RequestUsage(prompt_tokens=prompt_count, completion_tokens=completion_count)
-        self._record_usage(usage)
-        finish_reason: Literal["stop", "length", "function_calls", "unknown"] = (
-            "length" if finish == "length" else "stop"
+    def _result(self, content: str | list[FunctionCall], steps: Sequence[_Step]) -> CreateResult:
+        usage = RequestUsage(
+            prompt_tokens=sum(step.prompt_tokens for step in steps),
+            completion_tokens=sum(len(self._tokenize(s.raw)) if s.raw else 0 for s in steps),
         )
-        content: str | list[FunctionCall] = raw
-        if tool_mode:
-            reply = parse_reply(raw)
-            if reply.kind == "tool":
-                call = FunctionCall(
-                    id=f"call_{uuid.uuid4().hex[:12]}", name=reply.tool, arguments=reply.arguments
-                )
-                content, finish_reason = [call], "function_calls"
-            elif reply.kind == "answer":
-                content = reply.answer
-            else:
-                decoder = AnswerStreamDecoder()
-                text = decoder.feed(raw)
-                content = text if decoder.mode == "answer" else raw
+        self._record_usage(usage)
+        finish_reason: Literal["stop", "length", "function_calls", "unknown"]
+        if isinstance(content, list):
+            finish_reason = "function_calls"
+        else:
+            finish_reason = "length" if steps[-1].finish == "length" else "stop"
         return CreateResult(finish_reason=finish_reason, content=content, usage=usage, cached=False)
 
     # --- info ------------------------------------------------------------------------
@@ -563,10 +620,67 @@ def _tool_rounds_since_user(messages: Sequence[LLMMessage]) -> int:
     return rounds
 
 
-def _is_reply(schema: Mapping[str, Any]) -> bool:
-    """Whether ``schema`` is a tool-call reply schema (not a json_output schema)."""
-    variants: list[Any] = schema.get("anyOf") or [schema]
-    return any(
-        isinstance(v, Mapping) and set(v.get("properties") or {}) & {ANSWER_KEY, TOOL_KEY}  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
-        for v in variants
+@dataclass
+class _Plan:
+    """One generation: the prompt, the grammar's JSON schema (None: free text) and what the
+    reply is: a tool choice or answer, a tool's arguments, JSON, a prose answer to tool
+    results, or plain text."""
+
+    prompt: str
+    schema: Any
+    kind: Literal["choice", "arguments", "json", "answer", "text"]
+    specs: list[ToolSpec] = field(default_factory=list[ToolSpec])
+
+
+@dataclass
+class _Step:
+    """What one generation produced."""
+
+    raw: str = ""
+    finish: str = "stop"
+    prompt_tokens: int = 0
+
+
+class _ProseGate:
+    """Streams a prose answer as it is generated, but holds back a reply that starts like
+    JSON or a code fence, which may turn out to be a tool call and then is not shown."""
+
+    def __init__(self) -> None:
+        self._held = ""
+        self._holding = True
+        self._sent = ""
+
+    def feed(self, piece: str) -> str:
+        """The part of ``piece`` to stream now."""
+        if self._holding:
+            self._held += piece
+            start = self._held.lstrip()[:1]
+            if not start or start in "{[`":
+                return ""
+            self._holding = False
+            piece, self._held = self._held, ""
+        self._sent += piece
+        return piece
+
+    def rest(self, content: str) -> str:
+        """What is left to stream so that the streamed text adds up to ``content``."""
+        return content[len(self._sent) :] if content.startswith(self._sent) else ""
+
+
+def _function_call(spec: ToolSpec, raw: str) -> FunctionCall:
+    """The call of ``spec`` with the generated arguments, held to the schema's bounds."""
+    try:
+        arguments: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        text = raw  # cut short: the tool reports the invalid arguments to the model
+    else:
+        text = json.dumps(bound_arguments(arguments, spec.parameters))
+    return FunctionCall(id=f"call_{uuid.uuid4().hex[:12]}", name=spec.name, arguments=text)
+
+
+def _response_text(content: str | list[FunctionCall]) -> str:
+    if isinstance(content, str):
+        return content
+    return "\n".join(
+        json.dumps({"tool": call.name, "arguments": call.arguments}) for call in content
     )

@@ -1,13 +1,17 @@
-"""Tool calls for models that cannot call tools on their own: a JSON reply constrained by a
-llama.cpp grammar built from the JSON schema of "one of these tool calls, or an answer".
+"""Tool calls for models that cannot call tools on their own, in two constrained steps.
 
-The model replies ``{"tool": NAME, "arguments": {...}}`` or ``{"answer": TEXT}``; nothing
-else can be generated, so every call names a real tool and has schema-valid arguments.
+First the model chooses: its reply is constrained by a llama.cpp grammar to
+``{"tool": NAME}`` (one of the given tools) or ``{"answer": TEXT}``. Then, for a tool, a
+second prompt that shows only that tool asks for its arguments, constrained by the tool's
+own JSON schema. Nothing else can be generated, so every call names a real tool and has
+arguments of the right shape. The prompts hold no call template or placeholder: a small
+model copies any example text it is shown into its calls.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +23,9 @@ __all__ = [
     "AnswerStreamDecoder",
     "ParsedReply",
     "ToolSpec",
+    "arguments_instructions",
+    "bound_arguments",
+    "grammar_schema",
     "parse_reply",
     "reply_schema",
     "tool_instructions",
@@ -28,6 +35,9 @@ __all__ = [
 ANSWER_KEY = "answer"
 TOOL_KEY = "tool"
 ARGUMENTS_KEY = "arguments"
+
+# An integer range with at most this many values is written into the grammar as an enum.
+_ENUM_LIMIT = 256
 
 
 @dataclass(frozen=True)
@@ -56,27 +66,87 @@ def tool_specs(tools: Sequence[Any]) -> list[ToolSpec]:
     return specs
 
 
-def _clean_schema(schema: Any) -> Any:
-    """The schema without keys that only document (titles), which llama.cpp need not see."""
-    if isinstance(schema, dict):
-        items: dict[str, Any] = schema  # pyright: ignore[reportUnknownVariableType]
-        return {k: _clean_schema(v) for k, v in items.items() if k != "title"}
+def _integer_bounds(schema: Mapping[str, Any]) -> tuple[int | None, int | None]:
+    """The lowest and highest integer ``schema`` allows (None: unbounded on that side)."""
+    lows: list[int] = []
+    highs: list[int] = []
+    for key, inclusive in (("minimum", True), ("exclusiveMinimum", False)):
+        bound = schema.get(key)
+        if isinstance(bound, int | float) and not isinstance(bound, bool) and math.isfinite(bound):
+            lows.append(math.ceil(bound) if inclusive else math.floor(bound) + 1)
+    for key, inclusive in (("maximum", True), ("exclusiveMaximum", False)):
+        bound = schema.get(key)
+        if isinstance(bound, int | float) and not isinstance(bound, bool) and math.isfinite(bound):
+            highs.append(math.floor(bound) if inclusive else math.ceil(bound) - 1)
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def grammar_schema(schema: Any) -> Any:
+    """``schema`` made ready for llama.cpp's JSON-schema-to-grammar conversion.
+
+    Titles are dropped (they only document). The conversion enforces ``enum``, ``const``,
+    ``minLength``/``maxLength``, ``minItems``/``maxItems`` and ``pattern``, but ignores
+    ``minimum``/``maximum``: an integer whose bounds leave at most 256 values is rewritten
+    as the ``enum`` of those values, so the grammar cannot produce anything out of range.
+    Other numeric bounds are enforced after generation by :func:`bound_arguments`.
+    """
     if isinstance(schema, list):
         values: list[Any] = schema  # pyright: ignore[reportUnknownVariableType]
-        return [_clean_schema(v) for v in values]
-    return schema
+        return [grammar_schema(v) for v in values]
+    if not isinstance(schema, dict):
+        return schema
+    items: dict[str, Any] = schema  # pyright: ignore[reportUnknownVariableType]
+    cleaned = {k: grammar_schema(v) for k, v in items.items() if k != "title"}
+    if cleaned.get("type") == "integer" and "enum" not in cleaned and "const" not in cleaned:
+        low, high = _integer_bounds(cleaned)
+        if low is not None and high is not None and 0 <= high - low < _ENUM_LIMIT:
+            return {"enum": list(range(low, high + 1))}
+    return cleaned
+
+
+def bound_arguments(value: Any, schema: Any) -> Any:
+    """``value`` with each number clamped into its schema's bounds and each string cut to
+    its ``maxLength``: the bounds the grammar could not express (see :func:`grammar_schema`).
+    """
+    if not isinstance(schema, Mapping):
+        return value
+    rules = cast("Mapping[str, Any]", schema)
+    if isinstance(value, dict):
+        fields: dict[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        properties: Mapping[str, Any] = rules.get("properties") or {}
+        return {k: bound_arguments(v, properties.get(k)) for k, v in fields.items()}
+    if isinstance(value, list):
+        entries: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        maximum = rules.get("maxItems")
+        if isinstance(maximum, int):
+            entries = entries[:maximum]
+        return [bound_arguments(v, rules.get("items")) for v in entries]
+    if isinstance(value, str):
+        longest = rules.get("maxLength")
+        return value[:longest] if isinstance(longest, int) else value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int):
+            low, high = _integer_bounds(rules)
+        else:
+            low, high = rules.get("minimum"), rules.get("maximum")
+        if isinstance(low, int | float) and value < low:
+            value = low
+        if isinstance(high, int | float) and value > high:
+            value = high
+        return value
+    return value
 
 
 def reply_schema(specs: Sequence[ToolSpec], *, allow_answer: bool = True) -> dict[str, Any]:
-    """The JSON schema of a reply: one tool call among ``specs``, or (if allowed) an answer."""
+    """The JSON schema of the first step's reply: the name of one of ``specs``, or (if
+    allowed, or if there is no tool) an answer."""
     variants: list[dict[str, Any]] = []
-    for spec in specs:
-        parameters = _clean_schema(spec.parameters)
+    if specs:
         variants.append(
             {
                 "type": "object",
-                "properties": {TOOL_KEY: {"const": spec.name}, ARGUMENTS_KEY: parameters},
-                "required": [TOOL_KEY, ARGUMENTS_KEY],
+                "properties": {TOOL_KEY: {"enum": [spec.name for spec in specs]}},
+                "required": [TOOL_KEY],
                 "additionalProperties": False,
             }
         )
@@ -92,28 +162,76 @@ def reply_schema(specs: Sequence[ToolSpec], *, allow_answer: bool = True) -> dic
     return variants[0] if len(variants) == 1 else {"anyOf": variants}
 
 
-def _call_example(spec: ToolSpec) -> str:
-    properties: Mapping[str, Any] = spec.parameters.get("properties") or {}
-    arguments = ", ".join(f'"{name}": "<{name}>"' for name in properties)
-    return f'{{"{TOOL_KEY}": "{spec.name}", "{ARGUMENTS_KEY}": {{{arguments}}}}}'
-
-
 def tool_instructions(specs: Sequence[ToolSpec], *, allow_answer: bool = True) -> str:
-    """The system-prompt text that tells the model its tools and its reply format.
+    """The system-prompt text of the first step: the tools, and how to choose one.
 
-    Each tool is shown with a call template (small models copy its shape reliably).
+    It shows no call template and no example values (a small model copies them into its
+    calls); the grammar alone gives the reply its shape.
     """
-    lines = ["You have tools. Reply with JSON only.", "Tools:"]
+    lines = ["You can use tools. Reply with one JSON object only.", "Tools:"]
     for spec in specs:
-        description = spec.description or "no description"
-        lines.append(f"- {spec.name}: {description} Call: {_call_example(spec)}")
+        lines.append(f"- {spec.name}: {spec.description or 'no description'}")
+    choose = f'To use a tool, reply with its name as "{TOOL_KEY}".'
     if allow_answer:
         lines.append(
-            f"When a tool can help, call it. When you have the result, reply "
-            f'{{"{ANSWER_KEY}": "<your answer>"}}.'
+            f"{choose} When no tool is needed, or you have a tool's result, reply with your "
+            f'answer as "{ANSWER_KEY}".'
         )
     else:
-        lines.append("Call one of these tools.")
+        lines.append(f"{choose} Use one of these tools.")
+    return "\n".join(lines)
+
+
+def _describe_type(schema: Mapping[str, Any]) -> str:
+    kind = schema.get("type")
+    if "enum" in schema:
+        options: list[Any] = list(schema["enum"])
+        return "one of " + ", ".join(json.dumps(o) for o in options)
+    if isinstance(kind, list):
+        return " or ".join(str(k) for k in cast("list[Any]", kind))
+    if "anyOf" in schema:
+        variants = [cast("Mapping[str, Any]", v) for v in schema["anyOf"] if isinstance(v, Mapping)]
+        kinds = [str(v.get("type", "value")) for v in variants]
+        return " or ".join(kinds) or "value"
+    text = str(kind or "value")
+    if kind in ("integer", "number"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and high is not None:
+            text += f" from {low} to {high}"
+        elif low is not None:
+            text += f" of at least {low}"
+        elif high is not None:
+            text += f" of at most {high}"
+    if kind == "string" and isinstance(schema.get("maxLength"), int):
+        text += f" of at most {schema['maxLength']} characters"
+    return text
+
+
+def arguments_instructions(spec: ToolSpec) -> str:
+    """The system-prompt text of the second step: one tool and its arguments, described in
+    words (types, bounds, defaults), with no example values to copy."""
+    properties: Mapping[str, Any] = spec.parameters.get("properties") or {}
+    required = set(spec.parameters.get("required") or [])
+    parts: list[str] = []
+    for name, raw in properties.items():
+        field: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}  # pyright: ignore[reportUnknownVariableType]
+        notes = [_describe_type(field)]
+        if name in required:
+            notes.append("required")
+        elif "default" in field:
+            notes.append(f"optional, default {json.dumps(field['default'])}")
+        else:
+            notes.append("optional")
+        description = str(field.get("description") or "").strip()
+        parts.append(f"{name} ({', '.join(notes)})" + (f": {description}" if description else ""))
+    # This exact shape was measured with SmolLM2-135M: a list per argument, or a sentence
+    # that asks to "take the values from the conversation", made it copy prompt text.
+    lines = [
+        f"You fill in the arguments of the tool {spec.name}: "
+        f"{spec.description or 'no description'}",
+        f"Arguments: {'; '.join(parts)}." if parts else "It takes no arguments.",
+        "Reply with the arguments as a JSON object.",
+    ]
     return "\n".join(lines)
 
 

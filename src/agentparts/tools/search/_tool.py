@@ -23,10 +23,8 @@ class SearchArgs(BaseModel):
 
     model_config = ConfigDict(defer_build=True)
 
-    query: str = Field(
-        description='Words to look for; put exact phrases in double quotes, like "error budget".'
-    )
-    max_results: int = Field(default=5, ge=1, le=50, description="How many documents to return.")
+    query: str = Field(description="Words to look for; put exact phrases in double quotes.")
+    max_results: int = Field(default=5, ge=1, le=20, description="How many documents to return.")
 
 
 class SearchResultItem(BaseModel):
