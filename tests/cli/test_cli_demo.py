@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from agentparts.models.llama_cpp._prompt import prose_reply
 from agentparts.testing import OpenAITestServer, ScriptedReply, ScriptedToolCall
 
 from .conftest import EXAMPLES, REPO, cli_env, run_cli
 
 
-def _events(stdout: str) -> list[dict[str, object]]:
+def _events(stdout: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def _final_answer(events: list[dict[str, Any]]) -> str:
+    """The last assistant message's text, checked to be prose: not a tool call in JSON."""
+    answers = [e for e in events if e["source"] == "assistant" and "Message" in str(e["type"])]
+    assert answers, events
+    assert answers[-1]["type"] == "TextMessage", answers[-1]
+    text = str(answers[-1]["content"])
+    assert text.strip()
+    assert prose_reply(text) == text, f"the answer is JSON, not prose: {text!r}"
+    assert '"tool"' not in text and '"arguments"' not in text
+    return text
 
 
 def test_demo_uses_the_openai_endpoint_when_configured(server: OpenAITestServer) -> None:
@@ -65,9 +80,7 @@ def test_demo_on_the_embedded_model_calls_a_tool_and_answers() -> None:
     assert json.loads(call["arguments"]) == {"expression": "1234 * 5678"}
     executions = [e for e in events if e["type"] == "ToolCallExecutionEvent"]
     assert executions[0]["content"][0]["content"] == "7006652"
-    answers = [e for e in events if e["type"] == "TextMessage" and e["source"] == "assistant"]
-    assert answers
-    assert str(answers[-1]["content"]).strip()
+    assert "7006652" in _final_answer(events)
     assert events[-1]["type"] == "TaskResult"
 
 
@@ -85,10 +98,34 @@ def test_local_example_searches_the_docs() -> None:
     assert requests, events
     [call] = requests[0]["content"]
     assert call["name"] == "search_docs"
-    assert isinstance(json.loads(call["arguments"])["query"], str)
-    answers = [e for e in events if e["type"] == "TextMessage" and e["source"] == "assistant"]
-    assert answers
-    assert str(answers[-1]["content"]).strip()
+    arguments = json.loads(call["arguments"])
+    # A real query taken from the task, not a template's placeholder such as "<query>"
+    assert "install" in arguments["query"].lower()
+    assert "<" not in arguments["query"]
+    assert 1 <= arguments.get("max_results", 5) <= 20
+    [outcome] = next(e for e in events if e["type"] == "ToolCallExecutionEvent")["content"]
+    assert not outcome["is_error"], outcome
+    assert "README.md" in outcome["content"]  # the example searches the README and docs/
+    _final_answer(events)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(320)
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+def test_code_example_runs_the_models_python_in_the_sandbox() -> None:
+    pytest.importorskip("llama_cpp")
+    example = str(EXAMPLES / "code_agent.yaml")
+    task = "Use Python to print the sum of the numbers from 1 to 10."
+    result = run_cli("run", example, "--task", task, "--json", timeout=300)
+    assert result.code == 0, result.stderr
+    events = _events(result.stdout)
+    [call] = next(e for e in events if e["type"] == "ToolCallRequestEvent")["content"]
+    assert call["name"] == "CodeExecutor"
+    assert "print(" in json.loads(call["arguments"])["code"]
+    [outcome] = next(e for e in events if e["type"] == "ToolCallExecutionEvent")["content"]
+    assert not outcome["is_error"], outcome
+    assert outcome["content"].strip()
+    _final_answer(events)
 
 
 @pytest.mark.slow

@@ -209,14 +209,27 @@ def test_ctrl_c_stops_cleanly_and_leaves_no_process(server: OpenAITestServer) ->
     assert not _alive(mcp_pid)
 
 
+def _on_test_server(example: Path, tmp_path: Path) -> str:
+    """A copy of an example whose model is the OpenAI-compatible endpoint in OPENAI_*."""
+    import yaml
+
+    config = yaml.safe_load(example.read_text())
+    endpoint = {"model": "gpt-4o-mini", "base_url": {"$env": "OPENAI_BASE_URL"}}
+    endpoint["api_key"] = {"$env": "OPENAI_API_KEY"}
+    config["config"]["model_client"] = {"provider": "openai", "config": endpoint}
+    copy = tmp_path / f"{example.stem}.json"
+    copy.write_text(json.dumps(config))
+    return str(copy)
+
+
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
-def test_code_example_runs_python_in_the_sandbox(server: OpenAITestServer) -> None:
+def test_code_example_runs_python_in_the_sandbox(server: OpenAITestServer, tmp_path: Path) -> None:
     code = "import os\nprint(6 * 7)\nprint(os.path.exists('/root'))"
     server.script(
         ScriptedReply(tool_calls=[ScriptedToolCall("CodeExecutor", {"code": code})]),
         ScriptedReply("It is 42."),
     )
-    example = str(EXAMPLES / "code_agent.yaml")
+    example = _on_test_server(EXAMPLES / "code_agent.yaml", tmp_path)  # ships the local model
     result = run_cli("run", example, "--task", "6 * 7 in Python?", "--json", env=cli_env(server))
     assert result.code == 0, result.stderr
     events = _events(result.stdout)
