@@ -44,6 +44,10 @@ AUTOGEN_ROOTS = ("autogen_core.", "autogen_agentchat.", "autogen_ext.")
 BUILTIN_SHORT_NAMES: dict[str, str] = {
     # models
     "openai": "agentparts.models.openai.OpenAIChatCompletionClient",
+    "azure_openai": "agentparts.models.openai.AzureOpenAIChatCompletionClient",
+    "azure_ai": "agentparts.models.azure.AzureAIChatCompletionClient",
+    "ollama": "agentparts.models.ollama.OllamaChatCompletionClient",
+    "azure_token_provider": "agentparts.auth.azure.AzureTokenProvider",
     "replay": "agentparts.models.replay.ReplayChatCompletionClient",
     "llama_cpp": "agentparts.models.llama_cpp.LlamaCppChatCompletionClient",
     "chat_completion_cache": "agentparts.models.cache.ChatCompletionCache",

@@ -10,6 +10,7 @@ pytest and pytest-asyncio: ``pip install agentparts[testing]``).
 
 from typing import TYPE_CHECKING, Any
 
+from ._ollama_server import OllamaTestServer as OllamaTestServer
 from ._openai_server import OpenAITestServer as OpenAITestServer
 from ._scripted import Fault as Fault
 from ._scripted import RecordedRequest as RecordedRequest
@@ -27,6 +28,7 @@ __all__ = [
     "ChatCompletionClientTests",
     "CodeExecutorTests",
     "Fault",
+    "OllamaTestServer",
     "OpenAITestServer",
     "RecordedRequest",
     "Responder",

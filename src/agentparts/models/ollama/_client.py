@@ -1,0 +1,532 @@
+"""``OllamaChatCompletionClient``: Ollama's native ``/api/chat``, on httpx."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+from typing_extensions import Self
+
+from ..._cancellation_token import CancellationToken, TaskCancelScope
+from ..._capabilities import Capability, env_read, network
+from ..._component import Component
+from ..._constants import EVENT_LOGGER_NAME
+from ...errors import (
+    ModelCapabilityError,
+    ModelClientError,
+    ModelConnectionError,
+    ModelNotFoundError,
+    ModelStreamError,
+)
+from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
+from .._client import ChatCompletionClient
+from .._events import emit_model_event
+from .._http import (
+    HttpLimits,
+    NdjsonStream,
+    Redactor,
+    RetryPolicy,
+    ShardedPool,
+    Transport,
+    check_finite_numbers,
+    decode_json,
+    tls_may_be_needed,
+)
+from .._http._body import error_text
+from .._model_info import ModelCapabilities, ModelInfo
+from .._types import CreateResult, LLMMessage, RequestUsage
+from ..openai._messages import tools_to_wire
+from ..openai._tokens import count_wire_tokens
+from ._model_info import info_from_show, lookup_model, provisional_info
+from ._response import OllamaTurn
+from ._wire import format_for, messages_to_ollama, tools_for
+
+if TYPE_CHECKING:
+    from ...tools import Tool, ToolSchema
+
+__all__ = ["OllamaChatCompletionClient", "OllamaClientConfig"]
+
+DEFAULT_HOST = "http://127.0.0.1:11434"
+HOST_VARIABLE = "OLLAMA_HOST"
+_events = logging.getLogger(EVENT_LOGGER_NAME)
+_CREATE_ARG_NAMES = ("format", "options", "keep_alive", "think")
+_ENCODER = json.JSONEncoder(allow_nan=False)
+_SECRET_HEADER_HINTS = ("auth", "key", "token", "cookie")
+
+
+def normalize_host(host: str | None) -> str:
+    """``host`` as a URL: a scheme and Ollama's port are added when missing
+    (``"gpu-box"`` → ``"http://gpu-box:11434"``). Default: ``OLLAMA_HOST``, else local."""
+    raw = (host or os.environ.get(HOST_VARIABLE) or DEFAULT_HOST).strip().rstrip("/")
+    if "://" not in raw:
+        raw = "http://" + raw
+    parts = urlsplit(raw)
+    netloc = parts.netloc
+    if parts.port is None and parts.scheme == "http" and not parts.path:
+        netloc = f"{netloc}:11434"
+    return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
+
+
+def _encode(body: dict[str, Any]) -> bytes:
+    try:
+        return _ENCODER.encode(body).encode()
+    except ValueError as exc:
+        raise ValueError(
+            f"The request cannot be sent as JSON ({exc}): a number in it is NaN or infinite. "
+            "Give finite numbers."
+        ) from None
+
+
+class _OllamaTransport(Transport):
+    """A :class:`Transport` whose 404 says how to pull the model."""
+
+    __slots__ = ()
+
+    def status_error(
+        self, status: int, body: bytes, response: httpx.Response, attempts: int
+    ) -> ModelClientError:
+        if status != 404:
+            return super().status_error(status, body, response, attempts)
+        message = self.redact(error_text(body, response.reason_phrase or "not found"))
+        return ModelNotFoundError(
+            f"Model {self.model!r} is not available on the Ollama server at {self.base_url} "
+            f"(HTTP 404: {message}) Pull it first: `ollama pull {self.model}` (or check "
+            "that host points to an Ollama server)."
+        )
+
+
+class OllamaClientConfig(BaseModel):
+    """The saved form of an :class:`OllamaChatCompletionClient` (see its arguments)."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid", allow_inf_nan=False)
+
+    model: str
+    host: str | None = None
+    response_format: Any = None
+    follow_redirects: bool = True
+    timeout: float | None = None
+    headers: dict[str, str] | None = None
+    model_capabilities: ModelCapabilities | None = None
+    model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
+    options: dict[str, Any] | None = None
+    keep_alive: str | float | None = None
+    think: bool | Literal["low", "medium", "high"] | None = None
+    format: str | dict[str, Any] | None = None
+    stream_idle_timeout: float | None = None
+    stream_timeout: float = 600.0
+    max_response_bytes: int = 32 * 2**20
+    max_event_bytes: int = 4 * 2**20
+    max_retries: int = 2
+    retry_initial_delay: float = 0.5
+    retry_max_delay: float = 8.0
+    max_connections: int = 100
+
+
+class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientConfig]):
+    """A model client for Ollama's native chat API (``/api/chat``), local or remote.
+
+    Unlike Ollama's OpenAI-compatible endpoint, the native API keeps ``format`` (JSON mode
+    and JSON-schema structured output), ``options`` (``num_ctx``, ``temperature``...),
+    ``keep_alive`` and ``think``. Usage comes from ``prompt_eval_count`` and
+    ``eval_count``, streamed or not. Streamed tool calls arrive whole.
+
+    What the model can do comes from ``model_info``, else a table of common local models
+    (llama3.x, qwen2.5/3, mistral, gemma3, phi4, deepseek-r1, gpt-oss, llava...), else the
+    server: the first call reads ``/api/show`` (its ``capabilities`` and context length),
+    so an unknown local model needs no ``model_info``.
+
+    Args:
+        model: The model name with its tag, e.g. ``"llama3.2"`` or ``"qwen3:8b"``.
+        host: The server, e.g. ``"http://gpu-box:11434"`` (default: the ``OLLAMA_HOST``
+            environment variable, else ``http://127.0.0.1:11434``); a scheme and the
+            port 11434 are added when missing.
+        model_info: What the model can do (default: see above).
+        options: Model options sent with every request (``temperature``, ``num_ctx``,
+            ``seed``, ``num_predict``, ``stop``...).
+        keep_alive: How long the server keeps the model loaded after a request
+            (``"5m"``, seconds, ``0`` to unload, ``-1`` forever).
+        think: Ask a thinking model to reason first (``True``, or ``"low"``/``"medium"``/
+            ``"high"`` for gpt-oss); the reasoning is the result's ``thought``.
+        format: A default ``format``: ``"json"`` or a JSON schema.
+        response_format: AutoGen's older form of structured output: a Pydantic model
+            type (or its JSON schema), sent as ``format``.
+        headers: Extra headers for every request (e.g. ``Authorization`` for a server
+            behind a proxy; values of headers named like a key are kept out of errors).
+        timeout: Seconds one request may take in all (default 60; a model that must
+            load first may need more).
+        follow_redirects: Accepted for AutoGen configs; redirects are not followed.
+        model_capabilities: Deprecated AutoGen form of ``model_info``.
+        stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes,
+        max_retries, retry_initial_delay, retry_max_delay, max_connections: As for
+            :class:`~agentparts.models.openai.OpenAIChatCompletionClient`.
+
+    Raises:
+        ValueError: A limit or option is not a finite number.
+
+    Example:
+        >>> client = OllamaChatCompletionClient("llama3.2", options={"num_ctx": 8192})
+        >>> client.model_info["function_calling"]
+        True
+    """
+
+    component_config_schema = OllamaClientConfig
+    component_provider_override = "agentparts.models.ollama.OllamaChatCompletionClient"
+    component_env_vars = (HOST_VARIABLE,)
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        host: str | None = None,
+        model_info: ModelInfo | None = None,
+        options: Mapping[str, Any] | None = None,
+        keep_alive: str | float | None = None,
+        think: bool | Literal["low", "medium", "high"] | None = None,
+        format: str | dict[str, Any] | None = None,
+        response_format: type[BaseModel] | dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        follow_redirects: bool = True,
+        model_capabilities: ModelCapabilities | None = None,
+        stream_idle_timeout: float | None = None,
+        stream_timeout: float = 600.0,
+        max_response_bytes: int = 32 * 2**20,
+        max_event_bytes: int = 4 * 2**20,
+        max_retries: int = 2,
+        retry_initial_delay: float = 0.5,
+        retry_max_delay: float = 8.0,
+        max_connections: int = 100,
+    ) -> None:
+        limits = HttpLimits(
+            60.0 if timeout is None else timeout,
+            stream_idle_timeout,
+            stream_timeout,
+            max_response_bytes,
+            max_event_bytes,
+        )
+        if options:
+            check_finite_numbers(options, "options")
+        if isinstance(response_format, type):
+            response_format = response_format.model_json_schema()
+        if response_format is not None and not isinstance(response_format, dict):
+            raise ValueError(
+                "response_format must be a Pydantic model type or its JSON schema (a dict); "
+                "prefer json_output= per call."
+            )
+        if model_info is None and model_capabilities is not None:
+            model_info = ModelInfo(
+                vision=model_capabilities["vision"],
+                function_calling=model_capabilities["function_calling"],
+                json_output=model_capabilities["json_output"],
+                family="unknown",
+                structured_output=model_capabilities["json_output"],
+            )
+        self._config_values: dict[str, Any] = dict(
+            model=model,
+            host=host,
+            response_format=response_format,
+            follow_redirects=follow_redirects,
+            timeout=timeout,
+            headers=dict(headers) if headers else None,
+            model_capabilities=model_capabilities,
+            model_info=dict(model_info) if model_info is not None else None,
+            options=dict(options) if options else None,
+            keep_alive=keep_alive,
+            think=think,
+            format=format,
+            stream_idle_timeout=stream_idle_timeout,
+            stream_timeout=stream_timeout,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
+            max_retries=max_retries,
+            retry_initial_delay=retry_initial_delay,
+            retry_max_delay=retry_max_delay,
+            max_connections=max_connections,
+        )
+        self._model = model
+        known = model_info if model_info is not None else lookup_model(model)
+        self._info_known = known is not None
+        self._model_info: ModelInfo = known if known is not None else provisional_info()
+        self._defaults: dict[str, Any] = {}
+        if options:
+            self._defaults["options"] = dict(options)
+        if keep_alive is not None:
+            self._defaults["keep_alive"] = keep_alive
+        if think is not None:
+            self._defaults["think"] = think
+        default_format = format if format is not None else response_format
+        if default_format is not None:
+            self._defaults["format"] = default_format
+        root = normalize_host(host)
+        sent = {"content-type": "application/json", "accept": "application/json"}
+        sent.update(headers or {})
+        secrets = [v for k, v in sent.items() if any(h in k.lower() for h in _SECRET_HEADER_HINTS)]
+        retry = RetryPolicy(max_retries, retry_initial_delay, retry_max_delay)
+        hint = "the headers= given to the client (Ollama itself needs no key)"
+        redact = Redactor(*secrets)
+        self._transport = _OllamaTransport(
+            root, root + "/api/chat", model, limits, retry, redact, hint, stream_type=NdjsonStream
+        )
+        self._show = _OllamaTransport(root, root + "/api/show", model, limits, retry, redact, hint)
+        self._pool = ShardedPool(
+            sent,
+            max(limits.timeout, limits.stream_idle_timeout),
+            max_connections,
+            tls=tls_may_be_needed(root),
+        )
+
+    # --- properties ------------------------------------------------------------------
+
+    @property
+    def model(self) -> str:
+        """The model name."""
+        return self._model
+
+    @property
+    def host(self) -> str:
+        """The server requests go to."""
+        return self._transport.base_url
+
+    @property
+    def model_info(self) -> ModelInfo:
+        """What the model can do: given, from the table of common models, or from the
+        server once the first call (or :meth:`fetch_model_info`) has asked it."""
+        return self._model_info
+
+    async def close(self) -> None:
+        """Close the connection pools (the client reopens them if used again)."""
+        await self._pool.aclose()
+
+    # --- errors ----------------------------------------------------------------------
+
+    def _explain(self, error: ModelClientError) -> ModelClientError:
+        """A connection error as Ollama users need it (a 404 already says to pull)."""
+        if isinstance(error, ModelConnectionError):
+            return ModelConnectionError(
+                f"Ollama is not running at {self.host}, or cannot be reached ({error}). "
+                f"Start it with `ollama serve` (or the Ollama app), or pass host= (or set "
+                f"{HOST_VARIABLE}) to the server's address."
+            )
+        return error
+
+    async def fetch_model_info(self) -> ModelInfo:
+        """Ask the server (``/api/show``) what the model can do, and keep the answer.
+
+        Raises:
+            ModelNotFoundError: The model is not pulled (the message says `ollama pull`).
+            ModelConnectionError: Ollama is not running at the host.
+        """
+        payload = _encode({"model": self._model})
+        try:
+            async with self._pool.lease() as http:
+                content = await self._show.post(http, payload)
+        except ModelConnectionError as exc:
+            raise self._explain(exc) from None
+        self._model_info = info_from_show(decode_json(content, self.host))
+        self._info_known = True
+        return self._model_info
+
+    # --- requests --------------------------------------------------------------------
+
+    async def _request(
+        self,
+        messages: Sequence[LLMMessage],
+        tools: Sequence[Tool | ToolSchema],
+        tool_choice: Tool | Literal["auto", "required", "none"],
+        json_output: bool | type[BaseModel] | None,
+        extra_create_args: Mapping[str, Any],
+        stream: bool,
+    ) -> dict[str, Any]:
+        unknown = sorted(set(extra_create_args) - set(_CREATE_ARG_NAMES))
+        if unknown:
+            raise TypeError(
+                f"OllamaChatCompletionClient got unknown extra_create_args {', '.join(unknown)}"
+                f". Fields it sends: {', '.join(_CREATE_ARG_NAMES)} (model options such as "
+                "temperature go inside options=)."
+            )
+        check_finite_numbers(extra_create_args, "extra_create_args")
+        if not self._info_known:
+            await self.fetch_model_info()
+        info = self._model_info
+        body: dict[str, Any] = {
+            "model": self._model,
+            "messages": messages_to_ollama(messages, info),
+            "stream": stream,
+        }
+        wire_tools = tools_for(tools, tool_choice)
+        if wire_tools:
+            if not info["function_calling"]:
+                raise ModelCapabilityError(
+                    f"Model {self._model!r} cannot call tools (Ollama does not list 'tools' "
+                    "among its capabilities; model_info['function_calling'] is False). Use a "
+                    "model that can (e.g. llama3.2, qwen3), or set model_info if it can."
+                )
+            body["tools"] = wire_tools
+        body.update(self._defaults)
+        wanted = format_for(json_output)
+        if wanted is not None:
+            needed = "json_output" if json_output is True else "structured_output"
+            if not info.get(needed, True):
+                raise ModelCapabilityError(
+                    f"Model {self._model!r} does not support {needed} (model_info)."
+                )
+            body["format"] = wanted
+        for name, value in extra_create_args.items():
+            if name == "options" and isinstance(value, Mapping):
+                body["options"] = {**body.get("options", {}), **value}
+            else:
+                body[name] = value
+        return body
+
+    def _usage(self, turn: OllamaTurn, body: dict[str, Any], result: CreateResult) -> RequestUsage:
+        prompt = turn.prompt_eval_count
+        if prompt is None:  # Ollama leaves it out when the whole prompt was cached
+            prompt = count_wire_tokens(self._model, body["messages"], body.get("tools", ()))
+        completion = turn.eval_count
+        if completion is None:
+            text = result.content if isinstance(result.content, str) else str(result.content)
+            completion = count_wire_tokens(self._model, [{"content": text}]) - 6
+        return RequestUsage(prompt_tokens=prompt, completion_tokens=max(0, completion))
+
+    async def create(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = (),
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> CreateResult:
+        """Ask the model for one answer (see :meth:`ChatCompletionClient.create`).
+
+        Raises:
+            ModelNotFoundError: The model is not pulled (the message says `ollama pull`).
+            ModelConnectionError: Ollama is not running at the host.
+            ModelClientError: Another failure (timeout, server error after retries...).
+        """
+        with TaskCancelScope(cancellation_token):
+            body = await self._request(
+                messages, tools, tool_choice, json_output, extra_create_args, False
+            )
+            payload = _encode(body)
+            try:
+                async with self._pool.lease() as http:
+                    content = await self._transport.post(http, payload)
+            except ModelConnectionError as exc:
+                raise self._explain(exc) from None
+        data = decode_json(content, self.host)
+        if "error" in data:
+            raise self._answer_error(data["error"], ModelClientError)
+        turn = OllamaTurn(self.host)
+        turn.add(data)
+        turn.flush()
+        result = turn.result(RequestUsage(0, 0))
+        result.usage = self._usage(turn, body, result)
+        self._record_usage(result.usage)
+        emit_model_event(
+            LLMCallEvent, self._model, result, messages=body["messages"], response=data
+        )
+        return result
+
+    async def create_stream(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = (),
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> AsyncGenerator[str | CreateResult, None]:
+        """Stream one answer: text chunks, then one final :class:`CreateResult` whose usage
+        is Ollama's own count (the same as without streaming).
+
+        Raises:
+            ModelStreamError: The stream broke, reported an error, or ended early.
+        """
+        with TaskCancelScope(cancellation_token):
+            body = await self._request(
+                messages, tools, tool_choice, json_output, extra_create_args, True
+            )
+            payload = _encode(body)
+            if _events.isEnabledFor(logging.INFO):
+                emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
+            turn = OllamaTurn(self.host)
+            async with self._pool.lease() as http:
+                try:
+                    stream = await self._transport.post_stream(http, payload)
+                except ModelConnectionError as exc:
+                    raise self._explain(exc) from None
+                try:
+                    async for line in stream.data():
+                        chunk = decode_json(line, self.host)
+                        if "error" in chunk:
+                            raise self._answer_error(chunk["error"], ModelStreamError)
+                        text = turn.add(chunk)
+                        if text:
+                            yield text
+                        if turn.done:
+                            break
+                finally:
+                    await stream.aclose()
+                text = turn.flush()
+                if text:
+                    yield text
+        if not turn.done:
+            raise ModelStreamError(
+                f"The response stream from {self.host} ended before it was complete (after "
+                f"{turn.chunks} lines, no final 'done' line). Retry the call."
+            )
+        result = turn.result(RequestUsage(0, 0))
+        result.usage = self._usage(turn, body, result)
+        self._record_usage(result.usage)
+        emit_model_event(LLMStreamEndEvent, self._model, result)
+        yield result
+
+    def _answer_error(self, error: Any, kind: type[ModelClientError]) -> ModelClientError:
+        text = self._transport.redact(str(error))[:300]
+        return kind(f"The Ollama server at {self.host} reported an error: {text}. Retry the call.")
+
+    # --- tokens ----------------------------------------------------------------------
+
+    def count_tokens(
+        self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
+    ) -> int:
+        """Prompt tokens of ``messages`` and ``tools``: an estimate (cl100k), since local
+        models each have their own tokenizer and Ollama has no offline counting."""
+        info = ModelInfo(**self._model_info)
+        info["vision"] = True  # count images instead of refusing them
+        wire = messages_to_ollama(messages, info)
+        for message in wire:
+            images = message.pop("images", None)
+            if images:
+                message["content"] = [{"type": "text", "text": message["content"]}] + [
+                    {"type": "image"} for _ in images
+                ]
+        return count_wire_tokens(self._model, wire, tools_to_wire(tools))
+
+    # --- component -------------------------------------------------------------------
+
+    def _to_config(self) -> OllamaClientConfig:
+        return OllamaClientConfig.model_validate(self._config_values)
+
+    @classmethod
+    def _from_config(cls, config: OllamaClientConfig) -> Self:
+        values = {name: getattr(config, name) for name in type(config).model_fields}
+        if values["model_info"] is not None:
+            values["model_info"] = ModelInfo(**values["model_info"])
+        return cls(values.pop("model"), **values)
+
+    @classmethod
+    def _capabilities(cls, config: OllamaClientConfig) -> list[Capability]:
+        found = [network(normalize_host(config.host), "Ollama server")]
+        if config.host is None:
+            found.append(env_read(HOST_VARIABLE, "the Ollama server", only_if_set=True))
+        return found
