@@ -44,6 +44,7 @@ AUTOGEN_ROOTS = ("autogen_core.", "autogen_agentchat.", "autogen_ext.")
 BUILTIN_SHORT_NAMES: dict[str, str] = {
     # models
     "openai": "agentparts.models.openai.OpenAIChatCompletionClient",
+    "anthropic": "agentparts.models.anthropic.AnthropicChatCompletionClient",
     "azure_openai": "agentparts.models.openai.AzureOpenAIChatCompletionClient",
     "azure_ai": "agentparts.models.azure.AzureAIChatCompletionClient",
     "ollama": "agentparts.models.ollama.OllamaChatCompletionClient",

@@ -1,7 +1,8 @@
 """Test helpers shipped with agentparts, for its own tests, benchmarks and extension authors.
 
 :class:`OpenAITestServer` is a real local HTTP server speaking the OpenAI Chat Completions
-wire protocol, scripted with :class:`ScriptedReply` and :class:`Fault`.
+wire protocol, scripted with :class:`ScriptedReply` and :class:`Fault`;
+:class:`AnthropicTestServer` speaks Anthropic's Messages API with the same script.
 
 :class:`ChatCompletionClientTests`, :class:`CodeExecutorTests` and :class:`ToolTests` are
 conformance suites an extension author subclasses for their own component (they need
@@ -10,6 +11,7 @@ pytest and pytest-asyncio: ``pip install agentparts[testing]``).
 
 from typing import TYPE_CHECKING, Any
 
+from ._anthropic_server import AnthropicTestServer as AnthropicTestServer
 from ._ollama_server import OllamaTestServer as OllamaTestServer
 from ._openai_server import OpenAITestServer as OpenAITestServer
 from ._scripted import Fault as Fault
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # the conformance suites need pytest: loaded on first use
     from ._tool_tests import check_json_schema as check_json_schema
 
 __all__ = [
+    "AnthropicTestServer",
     "ChatCompletionClientTests",
     "CodeExecutorTests",
     "Fault",

@@ -1,0 +1,21 @@
+"""Claude through Anthropic's Messages API, on httpx (no ``anthropic`` SDK).
+
+:class:`AnthropicChatCompletionClient` reads its key from ``ANTHROPIC_API_KEY``. AutoGen
+configs naming ``autogen_ext.models.anthropic.AnthropicChatCompletionClient`` load as
+they are. ``AnthropicBedrockChatCompletionClient`` exists only so AutoGen's Bedrock
+configs fail with a clear error.
+"""
+
+from ._bedrock import AnthropicBedrockChatCompletionClient as AnthropicBedrockChatCompletionClient
+from ._bedrock import AnthropicBedrockClientConfig as AnthropicBedrockClientConfig
+from ._client import AnthropicChatCompletionClient as AnthropicChatCompletionClient
+from ._config import AnthropicClientConfig as AnthropicClientConfig
+from ._config import ThinkingConfig as ThinkingConfig
+
+__all__ = [
+    "AnthropicBedrockChatCompletionClient",
+    "AnthropicBedrockClientConfig",
+    "AnthropicChatCompletionClient",
+    "AnthropicClientConfig",
+    "ThinkingConfig",
+]
