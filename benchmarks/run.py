@@ -67,6 +67,8 @@ SCENARIO_LIST = [
     Scenario("model_single", "model_client.py", ("--mode", "single")),
     Scenario("model_concurrent", "model_client.py", ("--mode", "concurrent"), rounds=3),
     Scenario("model_stream", "model_client.py", ("--mode", "stream")),
+    Scenario("anthropic_single", "anthropic_client.py", ("--mode", "single")),
+    Scenario("anthropic_stream", "anthropic_client.py", ("--mode", "stream")),
     Scenario("agent_one_turn", "agent.py", ("--mode", "one_turn")),
     Scenario("agent_tool_turn", "agent.py", ("--mode", "tool_turn")),
     Scenario("agent_concurrent", "agent.py", ("--mode", "concurrent"), rounds=3),
@@ -93,6 +95,7 @@ SCENARIO_LIST = [
 I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
 I21 = "issue 21"
 I18 = "issue 18"
+I22 = "issue 22"
 ROWS = [
     Row("import_root", "import", "import the root package (`python -c`)", Target("ratio", 1.3, I2)),
     Row("import_stack", "import", "import agent + OpenAI client modules"),
@@ -102,6 +105,9 @@ ROWS = [
     Row("model_concurrent", "wall", "500 concurrent calls (wall)", Target("ratio", 1.5, I3)),
     Row("model_stream", "first_chunk", "500-token stream: first chunk"),
     Row("model_stream", "per_chunk", "500-token stream: per chunk", Target("ratio", 2.0, I3)),
+    Row("anthropic_single", "call", "Anthropic Messages API: one call", Target("ratio", 1.3, I22)),
+    Row("anthropic_stream", "per_chunk", "Anthropic 500-token stream: per chunk",
+        Target("ratio", 2.0, I22)),
     Row("agent_one_turn", "run", "one-turn agent run", Target("ratio", 1.3, I6)),
     Row("agent_tool_turn", "run", "tool turn (2 model calls + tool)", Target("ratio", 1.5, I6)),
     Row("agent_concurrent", "wall", "500 concurrent agents: wall", Target("ratio", 1.5, I6)),
@@ -165,10 +171,13 @@ class LoadSampler:
         }
 
 
-def start_server(python: str) -> tuple[subprocess.Popen[str], str]:
+def start_server(python: str, protocol: str = "openai") -> tuple[subprocess.Popen[str], str]:
     """The benchmark model server as its own process, and its base URL."""
     process = subprocess.Popen(
-        [python, str(HERE / "server.py")], stdout=subprocess.PIPE, stderr=None, text=True
+        [python, str(HERE / "server.py"), "--protocol", protocol],
+        stdout=subprocess.PIPE,
+        stderr=None,
+        text=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -437,6 +446,10 @@ def main() -> None:
     machine = machine_info(pythons)  # before the run: the commit that is measured
     server, base_url = start_server(args.agentparts_python)
     print(f"==> model server at {base_url}", file=sys.stderr)
+    # The Anthropic scenarios find their server through the environment.
+    anthropic_server, os.environ["BENCH_ANTHROPIC_URL"] = start_server(
+        args.agentparts_python, "anthropic"
+    )
     results: list[dict[str, Any]] = []
     clock = time.perf_counter()
     try:
@@ -472,8 +485,9 @@ def main() -> None:
                             file=sys.stderr,
                         )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, anthropic_server):
+            process.terminate()
+            process.wait(timeout=10)
     data: dict[str, Any] = {
         "started": started.strftime("%Y-%m-%d %H:%M"),
         "duration_s": round(time.perf_counter() - clock, 1),

@@ -9,7 +9,9 @@ It answers by rule, so any number of concurrent clients get the same replies:
 - a user message starting with ``BENCH_LONG_REPLY``: 500 words (streamed one per chunk);
 - anything else: ``"Hello! How can I help you today?"``.
 
-Requests are not recorded (no memory growth over a long run).
+Requests are not recorded (no memory growth over a long run). ``--protocol anthropic``
+serves Anthropic's Messages API by the same rules (agentparts.testing's
+AnthropicTestServer).
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ import asyncio
 import sys
 from typing import Any
 
-from agentparts.testing import OpenAITestServer, RecordedRequest, ScriptedReply, ScriptedToolCall
+from agentparts.testing import (
+    AnthropicTestServer,
+    OpenAITestServer,
+    RecordedRequest,
+    ScriptedReply,
+    ScriptedToolCall,
+)
 
 LONG_MARKER = "BENCH_LONG_REPLY"
 LONG_REPLY = ScriptedReply(" ".join(f"w{i}" for i in range(500)))
@@ -45,12 +53,37 @@ def respond(request: RecordedRequest) -> ScriptedReply:
     return SHORT_REPLY
 
 
+def respond_anthropic(request: RecordedRequest) -> ScriptedReply:
+    """The same rules for Anthropic's Messages API (``--protocol anthropic``)."""
+    body: Any = request.body if isinstance(request.body, dict) else {}
+    messages = request.messages
+    last = messages[-1] if messages else {}
+    blocks: Any = last.get("content")
+    blocks = blocks if isinstance(blocks, list) else [{"type": "text", "text": str(blocks)}]
+    kinds = [b.get("type") for b in blocks if isinstance(b, dict)]
+    if "tool_result" in kinds:
+        return TOOL_RESULT_REPLY
+    tools = body.get("tools") or []
+    if tools and last.get("role") == "user":
+        return ScriptedReply(tool_calls=[ScriptedToolCall(tools[0].get("name", "add"), {"a": 1, "b": 2})])
+    texts = [b.get("text", "") for b in blocks if isinstance(b, dict)]
+    if texts and str(texts[0]).startswith(LONG_MARKER):
+        return LONG_REPLY
+    return SHORT_REPLY
+
+
 def main() -> None:
     """Serve until killed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--protocol", choices=("openai", "anthropic"), default="openai")
     args = parser.parse_args()
-    server = OpenAITestServer(default_reply=respond, port=args.port, record=False)
+    if args.protocol == "anthropic":
+        server: OpenAITestServer = AnthropicTestServer(
+            default_reply=respond_anthropic, port=args.port, record=False
+        )
+    else:
+        server = OpenAITestServer(default_reply=respond, port=args.port, record=False)
 
     async def serve() -> None:
         await server.start()

@@ -150,3 +150,30 @@ def test_short_name_and_autogen_path_resolve_to_the_client() -> None:
     assert BUILTIN_SHORT_NAMES["anthropic"] == path
     assert resolve_provider("anthropic") == path
     assert resolve_provider("autogen_ext.models.anthropic.AnthropicChatCompletionClient") == path
+
+
+def test_agentparts_run_uses_the_client_from_a_config(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    cli = Path(sys.executable).with_name("agentparts")
+    with AnthropicTestServer(default_reply="Bonjour from Claude.") as server:
+        config = tmp_path / "agent.yaml"
+        config.write_text(
+            "provider: assistant_agent\ncomponent_type: agent\nconfig:\n  name: claude\n"
+            "  description: Claude.\n  model_client:\n    provider: anthropic\n    config:\n"
+            f"      model: claude-sonnet-4-20250514\n      base_url: {server.base_url}\n",
+            encoding="utf-8",
+        )
+        env = {**os.environ, "ANTHROPIC_API_KEY": "sk-ant-cli"}
+        done = subprocess.run(
+            [str(cli), "run", str(config), "--task", "hi"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Bonjour from Claude." in done.stdout
+        assert server.last_request.headers["x-api-key"] == "sk-ant-cli"

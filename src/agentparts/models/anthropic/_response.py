@@ -138,13 +138,13 @@ class StreamAccumulator:
         events: How many events were read.
     """
 
-    __slots__ = ("_blocks", "_json", "_structured", "base_url", "done", "events", "stop", "usage")
+    __slots__ = ("_blocks", "_parts", "_structured", "base_url", "done", "events", "stop", "usage")
 
     def __init__(self, base_url: str, structured: str | None) -> None:
         self.base_url = base_url
         self._structured = structured
         self._blocks: dict[int, dict[str, Any]] = {}
-        self._json: dict[int, list[str]] = {}
+        self._parts: dict[int, list[str]] = {}  # the pieces of each open block
         self.done = False
         self.stop: Any = None
         self.usage: RequestUsage | None = None
@@ -165,10 +165,11 @@ class StreamAccumulator:
             if not isinstance(block, dict):
                 self._bad(event, "content_block is not an object")
             start = dict(cast("dict[str, Any]", block))
+            index = self._index(event)
             if start.get("type") == "tool_use":
                 start["input"] = {}
-                self._json[self._index(event)] = []
-            self._blocks[self._index(event)] = start
+            self._parts[index] = []
+            self._blocks[index] = start
             text = start.get("text") if start.get("type") == "text" else None
             return text if isinstance(text, str) and text else None
         if kind == "content_block_stop":
@@ -194,29 +195,36 @@ class StreamAccumulator:
         return None  # ping and event types added later are ignored
 
     def _delta(self, event: dict[str, Any]) -> str | None:
-        index = self._index(event)
-        block = self._blocks.get(index)
+        index = event.get("index")
+        parts = self._parts.get(index) if isinstance(index, int) else None
         delta = event.get("delta")
-        if block is None or not isinstance(delta, dict):
+        if parts is None or not isinstance(delta, dict):
             self._bad(event, "a delta for a content block that was not started")
         fields = cast("dict[str, Any]", delta)
         kind = fields.get("type")
         if kind == "text_delta":
-            text = str(fields.get("text", ""))
-            block["text"] = block.get("text", "") + text
-            return text or None
-        if kind == "input_json_delta":
-            self._json.setdefault(index, []).append(str(fields.get("partial_json", "")))
-        elif kind == "thinking_delta":
-            block["thinking"] = block.get("thinking", "") + str(fields.get("thinking", ""))
+            text = fields.get("text")
+            if isinstance(text, str) and text:
+                parts.append(text)
+                return text
+        elif kind == "input_json_delta" or kind == "thinking_delta":
+            piece = fields.get("partial_json" if kind == "input_json_delta" else "thinking")
+            if isinstance(piece, str):
+                parts.append(piece)
         elif kind == "signature_delta":
+            block = self._blocks[cast("int", index)]
             block["signature"] = block.get("signature", "") + str(fields.get("signature", ""))
         return None
 
     def _finish_block(self, index: int) -> None:
-        parts = self._json.pop(index, None)
+        parts = self._parts.pop(index, None)
         block = self._blocks.get(index)
         if parts is None or block is None:
+            return
+        kind = block.get("type")
+        if kind != "tool_use":
+            field = "thinking" if kind == "thinking" else "text"
+            block[field] = str(block.get(field) or "") + "".join(parts)
             return
         text = "".join(parts)
         try:
@@ -244,7 +252,7 @@ class StreamAccumulator:
 
     def blocks(self) -> list[dict[str, Any]]:
         """The answer's content blocks, in order."""
-        for index in list(self._json):
+        for index in list(self._parts):
             self._finish_block(index)
         return [self._blocks[i] for i in sorted(self._blocks)]
 
