@@ -84,6 +84,14 @@ class OllamaTestServer(OpenAITestServer):
         """The host to give a client, e.g. ``http://127.0.0.1:PORT``."""
         return f"http://{self.host}:{self.port}"
 
+    async def __aenter__(self) -> OllamaTestServer:
+        await self.start()
+        return self
+
+    def __enter__(self) -> OllamaTestServer:
+        self.start_in_thread()
+        return self
+
     # --- routes ----------------------------------------------------------------------
 
     async def _dispatch(

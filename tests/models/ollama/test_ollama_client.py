@@ -65,7 +65,9 @@ async def _close_clients() -> AsyncIterator[None]:
         await _made.pop().close()
 
 
-def make(server: OllamaTestServer, model: str = "llama3.2", **kwargs: Any) -> Any:
+def make(
+    server: OllamaTestServer, model: str = "llama3.2", **kwargs: Any
+) -> OllamaChatCompletionClient:
     options: dict[str, Any] = {"retry_initial_delay": 0.001, "retry_max_delay": 0.002}
     options.update(kwargs)
     client = OllamaChatCompletionClient(model, host=server.base_url, **options)
