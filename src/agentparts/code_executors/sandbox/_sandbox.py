@@ -23,7 +23,7 @@ from ...code_executor._func_with_reqs import AnyFunction
 from ...errors import CodeExecutionError
 from .._cgroups import RunCgroup, cgroups_available, warn_once_without_cgroups
 from .._command_line import CommandLineExecutorBase
-from .._process import ProcessOutcome, SpawnOptions, kill_process_tree, processes_of_uid
+from .._process import ProcessOutcome, SpawnOptions, processes_of_uid
 from .._supervisor import Supervisor
 from .._supervisor_source import SUPERVISOR_SOURCE
 from ._bwrap import SandboxLimits, bwrap_argv, find_bwrap, probe_bwrap, set_limits
@@ -196,9 +196,6 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         """The host uid the sandbox runs as while started (None when not started as root)."""
         return self._identity.uid if self._identity is not None else None
 
-    def _kill_uid(self) -> int | None:
-        return self._identity.uid if self._identity is not None else None
-
     def _file_owner(self) -> tuple[int, int] | None:
         if self._identity is None or self._mount_point is not None:
             return None  # not root, or id-mapped: files belong to the work dir's owner
@@ -208,9 +205,10 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
         as_root = os.geteuid() == 0
         await asyncio.to_thread(probe_bwrap, self._bwrap, acquire_probe_uid() if as_root else None)
         if as_root:
+            # A host that died left nothing of this uid: bubblewrap dies with its parent and
+            # the kernel then kills the whole pid namespace (tests/code_executors/
+            # test_sandbox_crash.py), so no uid sweep is needed.
             self._identity = identity = acquire_uid()
-            # Leftovers of a crashed process that held this uid before must not join us.
-            await asyncio.to_thread(kill_process_tree, None, uid=identity.uid)
             support = tempfile.mkdtemp(prefix="agentparts-sandbox-")
             self._support_dir = support
             self._support_finalizer = weakref.finalize(self, _remove_support, support)
@@ -315,7 +313,7 @@ class SandboxedCodeExecutor(CommandLineExecutorBase, Component[SandboxedCodeExec
             await self._supervisor.close()
             self._supervisor = None
         if self._identity is not None:
-            await asyncio.to_thread(kill_process_tree, None, uid=self._identity.uid)
+            # Closing the supervisor (pid 1) ended every process of the sandbox.
             self._identity.release()
             self._identity = None
         self._mount_point = None
