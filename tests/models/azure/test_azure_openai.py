@@ -409,3 +409,18 @@ class TestAzureOpenAIConformance(ChatCompletionClientTests):
     def client(self, server: OpenAITestServer) -> AzureOpenAIChatCompletionClient:
         server.default_reply = ScriptedReply("Hello from Azure.")
         return make(server, max_retries=0)
+
+
+async def test_without_azure_identity_a_saved_provider_loads_and_says_what_to_install(
+    server: OpenAITestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "azure.identity", None)  # import now fails
+    config = _autogen("autogen075_azure_openai_token.json", server.azure_endpoint)
+    config["config"]["azure_deployment"] = "gpt4o-prod"
+    client = ChatCompletionClient.load_component(config)
+    _made.append(client)
+    with pytest.raises(ImportError, match=r"pip install 'agentparts\[azure\]'"):
+        await client.create(MESSAGES)
+    assert server.requests == []  # refused before any request
