@@ -16,7 +16,8 @@ from ..._secrets import secret_from_env
 from ...errors import ModelAuthenticationError
 from .._http import HttpLimits, Redactor, RetryPolicy, ShardedPool, tls_may_be_needed
 from ._azure_transport import AzureTransport
-from ._client import OpenAIChatCompletionClient, OpenAIClientConfig
+from ._client import OpenAIChatCompletionClient
+from ._config import OpenAIClientConfig
 
 __all__ = ["AzureOpenAIChatCompletionClient", "AzureOpenAIClientConfig", "bearer_token"]
 

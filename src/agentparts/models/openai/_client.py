@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SecretStr
+from pydantic import BaseModel, SecretStr
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, TaskCancelScope
 from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
-from ..._secrets import secret_from_env
+from ..._secrets import EnvSecretStr, secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
@@ -31,15 +32,16 @@ from .._http import (
 )
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
+from ._config import OpenAIClientConfig
 from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
-from ._model_info import resolve_model_info
+from ._model_info import ProviderRoute, provider_route, resolve_model_info
 from ._response import StreamAccumulator, result_from_completion
 from ._tokens import count_wire_tokens
 
 if TYPE_CHECKING:
     from ...tools import Tool, ToolSchema
 
-__all__ = ["OpenAIChatCompletionClient", "OpenAIClientConfig"]
+__all__ = ["BaseOpenAIChatCompletionClient", "OpenAIChatCompletionClient"]
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 _events = logging.getLogger(EVENT_LOGGER_NAME)
@@ -78,27 +80,82 @@ def _encode(body: dict[str, Any]) -> bytes:
         ) from None
 
 
-def _check_create_args(create_args: Mapping[str, Any]) -> None:
-    unknown = sorted(set(create_args) - set(_CREATE_ARG_NAMES))
+def _check_create_args(create_args: Mapping[str, Any], cls: type[Any]) -> frozenset[str]:
+    """Check the request fields; return the names that are the subclass's own config fields.
+
+    A subclass whose ``component_config_schema`` adds fields (AutoGen ports often do) may
+    pass them on: they are saved with the client and never sent.
+    """
+    unknown = set(create_args) - set(_CREATE_ARG_NAMES)
+    own: frozenset[str] = frozenset()
+    if unknown:
+        schema: Any = getattr(cls, "component_config_schema", None)
+        declared = set(getattr(schema, "model_fields", {})) - set(OpenAIClientConfig.model_fields)
+        own = frozenset(unknown & declared)
+        unknown -= own
     if unknown:
         raise TypeError(
-            f"OpenAIChatCompletionClient got unknown arguments {', '.join(unknown)}. "
+            f"{cls.__name__} got unknown arguments {', '.join(sorted(unknown))}. "
             f"Request fields it takes: {', '.join(_CREATE_ARG_NAMES)}; pass others per "
             "call with extra_create_args=."
         )
     check_finite_numbers(create_args, "the client's arguments")
+    return own
 
 
-def _api_key(api_key: str | SecretStr | None, base_url: str | None) -> SecretStr | None:
+def _sdk_settings(client: Any) -> dict[str, Any]:
+    """The connection settings of an openai SDK client object (read, never called)."""
+    settings: dict[str, Any] = {}
+    base_url = getattr(client, "base_url", None)
+    if base_url is not None:
+        settings["base_url"] = str(base_url)
+    for name in ("api_key", "organization", "project"):
+        value = getattr(client, name, None)
+        if isinstance(value, str) and value:
+            settings[name] = value
+    retries = getattr(client, "max_retries", None)
+    if isinstance(retries, int) and not isinstance(retries, bool):
+        settings["max_retries"] = retries
+    timeout = getattr(client, "timeout", None)
+    if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
+        settings["timeout"] = float(timeout)
+    headers = getattr(client, "_custom_headers", None)  # the SDK's default_headers=
+    if isinstance(headers, Mapping) and headers:
+        settings["default_headers"] = {str(k): str(v) for k, v in headers.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
+    return settings
+
+
+def _api_key(
+    api_key: str | SecretStr | None,
+    custom_endpoint: bool,
+    route: ProviderRoute | None,
+    model: str,
+) -> SecretStr | None:
+    """The key given, else the routed provider's variable, else ``OPENAI_API_KEY``."""
     secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
-    if secret is None:
-        secret = secret_from_env("OPENAI_API_KEY")
-    if secret is None and base_url is None:
+    if secret is not None:
+        return secret
+    if route is not None:  # only ever sent to the provider's own endpoint
+        secret = secret_from_env(route.key_variable)
+        if secret is None:
+            raise ModelAuthenticationError(
+                f"No API key for {route.provider}: model {model!r} goes to {route.base_url}. "
+                f"Pass api_key=, set the {route.key_variable} environment variable, or pass "
+                "base_url= for another endpoint."
+            )
+        return secret
+    secret = secret_from_env("OPENAI_API_KEY")
+    if secret is None and not custom_endpoint:
         raise ModelAuthenticationError(
             "No API key for OpenAI: pass api_key=, or set the OPENAI_API_KEY environment "
-            "variable. For a local OpenAI-compatible server, pass its base_url."
+            "variable. For a local OpenAI-compatible server, pass its base_url (or set "
+            "OPENAI_BASE_URL)."
         )
     return secret
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
 
 
 def _given_model_info(
@@ -119,128 +176,76 @@ def _given_model_info(
 
 
 def _headers(
-    key: str | None, organization: str | None, default_headers: Mapping[str, str] | None
+    key: str | None,
+    organization: str | None,
+    project: str | None,
+    default_headers: Mapping[str, str] | None,
 ) -> dict[str, str]:
     headers = {"content-type": "application/json", "accept": "application/json"}
     if key:
         headers["authorization"] = f"Bearer {key}"
     if organization:
         headers["openai-organization"] = organization
+    if project:
+        headers["openai-project"] = project
     headers.update(default_headers or {})
     return headers
 
 
-class OpenAIClientConfig(BaseModel):
-    """The saved form of an :class:`OpenAIChatCompletionClient` (see its arguments)."""
+class BaseOpenAIChatCompletionClient(ChatCompletionClient):
+    """The request machinery of the OpenAI client, under AutoGen's name.
 
-    model_config = ConfigDict(defer_build=True, extra="forbid", allow_inf_nan=False)
-
-    model: str
-    api_key: SecretStr | None = None
-    base_url: str | None = None
-    organization: str | None = None
-    model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
-    timeout: float = 60.0
-    stream_idle_timeout: float | None = None
-    stream_timeout: float = 600.0
-    max_response_bytes: int = 32 * 2**20
-    max_event_bytes: int = 4 * 2**20
-    max_retries: int = 2
-    retry_initial_delay: float = 0.5
-    retry_max_delay: float = 8.0
-    max_connections: int = 100
-    default_headers: dict[str, str] | None = None
-    include_name_in_message: bool = True
-    add_name_prefixes: bool = False
-    stream_usage: bool = True
-    stream_options: dict[str, Any] | None = None
-    model_capabilities: ModelCapabilities | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    max_tokens: int | None = None
-    max_completion_tokens: int | None = None
-    stop: str | list[str] | None = None
-    seed: int | None = None
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
-    user: str | None = None
-    parallel_tool_calls: bool | None = None
-    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
-    logprobs: bool | None = None
-    top_logprobs: int | None = None
-    logit_bias: dict[str, int] | None = None
-    n: int | None = None
-    response_format: dict[str, Any] | None = None
-
-
-class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientConfig]):
-    """A model client for OpenAI or any OpenAI-compatible Chat Completions endpoint.
-
-    Works with vLLM, Ollama, llama.cpp server, LM Studio, Azure OpenAI's v1 API and others
-    through ``base_url``. Built directly on httpx, with its own (sharded) connection pools.
+    :class:`OpenAIChatCompletionClient` is the client to use. This class exists so code
+    written against AutoGen's ``BaseOpenAIChatCompletionClient`` ports by the rename: type
+    hints and ``isinstance`` checks hold, and a subclass that hands it an openai SDK client
+    works, because the endpoint, key, organization, project, retries and headers are read
+    from that object (requests are made by agentparts, not by the SDK).
 
     Args:
-        model: The model name sent to the endpoint.
-        api_key: The API key. Default: the ``OPENAI_API_KEY`` environment variable, saved
-            as a reference to that variable, never as its value. Endpoints without
-            authentication (a local server given by ``base_url``) need none.
-        base_url: The API root, e.g. ``http://localhost:11434/v1``. Default: OpenAI.
-        organization: The OpenAI organization header.
-        model_info: What the model can do. Required for models agentparts does not know;
-            ``context_window`` in it makes ``remaining_tokens`` work.
-        timeout: Seconds one request may take in all, from sending it to the last byte of
-            the answer (for a streamed answer: to its first byte), per attempt.
-        stream_idle_timeout: Seconds a streamed answer may go without an event (default:
-            ``timeout``); the caller's own time between chunks does not count.
-        stream_timeout: Seconds a whole streamed answer may take, request and the caller's
-            time between chunks included.
-        max_response_bytes: The largest answer, whole or streamed, in bytes (default
-            32 MiB); a larger one is dropped with a ``ModelResponseError``.
-        max_event_bytes: The largest line of a streamed answer (one event), in bytes
-            (default 4 MiB).
-        max_retries: Retries on timeouts, connection errors and the statuses 408, 409,
-            429, 500, 502, 503, 504, 520-524 and 529 (not on 501 or other statuses).
-        retry_initial_delay: The first backoff in seconds; it doubles per retry, with
-            jitter. A ``Retry-After`` header of up to 60 s is honoured instead.
-        retry_max_delay: The largest backoff in seconds.
-        max_connections: Requests in flight at once (each on its own connection); later
-            calls wait their turn, first come, first served. Raise it for endpoints that
-            serve more requests at once than the default 100.
-        default_headers: Extra headers sent with every request.
-        include_name_in_message: Send message sources as the ``name`` field.
+        client: An object with an openai SDK client's settings (``base_url``, ``api_key``,
+            and optionally ``organization``, ``project``, ``max_retries``, ``timeout``).
+        create_args: Request fields; ``model`` is required.
+        model_capabilities: Deprecated AutoGen form of ``model_info``.
+        model_info: What the model can do (required for models agentparts does not know).
         add_name_prefixes: Start each user message text with ``"<source> said:"``.
-        stream_usage: Ask for a usage chunk when streaming (``stream_options``).
-        stream_options: More ``stream_options`` fields for streamed requests.
-        model_capabilities: Deprecated AutoGen form of ``model_info`` (accepted so AutoGen
-            configs load).
-        **create_args: Default request fields: ``temperature``, ``top_p``, ``max_tokens``,
-            ``max_completion_tokens``, ``stop``, ``seed``, ``frequency_penalty``,
-            ``presence_penalty``, ``user``, ``parallel_tool_calls``, ``reasoning_effort``,
-            ``logprobs``, ``top_logprobs``, ``logit_bias``, ``n``, ``response_format``.
+        include_name_in_message: Send message sources as the ``name`` field.
 
     Raises:
-        ModelInfoRequiredError: The model is unknown and no ``model_info`` was given.
-        ModelAuthenticationError: No API key for the OpenAI endpoint.
-        ValueError: A request field is NaN or infinite, or a limit is not a finite
-            positive number.
-
-    Example:
-        >>> client = OpenAIChatCompletionClient(  # doctest: +SKIP
-        ...     model="llama3.2", base_url="http://localhost:11434/v1",
-        ...     model_info={"vision": False, "function_calling": True, "json_output": True,
-        ...                 "family": "llama", "structured_output": True})
+        ValueError: ``create_args`` has no ``model``.
     """
 
-    component_config_schema = OpenAIClientConfig
-    component_provider_override = "agentparts.models.openai.OpenAIChatCompletionClient"
-
     def __init__(
+        self,
+        client: Any,
+        *,
+        create_args: Mapping[str, Any],
+        model_capabilities: ModelCapabilities | None = None,
+        model_info: ModelInfo | None = None,
+        add_name_prefixes: bool = False,
+        include_name_in_message: bool = True,
+    ) -> None:
+        args = dict(create_args)
+        model = args.pop("model", None)
+        if not isinstance(model, str):
+            raise ValueError("create_args must hold the model name: create_args={'model': ...}.")
+        self._setup(
+            model,
+            model_info=model_info,
+            model_capabilities=model_capabilities,
+            add_name_prefixes=add_name_prefixes,
+            include_name_in_message=include_name_in_message,
+            **_sdk_settings(client),
+            **args,
+        )
+
+    def _setup(
         self,
         model: str,
         *,
         api_key: str | SecretStr | None = None,
         base_url: str | None = None,
         organization: str | None = None,
+        project: str | None = None,
         model_info: ModelInfo | None = None,
         timeout: float = 60.0,
         stream_idle_timeout: float | None = None,
@@ -259,19 +264,28 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         model_capabilities: ModelCapabilities | None = None,
         **create_args: Any,
     ) -> None:
-        _check_create_args(create_args)
+        given_organization, given_project = organization, project
+        extra_fields = _check_create_args(create_args, type(self))
         limits = HttpLimits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
         )
-        secret = _api_key(api_key, base_url)
+        route = provider_route(model) if base_url is None else None
+        env_base_url = _env("OPENAI_BASE_URL") if base_url is None and route is None else None
+        secret = _api_key(api_key, bool(base_url or env_base_url), route, model)
+        if route is None:  # OpenAI's own headers never go to another provider
+            organization = organization if organization is not None else _env("OPENAI_ORG_ID")
+            project = project if project is not None else _env("OPENAI_PROJECT_ID")
         model_info = _given_model_info(model_info, model_capabilities)
         # Validated when the client is saved: building the config's validator at every
         # client start would cost more memory than the client itself.
         self._config_values: dict[str, Any] = dict(
             model=model,
-            api_key=secret,
+            # A key read from the routed provider's variable is not saved: loading reads
+            # the variable again by the same rule (declared by _capabilities).
+            api_key=None if route is not None and isinstance(secret, EnvSecretStr) else secret,
             base_url=base_url,
-            organization=organization,
+            organization=given_organization,
+            project=given_project,
             model_info=dict(model_info) if model_info is not None else None,
             timeout=timeout,
             stream_idle_timeout=stream_idle_timeout,
@@ -293,15 +307,19 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         self._model = model
         self._model_info = resolve_model_info(model, model_info)
         self._create_args = {
-            name: value for name, value in create_args.items() if value is not None
+            name: value
+            for name, value in create_args.items()
+            if value is not None and name not in extra_fields
         }
         self._include_name = include_name_in_message
         self._name_prefixes = add_name_prefixes
         self._stream_options: dict[str, Any] = {"include_usage": True} if stream_usage else {}
         self._stream_options.update(stream_options or {})
         key = secret.get_secret_value() if secret is not None else None
-        root = (base_url or OPENAI_BASE_URL).rstrip("/")
-        self._headers = _headers(key, organization, default_headers)
+        root = (base_url or (route and route.base_url) or env_base_url or OPENAI_BASE_URL).rstrip(
+            "/"
+        )
+        self._headers = _headers(key, organization, project, default_headers)
         self._transport = Transport(
             root,
             root + "/chat/completions",
@@ -309,7 +327,8 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
             limits,
             RetryPolicy(max_retries, retry_initial_delay, retry_max_delay),
             Redactor(key),
-            "api_key= or the OPENAI_API_KEY environment variable",
+            f"api_key= or the {route.key_variable if route else 'OPENAI_API_KEY'} environment "
+            "variable",
         )
         # httpx's own read timeout is only a backstop: the transport bounds whole requests.
         self._pool = ShardedPool(
@@ -516,25 +535,157 @@ class OpenAIChatCompletionClient(ChatCompletionClient, Component[OpenAIClientCon
         wire = messages_to_wire(messages, info, self._include_name, self._name_prefixes)
         return count_wire_tokens(self._model, wire, tools_to_wire(tools))
 
+
+class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenAIClientConfig]):
+    """A model client for OpenAI or any OpenAI-compatible Chat Completions endpoint.
+
+    Works with vLLM, Ollama, llama.cpp server, LM Studio, Azure OpenAI's v1 API and others
+    through ``base_url``. Built directly on httpx, with its own (sharded) connection pools.
+
+    Args:
+        model: The model name sent to the endpoint.
+        api_key: The API key. Default: the ``OPENAI_API_KEY`` environment variable, saved
+            as a reference to that variable, never as its value. Endpoints without
+            authentication (a local server given by ``base_url``) need none.
+        base_url: The API root, e.g. ``http://localhost:11434/v1``. Default: OpenAI.
+        organization: The OpenAI organization header.
+        model_info: What the model can do. Required for models agentparts does not know;
+            ``context_window`` in it makes ``remaining_tokens`` work.
+        timeout: Seconds one request may take in all, from sending it to the last byte of
+            the answer (for a streamed answer: to its first byte), per attempt.
+        stream_idle_timeout: Seconds a streamed answer may go without an event (default:
+            ``timeout``); the caller's own time between chunks does not count.
+        stream_timeout: Seconds a whole streamed answer may take, request and the caller's
+            time between chunks included.
+        max_response_bytes: The largest answer, whole or streamed, in bytes (default
+            32 MiB); a larger one is dropped with a ``ModelResponseError``.
+        max_event_bytes: The largest line of a streamed answer (one event), in bytes
+            (default 4 MiB).
+        max_retries: Retries on timeouts, connection errors and the statuses 408, 409,
+            429, 500, 502, 503, 504, 520-524 and 529 (not on 501 or other statuses).
+        retry_initial_delay: The first backoff in seconds; it doubles per retry, with
+            jitter. A ``Retry-After`` header of up to 60 s is honoured instead.
+        retry_max_delay: The largest backoff in seconds.
+        max_connections: Requests in flight at once (each on its own connection); later
+            calls wait their turn, first come, first served. Raise it for endpoints that
+            serve more requests at once than the default 100.
+        default_headers: Extra headers sent with every request.
+        include_name_in_message: Send message sources as the ``name`` field.
+        add_name_prefixes: Start each user message text with ``"<source> said:"``.
+        stream_usage: Ask for a usage chunk when streaming (``stream_options``).
+        stream_options: More ``stream_options`` fields for streamed requests.
+        model_capabilities: Deprecated AutoGen form of ``model_info`` (accepted so AutoGen
+            configs load).
+        **create_args: Default request fields: ``temperature``, ``top_p``, ``max_tokens``,
+            ``max_completion_tokens``, ``stop``, ``seed``, ``frequency_penalty``,
+            ``presence_penalty``, ``user``, ``parallel_tool_calls``, ``reasoning_effort``,
+            ``logprobs``, ``top_logprobs``, ``logit_bias``, ``n``, ``response_format``.
+
+    Raises:
+        ModelInfoRequiredError: The model is unknown and no ``model_info`` was given.
+        ModelAuthenticationError: No API key for the OpenAI endpoint.
+        ValueError: A request field is NaN or infinite, or a limit is not a finite
+            positive number.
+
+    Example:
+        >>> client = OpenAIChatCompletionClient(  # doctest: +SKIP
+        ...     model="llama3.2", base_url="http://localhost:11434/v1",
+        ...     model_info={"vision": False, "function_calling": True, "json_output": True,
+        ...                 "family": "llama", "structured_output": True})
+    """
+
+    component_config_schema = OpenAIClientConfig
+    component_provider_override = "agentparts.models.openai.OpenAIChatCompletionClient"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        model_info: ModelInfo | None = None,
+        timeout: float = 60.0,
+        stream_idle_timeout: float | None = None,
+        stream_timeout: float = 600.0,
+        max_response_bytes: int = 32 * 2**20,
+        max_event_bytes: int = 4 * 2**20,
+        max_retries: int = 2,
+        retry_initial_delay: float = 0.5,
+        retry_max_delay: float = 8.0,
+        max_connections: int = 100,
+        default_headers: Mapping[str, str] | None = None,
+        include_name_in_message: bool = True,
+        add_name_prefixes: bool = False,
+        stream_usage: bool = True,
+        stream_options: Mapping[str, Any] | None = None,
+        model_capabilities: ModelCapabilities | None = None,
+        **create_args: Any,
+    ) -> None:
+        self._setup(
+            model,
+            api_key=api_key,
+            base_url=base_url,
+            organization=organization,
+            project=project,
+            model_info=model_info,
+            timeout=timeout,
+            stream_idle_timeout=stream_idle_timeout,
+            stream_timeout=stream_timeout,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
+            max_retries=max_retries,
+            retry_initial_delay=retry_initial_delay,
+            retry_max_delay=retry_max_delay,
+            max_connections=max_connections,
+            default_headers=default_headers,
+            include_name_in_message=include_name_in_message,
+            add_name_prefixes=add_name_prefixes,
+            stream_usage=stream_usage,
+            stream_options=stream_options,
+            model_capabilities=model_capabilities,
+            **create_args,
+        )
+
     # --- component -------------------------------------------------------------------
 
     def _to_config(self) -> OpenAIClientConfig:
-        return OpenAIClientConfig.model_validate(self._config_values)
+        schema: Any = type(self).component_config_schema
+        return schema.model_validate(self._config_values)
 
     @classmethod
     def _from_config(cls, config: OpenAIClientConfig) -> Self:
-        values = {name: getattr(config, name) for name in type(config).model_fields}
-        if values["model_info"] is not None:
-            values["model_info"] = ModelInfo(**values["model_info"])
-        create_args = {name: values.pop(name) for name in _CREATE_ARG_NAMES}
-        create_args = {k: v for k, v in create_args.items() if v is not None}
-        return cls(**values, **create_args)
+        # Only the fields the config sets, and none that is None (AutoGen's exclude_none):
+        # subclasses test ``"model_info" not in kwargs``.
+        values: dict[str, Any] = {}
+        for name in type(config).model_fields:
+            value = getattr(config, name)
+            if value is not None and name in config.model_fields_set:
+                values[name] = ModelInfo(**value) if name == "model_info" else value
+        values.setdefault("model", config.model)
+        return cls(**values)
 
-    component_env_vars = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID")
+    component_env_vars = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID")
 
     @classmethod
     def _capabilities(cls, config: OpenAIClientConfig) -> list[Capability]:
-        found = [network(config.base_url or OPENAI_BASE_URL, "OpenAI-compatible model API")]
+        route = provider_route(config.model) if config.base_url is None else None
+        if config.base_url is not None:
+            found = [network(config.base_url, "OpenAI-compatible model API")]
+        elif route is not None:
+            found = [network(route.base_url, f"{route.provider}'s OpenAI-compatible API")]
+        else:
+            found = [
+                network(OPENAI_BASE_URL, "OpenAI (or the endpoint in OPENAI_BASE_URL)"),
+                env_read("OPENAI_BASE_URL", "the API root", only_if_set=True),
+            ]
         if config.api_key is None:  # the client falls back to the variable, if set
-            found.append(env_read("OPENAI_API_KEY", "the API key", only_if_set=True))
+            variable = route.key_variable if route is not None else "OPENAI_API_KEY"
+            found.append(env_read(variable, "the API key", only_if_set=True))
+        if route is None:
+            if config.organization is None:
+                found.append(env_read("OPENAI_ORG_ID", "the organization", only_if_set=True))
+            if config.project is None:
+                found.append(env_read("OPENAI_PROJECT_ID", "the project", only_if_set=True))
         return found
