@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from ..._capabilities import Capability, network
+from ..._capabilities import Capability, env_read, network
 from ..._component import Component, ComponentBase
 
 __all__ = ["AzureTokenProvider", "TokenProviderConfig"]
@@ -163,4 +163,9 @@ class AzureTokenProvider(ComponentBase[TokenProviderConfig], Component[TokenProv
 
     @classmethod
     def _capabilities(cls, config: TokenProviderConfig) -> list[Capability]:
-        return [network("https://login.microsoftonline.com", "Entra ID token endpoint")]
+        found = [network("https://login.microsoftonline.com", "Entra ID token endpoint")]
+        found += [
+            env_read(name, "read by DefaultAzureCredential", only_if_set=True)
+            for name in cls.component_env_vars
+        ]
+        return found
