@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from agentparts import CancellationToken
 from agentparts.code_executors.local import LocalCommandLineCodeExecutor
-from agentparts.testing import ToolTests, check_json_schema
+from agentparts.testing import ToolTests, _tool_tests, check_json_schema
 from agentparts.tools import BaseTool, FunctionTool, PythonCodeExecutionTool
 from agentparts.tools.search import SearchTool
 
@@ -18,7 +19,8 @@ from .conftest import add, lookup
 
 
 class TestSyncFunctionToolConformance(ToolTests):
-    valid_args: ClassVar[dict[str, Any]] = {"a": 2, "b": 3}
+    valid_args: ClassVar[Mapping[str, Any]] = {"a": 2, "b": 3}
+    expected_text: ClassVar[str | None] = "5"
 
     @pytest.fixture
     def tool(self) -> FunctionTool:
@@ -37,7 +39,8 @@ async def lookup_strict(city: str, cancellation_token: CancellationToken, units:
 
 
 class TestAsyncFunctionToolConformance(ToolTests):
-    valid_args: ClassVar[dict[str, Any]] = {"city": "Lyon", "units": "metric"}
+    valid_args: ClassVar[Mapping[str, Any]] = {"city": "Lyon", "units": "metric"}
+    expected_text: ClassVar[str | None] = "Sunny in Lyon (metric)"
 
     @pytest.fixture
     def tool(self) -> FunctionTool:
@@ -49,7 +52,8 @@ class TestAsyncFunctionToolConformance(ToolTests):
 
 
 class TestPythonCodeExecutionToolConformance(ToolTests):
-    valid_args: ClassVar[dict[str, Any]] = {"code": "print(6 * 7)"}
+    valid_args: ClassVar[Mapping[str, Any]] = {"code": "print(6 * 7)"}
+    expected_text: ClassVar[str | None] = "42\n"
 
     @pytest.fixture
     def tool(self, tmp_path: Path) -> PythonCodeExecutionTool:
@@ -57,7 +61,10 @@ class TestPythonCodeExecutionToolConformance(ToolTests):
 
 
 class TestSearchToolConformance(ToolTests):
-    valid_args: ClassVar[dict[str, Any]] = {"query": "kettle", "max_results": 2}
+    valid_args: ClassVar[Mapping[str, Any]] = {"query": "kettle", "max_results": 2}
+    expected_text: ClassVar[str | None] = (
+        "1. notes.md - The kettle is on. (score 1.77e-06)\n   The [kettle] is on."
+    )
 
     @pytest.fixture
     def tool(self, tmp_path: Path) -> SearchTool:
@@ -81,25 +88,56 @@ class GuideTool(BaseTool[GuideToolArgs, list[str]]):
 
 
 class TestGuideStyleToolConformance(ToolTests):
-    valid_args: ClassVar[dict[str, Any]] = {"query": "tea"}
+    valid_args: ClassVar[Mapping[str, Any]] = {"query": "tea"}
+    expected_text: ClassVar[str | None] = '["green tea"]'
 
     @pytest.fixture
     def tool(self) -> GuideTool:
         return GuideTool(["green tea", "coffee"])
 
 
-def test_check_json_schema_accepts_a_valid_schema() -> None:
-    check_json_schema({"type": "object", "properties": {"a": {"type": "integer"}}})
+@pytest.fixture(params=["jsonschema", "fallback"])
+def schema_checker(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Check schemas with jsonschema, then with the kit's own checks (no jsonschema)."""
+    if request.param == "fallback":
+        monkeypatch.setattr(_tool_tests, "_jsonschema", lambda: None)
+    else:
+        assert _tool_tests._jsonschema() is not None  # pyright: ignore[reportPrivateUsage]
+    return str(request.param)
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"type": "integer"}}},
+        {"type": "object", "properties": {"a": {"type": ["string", "null"]}}, "required": ["a"]},
+        {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "number"}}}},
+        {"type": "object", "properties": {"a": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}},
+        {"type": "object", "properties": {"a": {"type": "object", "properties": {}}}},
+    ],
+)
+def test_check_json_schema_accepts_valid_schemas(
+    schema: dict[str, Any], schema_checker: str
+) -> None:
+    assert check_json_schema(schema) is None, schema_checker
 
 
 @pytest.mark.parametrize(
     "schema",
     [
         {"type": "object", "properties": {"a": {"type": "int"}}},
+        {"type": "object", "properties": {"a": {"type": ["string", "text"]}}},
+        {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "float"}}}},
         {"type": "object", "properties": ["a"]},
-        {"type": "object", "required": "a"},
+        {"type": "object", "properties": {"a": "integer"}},
     ],
 )
-def test_check_json_schema_rejects_invalid_schemas(schema: dict[str, Any]) -> None:
-    with pytest.raises(AssertionError, match="invalid JSON Schema"):
+def test_check_json_schema_rejects_invalid_schemas(
+    schema: dict[str, Any], schema_checker: str
+) -> None:
+    with pytest.raises(AssertionError) as raised:
         check_json_schema(schema)
+    if schema_checker == "jsonschema":
+        assert "invalid JSON Schema" in str(raised.value)
+    else:
+        assert str(raised.value).startswith("parameters")

@@ -46,6 +46,9 @@ class ToolTests:
 
     Attributes:
         valid_args: Arguments the tool runs with successfully.
+        expected_text: The text the valid arguments give (``return_value_as_string`` of
+            the result); set it and the suite checks the result's value. Left unset, it
+            checks only that the result converts to text.
         allowed_providers: Provider prefixes to allow when loading the saved tool (for
             example the package of the function a ``FunctionTool`` wraps).
 
@@ -63,6 +66,7 @@ class ToolTests:
     """
 
     valid_args: ClassVar[Mapping[str, Any]] = {}
+    expected_text: ClassVar[str | None] = None
     allowed_providers: ClassVar[tuple[str, ...]] = ()
 
     @pytest.fixture
@@ -105,10 +109,14 @@ class ToolTests:
             jsonschema.validate(tool_args, dict(parameters))
 
     async def test_runs_with_valid_args(self, tool: Tool, tool_args: dict[str, Any]) -> None:
-        """The tool runs with the valid arguments and its result converts to text."""
+        """The tool runs with the valid arguments; its text is :attr:`expected_text` if set."""
         result = await tool.run_json(tool_args, CancellationToken(), call_id="conformance-1")
         text = tool.return_value_as_string(result)
-        assert isinstance(text, str)
+        assert isinstance(text, str), f"the result's text is a {type(text).__name__}"
+        if self.expected_text is not None:
+            assert text == self.expected_text, (
+                f"the valid arguments gave {text!r}, expected {self.expected_text!r}"
+            )
 
     async def test_missing_argument_is_a_clear_error(
         self, tool: Tool, tool_args: dict[str, Any]
