@@ -64,23 +64,35 @@ async def test_phrases_accents_and_max_results(docs: Path) -> None:
     assert len((await search(tool, "cat dog walks sleep", max_results=1)).results) == 1
 
 
+_BOTH = ["guides/cats.md", "guides/dogs.md"]
+
+
 @pytest.mark.parametrize(
-    "query",
+    ("query", "words", "paths"),
     [
-        'cats"',
-        "cats AND",
-        "NOT cats",
-        "cat*",
-        "(cats",
-        "title:cats",
-        "c^a-t:s",
-        "NEAR(cats dogs)",
-        "'; DROP TABLE docs; --",
+        ('cats"', '"cats"', _BOTH),
+        # AND is a word here, and only dogs.md has both "cats" (stemmed) and "and".
+        ("cats AND", '"cats" AND "AND"', ["guides/dogs.md"]),
+        ("NOT cats", '"NOT" AND "cats"', _BOTH),
+        ("cat*", '"cat"', _BOTH),
+        ("(cats", '"cats"', _BOTH),
+        ("title:cats", '"title" AND "cats"', _BOTH),
+        ("c^a-t:s", '"c" AND "a" AND "t" AND "s"', ["guides/dogs.md", "guides/cats.md"]),
+        ("NEAR(cats dogs)", '"NEAR" AND "cats" AND "dogs"', ["guides/dogs.md", "guides/cats.md"]),
+        ("'; DROP TABLE docs; --", '"DROP" AND "TABLE" AND "docs"', []),
     ],
 )
-async def test_fts_syntax_in_queries_is_plain_text(docs: Path, query: str) -> None:
-    result = await search(SearchTool(docs), query)
-    assert isinstance(result, SearchResult)
+async def test_fts_syntax_in_queries_is_plain_text(
+    docs: Path, query: str, words: str, paths: list[str]
+) -> None:
+    tool = SearchTool(docs)
+    assert fts_query(query) == words
+    result = await search(tool, query)
+    assert [r.path for r in result.results] == paths
+    # The same words without the syntax find the same documents, and the index is intact.
+    plain = " ".join(w.strip('"') for w in words.split(" AND "))
+    assert [r.path for r in (await search(tool, plain)).results] == paths
+    assert [r.path for r in (await search(tool, "cats")).results] == _BOTH
 
 
 async def test_query_without_words_finds_nothing(docs: Path) -> None:
