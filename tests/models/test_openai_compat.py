@@ -266,6 +266,12 @@ def test_autogen_openai_dumps_load(monkeypatch: pytest.MonkeyPatch, name: str) -
     client = ComponentLoader.load_component(config)
     assert isinstance(client, OpenAIChatCompletionClient)
     assert client.model == config["config"]["model"]
+    routes = _autogen("autogen075_openai_model_info.json")["routes"]
+    expected = next(
+        (url for prefix, url in routes.items() if client.model.startswith(prefix)),
+        config["config"].get("base_url", "https://api.openai.com/v1"),
+    )
+    assert client.base_url == expected.rstrip("/")
 
 
 async def test_autogen_compatible_dump_answers(server: OpenAITestServer) -> None:
