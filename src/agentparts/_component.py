@@ -228,6 +228,7 @@ class ComponentLoader:
         allowed_providers: Sequence[str] | None = None,
         allowed_env: Sequence[str] | None = None,
         untrusted: bool = False,
+        unsafe_exec_source_tools_on_host: bool = False,
     ) -> Self: ...
 
     @overload
@@ -240,6 +241,7 @@ class ComponentLoader:
         allowed_providers: Sequence[str] | None = None,
         allowed_env: Sequence[str] | None = None,
         untrusted: bool = False,
+        unsafe_exec_source_tools_on_host: bool = False,
     ) -> ExpectedT: ...
 
     @classmethod
@@ -251,11 +253,13 @@ class ComponentLoader:
         allowed_providers: Sequence[str] | None = None,
         allowed_env: Sequence[str] | None = None,
         untrusted: bool = False,
+        unsafe_exec_source_tools_on_host: bool = False,
     ) -> Self | ExpectedT:
         """Create a component from its saved form.
 
         Only allowed providers are imported (see the safe-loading docs); nothing is ever
-        exec'd. Nested components load under the same allowlist.
+        exec'd on the host (but with ``unsafe_exec_source_tools_on_host``). Nested
+        components load under the same allowlist.
 
         Args:
             model: A :class:`ComponentModel`, its dict, or the path of a JSON or YAML file.
@@ -270,6 +274,10 @@ class ComponentLoader:
                 refuse every host command, unsandboxed code, undeclared component, folder
                 outside the current directory and env variable not allowed explicitly.
                 Nested loads inherit both settings.
+            unsafe_exec_source_tools_on_host: Exec every ``FunctionTool`` saved as source
+                code (AutoGen configs) in this process, with the host's packages, files
+                and network, as AutoGen does. Without it such a tool runs each call in
+                the sandbox. Refused together with ``untrusted``; nested loads inherit it.
 
         Raises:
             ComponentLoadError: the source is malformed, the provider refused or unknown,
@@ -285,7 +293,11 @@ class ComponentLoader:
             target = cls
         with (
             allowing_providers(allowed_providers),
-            env_permission(allowed_env, untrusted=untrusted),
+            env_permission(
+                allowed_env,
+                untrusted=untrusted,
+                source_tools_on_host=unsafe_exec_source_tools_on_host,
+            ),
             only_load_errors(repr(component_model.provider)),
         ):
             if loading_untrusted():  # the whole tree, before anything is built

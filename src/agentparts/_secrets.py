@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 from pydantic_core import to_jsonable_python
 
-from .errors import EnvNotAllowedError, SecretError
+from .errors import CapabilityRefusedError, EnvNotAllowedError, SecretError
 
 __all__ = ["ALLOWED_ENV_VAR", "MASK", "EnvSecretStr", "EnvUse", "secret_from_env"]
 
@@ -39,6 +39,7 @@ class _EnvPermission:
     untrusted: bool = False
     allowed: frozenset[str] = frozenset()
     recorded: list[EnvUse] | None = None  # set while inspecting: record, read nothing
+    source_tools_on_host: bool = False  # exec FunctionTools saved as source code in-process
 
 
 _NOT_LOADING = _EnvPermission()
@@ -101,6 +102,12 @@ def loading_untrusted() -> bool:
     return _current().untrusted
 
 
+def exec_source_tools_on_host() -> bool:
+    """Whether FunctionTools saved as source code are exec'd in this process when loaded
+    (``unsafe_exec_source_tools_on_host=True``); otherwise each call runs in the sandbox."""
+    return _current().source_tools_on_host
+
+
 class env_permission:
     """While active, config loads may read ``allowed`` variables; nested loads inherit it.
 
@@ -110,25 +117,51 @@ class env_permission:
     Args:
         allowed: Variable names the caller allows.
         untrusted: Turn untrusted mode on for the block.
+        source_tools_on_host: Exec FunctionTools saved as source code in this process
+            (refused together with untrusted mode).
+
+    Raises:
+        CapabilityRefusedError: Source tools on the host were asked for in an untrusted load.
     """
 
-    __slots__ = ("_allowed", "_token", "_untrusted")
+    __slots__ = ("_allowed", "_host", "_token", "_untrusted")
 
-    def __init__(self, allowed: Sequence[str] | None = None, *, untrusted: bool = False) -> None:
+    def __init__(
+        self,
+        allowed: Sequence[str] | None = None,
+        *,
+        untrusted: bool = False,
+        source_tools_on_host: bool = False,
+    ) -> None:
         self._allowed = allowed
         self._untrusted = untrusted
+        self._host = source_tools_on_host
         self._token: Token[_EnvPermission | None] | None = None
 
     def __enter__(self) -> None:
         current = _current()
-        if current.loading and not self._allowed and (current.untrusted or not self._untrusted):
+        untrusted = current.untrusted or self._untrusted
+        host = current.source_tools_on_host or self._host
+        if untrusted and host:
+            raise CapabilityRefusedError(
+                "unsafe_exec_source_tools_on_host (--unsafe-exec-source-tools-on-host) runs "
+                "source code saved in the config on this host, and an untrusted load never "
+                "does: drop one of the two. Without it, such tools run in the sandbox."
+            )
+        if (
+            current.loading
+            and not self._allowed
+            and (current.untrusted or not self._untrusted)
+            and (current.source_tools_on_host or not self._host)
+        ):
             return  # a nested load that changes nothing
         self._token = _permission.set(
             _EnvPermission(
                 loading=True,
-                untrusted=current.untrusted or self._untrusted,
+                untrusted=untrusted,
                 allowed=current.allowed | frozenset(self._allowed or ()),
                 recorded=current.recorded,
+                source_tools_on_host=host,
             )
         )
 
@@ -145,7 +178,11 @@ def recording_env_uses() -> Generator[list[EnvUse]]:
     current = _current()
     token = _permission.set(
         _EnvPermission(
-            loading=True, untrusted=current.untrusted, allowed=current.allowed, recorded=uses
+            loading=True,
+            untrusted=current.untrusted,
+            allowed=current.allowed,
+            recorded=uses,
+            source_tools_on_host=current.source_tools_on_host,
         )
     )
     try:

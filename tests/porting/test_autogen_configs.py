@@ -16,12 +16,13 @@ from agentparts import CancellationToken, ComponentLoader
 from agentparts._providers import resolve_provider
 from agentparts.agents import AssistantAgent, CodeExecutorAgent
 from agentparts.code_executors.local import LocalCommandLineCodeExecutor
-from agentparts.errors import ComponentConfigError, ProviderNotFoundError, SecretError
+from agentparts.errors import ComponentConfigError, ProviderNotFoundError, SecretError, ToolError
 from agentparts.memory import ListMemory
 from agentparts.model_context import BufferedChatCompletionContext
 from agentparts.models import ChatCompletionClient, UserMessage
 from agentparts.models.openai import OpenAIChatCompletionClient
 from agentparts.models.replay import ReplayChatCompletionClient
+from agentparts.tools import SourceCodeFunctionTool
 
 DATA = Path(__file__).parent / "data"
 
@@ -123,22 +124,24 @@ def test_code_executor_agent_config_keeps_its_local_executor(tmp_path: Path) -> 
     assert executor.dump_component().config["timeout"] == 60
 
 
-def test_function_tool_saved_as_source_code_is_refused_and_never_run(tmp_path: Path) -> None:
+async def test_function_tool_saved_as_source_code_runs_in_the_sandbox(tmp_path: Path) -> None:
     config = _read("function_tool_source_code.json")
     marker = tmp_path / "executed"
     config["config"]["source_code"] = (
         f"open({str(marker)!r}, 'w').close()\n" + config["config"]["source_code"]
     )
-    with pytest.raises(ComponentConfigError, match="never executes saved source code"):
-        ComponentLoader.load_component(config)
+    tool = ComponentLoader.load_component(config)
+    assert not marker.exists()  # loading runs nothing
+    assert isinstance(tool, SourceCodeFunctionTool) and tool.mode == "sandbox"
+    with pytest.raises(ToolError, match="FileNotFoundError"):  # the host's tmp_path: not there
+        await tool.run_json({"a": 2, "b": 3, "operator": "+"}, CancellationToken())
     assert not marker.exists()
+    await tool.stop()
 
 
-def test_studio_team_export_loads_until_its_source_code_tool(openai_key: str) -> None:
-    # The team, its condition and its first agent load; the calculator tool saved as
-    # source code is refused with the reason.
-    with pytest.raises(ComponentConfigError, match="never executes saved source code"):
-        ComponentLoader.load_component(DATA / "studio_team_export.json")
+async def test_studio_team_export_loads_with_its_source_code_tool(openai_key: str) -> None:
+    team: Any = ComponentLoader.load_component(DATA / "studio_team_export.json")
+    await team.close()
 
 
 async def test_studio_team_participants_load_unchanged(openai_key: str) -> None:
@@ -149,9 +152,11 @@ async def test_studio_team_participants_load_unchanged(openai_key: str) -> None:
         writer.dump_component().config["model_context"], BufferedChatCompletionContext
     )
     assert context.dump_component().config["buffer_size"] == 10
-    # A tool saved as source code is refused, with the reason, even deep inside a team.
-    with pytest.raises(ComponentConfigError, match="never executes saved source code"):
-        AssistantAgent.load_component(calculator_config)
+    # A tool saved as source code loads sandboxed, even deep inside a team.
+    calculator = AssistantAgent.load_component(calculator_config)
+    saved = json.dumps(calculator.dump_component().model_dump())
+    assert '"source_code": "def calculator(' in saved
+    await calculator.close()
 
 
 async def test_loaded_agentparts_dump_loads_again(openai_key: str) -> None:
@@ -192,8 +197,8 @@ GALLERY_EXPECTED = {
     "models/Mistral-7B Local": "OpenAIChatCompletionClient",
     "models/AzureOpenAI GPT-4o-mini": "AzureOpenAIChatCompletionClient",
     "workbenches/Fetch MCP Workbench": "McpWorkbench",
+    "tools/Calculator Tool": "SourceCodeFunctionTool",  # runs in the sandbox
     # What agentparts refuses or lacks, with the reason in the error:
-    "tools/Calculator Tool": "never executes saved source code",
     "terminations/TextMentionTermination": "TextMentionTermination",
 }
 

@@ -11,6 +11,7 @@ from ._util import (
     add_allow_option,
     add_common_options,
     add_load_options,
+    add_source_tools_option,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME",
         help="Count NAME as allowed, as a load with --allow-env NAME would (repeatable).",
     )
+    add_source_tools_option(inspect)
     inspect.add_argument("--json", action="store_true", help="Print one JSON document.")
     inspect.add_argument("file", metavar="FILE", help="A .json, .yaml or .yml component config.")
     inspect.set_defaults(handler=_inspect)
@@ -78,7 +80,11 @@ def _validate(args: argparse.Namespace, ctx: CommandContext) -> int:
         raise CommandError(f"Config file {path} does not exist. Check the path.")
     model = _as_component_model(path)
     component = ComponentLoader.load_component(
-        model, allowed_providers=args.allow, allowed_env=args.allow_env, untrusted=args.untrusted
+        model,
+        allowed_providers=args.allow,
+        allowed_env=args.allow_env,
+        untrusted=args.untrusted,
+        unsafe_exec_source_tools_on_host=args.unsafe_exec_source_tools_on_host,
     )
     label = model.label or type(component).__name__
     ctx.out(
@@ -124,7 +130,10 @@ def _inspect(args: argparse.Namespace, ctx: CommandContext) -> int:
     if not path.is_file():
         raise CommandError(f"Config file {path} does not exist. Check the path.")
     model = _as_component_model(path)
-    with allowing_providers(args.allow), env_permission(args.allow_env):
+    with (
+        allowing_providers(args.allow),
+        env_permission(args.allow_env, source_tools_on_host=args.unsafe_exec_source_tools_on_host),
+    ):
         found = inspect_config(model)
         document = _inspection_document(str(path), found)
     if args.json:

@@ -63,6 +63,7 @@ def load_agent(
     *,
     allow_env: list[str] | None = None,
     untrusted: bool = False,
+    unsafe_exec_source_tools_on_host: bool = False,
 ) -> Any:
     """Load the agent (or a model client, wrapped in an assistant) that ``path`` describes."""
     from pathlib import Path
@@ -82,7 +83,11 @@ def load_agent(
     ):
         model.config["model_client_stream"] = stream
     component: Any = ComponentLoader.load_component(
-        model, allowed_providers=allow, allowed_env=allow_env, untrusted=untrusted
+        model,
+        allowed_providers=allow,
+        allowed_env=allow_env,
+        untrusted=untrusted,
+        unsafe_exec_source_tools_on_host=unsafe_exec_source_tools_on_host,
     )
     from ..models import ChatCompletionClient
 
@@ -98,6 +103,11 @@ def _run(args: argparse.Namespace, ctx: CommandContext) -> int:
 
     task = read_task(args.task)
     agent = load_agent(
-        args.config, args.allow, args.stream, allow_env=args.allow_env, untrusted=args.untrusted
+        args.config,
+        args.allow,
+        args.stream,
+        allow_env=args.allow_env,
+        untrusted=args.untrusted,
+        unsafe_exec_source_tools_on_host=args.unsafe_exec_source_tools_on_host,
     )
     return run_agent(agent, task, ctx, as_json=args.json)

@@ -16,6 +16,7 @@ __all__ = [
     "add_allow_option",
     "add_common_options",
     "add_load_options",
+    "add_source_tools_option",
     "load_permissions",
 ]
 
@@ -103,6 +104,18 @@ def add_load_options(parser: argparse.ArgumentParser) -> None:
         "directory and every environment variable not allowed with --allow-env. See "
         "'agentparts config inspect'.",
     )
+    add_source_tools_option(parser)
+
+
+def add_source_tools_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--unsafe-exec-source-tools-on-host``: run saved source code in-process."""
+    parser.add_argument(
+        "--unsafe-exec-source-tools-on-host",
+        action="store_true",
+        help="Exec FunctionTools saved as source code (AutoGen configs) in this process, "
+        "unsandboxed, with this host's files, network and packages, as AutoGen does. "
+        "Without it each call of such a tool runs in the sandbox. Refused with --untrusted.",
+    )
 
 
 @contextmanager
@@ -110,5 +123,9 @@ def load_permissions(args: argparse.Namespace) -> Generator[None]:
     """While active, config loads follow ``--allow-env`` and ``--untrusted``."""
     from .._secrets import env_permission
 
-    with env_permission(args.allow_env, untrusted=args.untrusted):
+    with env_permission(
+        args.allow_env,
+        untrusted=args.untrusted,
+        source_tools_on_host=args.unsafe_exec_source_tools_on_host,
+    ):
         yield

@@ -4,7 +4,8 @@
 model, ``FunctionTool`` wraps a plain function, ``StreamTool`` and ``BaseStreamTool`` are
 tools that stream progress, and workbenches (``StaticWorkbench``,
 ``StaticStreamWorkbench``, ``agentparts.tools.mcp.McpWorkbench``) give an agent a set of
-tools to list and call.
+tools to list and call. ``SourceCodeFunctionTool`` is what a FunctionTool saved as source
+code (AutoGen configs) loads as: each call runs in the sandbox.
 Importing this module is light: MCP and the search index load only when used.
 ``AgentTool`` and ``TeamTool`` (an agent or a team as a tool) live with the agents and are
 imported from there on first use.
@@ -33,6 +34,7 @@ from ._workbench import Workbench as Workbench
 if TYPE_CHECKING:
     from ..agents._task_runner_tool import AgentTool as AgentTool
     from ..agents._task_runner_tool import TeamTool as TeamTool
+    from ._source_tool import SourceCodeFunctionTool as SourceCodeFunctionTool
 
 __all__ = [
     "AgentTool",
@@ -43,6 +45,7 @@ __all__ = [
     "ImageResultContent",
     "ParametersSchema",
     "PythonCodeExecutionTool",
+    "SourceCodeFunctionTool",
     "StaticStreamWorkbench",
     "StaticWorkbench",
     "StreamTool",
@@ -63,4 +66,8 @@ def __getattr__(name: str) -> Any:
         from ..agents import _task_runner_tool
 
         return getattr(_task_runner_tool, name)
+    if name == "SourceCodeFunctionTool":  # loaded with the first config saved as source
+        from ._source_tool import SourceCodeFunctionTool
+
+        return SourceCodeFunctionTool
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    create_model,
+    model_serializer,
+)
 from pydantic.fields import FieldInfo
 from typing_extensions import Self
 
@@ -19,8 +26,10 @@ from .._cancellation_token import CancellationToken, TaskCancelScope
 from .._capabilities import Capability, host_code
 from .._component import Component
 from .._references import import_callable
+from .._secrets import exec_source_tools_on_host
 from ..errors import ComponentConfigError, ProviderNotFoundError, ToolError
 from ._base import BaseTool
+from ._source_spec import GlobalImport
 from ._worker_threads import run_in_worker_thread
 
 __all__ = ["FunctionTool", "FunctionToolConfig", "function_reference", "import_function"]
@@ -38,7 +47,11 @@ class FunctionToolConfig(BaseModel):
         name: The tool name.
         description: What the tool does.
         strict: Strict schema.
-        source_code: Only present in AutoGen configs; agentparts refuses to execute it.
+        source_code: The function's source (AutoGen configs): loaded as a
+            :class:`~agentparts.tools.SourceCodeFunctionTool` that runs each call in the
+            sandbox, never in this process unless ``unsafe_exec_source_tools_on_host``.
+        global_imports: Imports the source needs (with ``source_code`` only).
+        has_cancellation_support: AutoGen's flag, kept (with ``source_code`` only).
     """
 
     model_config = ConfigDict(defer_build=True, extra="ignore")
@@ -47,7 +60,19 @@ class FunctionToolConfig(BaseModel):
     name: str
     description: str
     strict: bool = False
-    source_code: str | None = Field(default=None, exclude=True)
+    source_code: str | None = None
+    global_imports: list[GlobalImport] = Field(default_factory=list[GlobalImport])
+    has_cancellation_support: bool = False
+
+    @model_serializer(mode="wrap")
+    def _only_the_saved_form(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.source_code is None:  # an import reference: no source fields
+            for key in ("source_code", "global_imports", "has_cancellation_support"):
+                data.pop(key, None)
+        elif self.function is None:
+            data.pop("function", None)
+        return data
 
 
 class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
@@ -157,12 +182,18 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
     def _from_config(cls, config: FunctionToolConfig) -> Self:
         if config.function is None:
             if config.source_code is not None:
-                raise ComponentConfigError(
-                    f"FunctionTool {config.name!r} was saved as source code (an AutoGen "
-                    "config). agentparts never executes saved source code: put the function "
-                    "in a module and save it again, or set config.function to its import "
-                    "reference 'module:qualname'."
+                from ._source_tool import SourceCodeFunctionTool
+
+                tool = SourceCodeFunctionTool(
+                    config.source_code,
+                    config.name,
+                    config.description,
+                    config.global_imports,
+                    config.has_cancellation_support,
+                    config.strict,
+                    mode="host" if exec_source_tools_on_host() else "sandbox",
                 )
+                return typing.cast(Self, tool)
             raise ComponentConfigError(
                 f"FunctionTool {config.name!r} has no config.function: set it to the "
                 "function's import reference 'module:qualname'."
@@ -172,7 +203,11 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
 
     @classmethod
     def _capabilities(cls, config: FunctionToolConfig) -> list[Capability]:
-        what = config.function or "source code saved in the config (never run: refused)"
+        if config.function is None and config.source_code is not None:
+            from ._source_tool import source_tool_capabilities
+
+            return source_tool_capabilities(config, exec_source_tools_on_host())
+        what = config.function or "no function reference (the load fails)"
         return [host_code(what, f"Python function of the tool {config.name!r}, in-process")]
 
 

@@ -158,6 +158,14 @@ class StaticWorkbench(Workbench, Component[StaticWorkbenchConfig]):
             if tool is not None:
                 await tool.load_state_json(tool_state)
 
+    async def stop(self) -> None:
+        """Stop the sandboxes of its tools loaded from source code (each tool's own)."""
+        from ._source_tool import SourceCodeFunctionTool
+
+        for tool in self._tools:
+            if isinstance(tool, SourceCodeFunctionTool):
+                await tool.stop()
+
     def _to_config(self) -> StaticWorkbenchConfig:
         return StaticWorkbenchConfig(
             tools=[_dump_tool(tool) for tool in self._tools],
