@@ -85,9 +85,11 @@ class FunctionTool(BaseTool[BaseModel, Any], Component[FunctionToolConfig]):
     AutoGen). A parameter of type :class:`CancellationToken` receives the call's
     token and is hidden from the schema. Sync functions run in a worker thread.
 
-    The function is saved as an import reference ``module:qualname``, never as source
+    The function is saved as an import reference ``module:qualname``, not as source
     code, and loading it goes through the same allowlist as component providers. Lambdas,
-    nested functions and bound methods cannot be saved.
+    nested functions and bound methods cannot be saved. A config saved as source code
+    (AutoGen) loads as a :class:`~agentparts.tools.SourceCodeFunctionTool`, whose calls
+    run in the sandbox.
 
     Args:
         func: The function to call.
