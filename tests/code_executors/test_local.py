@@ -65,6 +65,7 @@ async def test_timeout_is_124_and_kills_background_children(tmp_path: Path) -> N
         )
     assert result.exit_code == 124
     assert "timed out after 1 s" in result.output
+    assert "Timeout" in result.output  # AutoGen's word, which ported code looks for
     assert live_processes_with(marker) == []
 
 
@@ -84,6 +85,7 @@ async def test_cancellation_stops_the_run(tmp_path: Path) -> None:
         )
     assert result.exit_code == 130
     assert "cancelled" in result.output
+    assert "Cancelled" in result.output  # AutoGen's word
     assert live_processes_with(marker) == []
 
 
@@ -139,6 +141,7 @@ async def test_filename_directive_stays_inside(tmp_path: Path) -> None:
             refused = await run(executor, f"# filename: {name}\nprint('ran')")
             assert refused.exit_code == 1
             assert "outside the work directory" in refused.output
+            assert "Filename is not in the workspace" in refused.output  # AutoGen's words
     assert not exists(tmp_path / "escape.py")
     assert not exists(tmp_path / "abs.py")
 
@@ -247,3 +250,32 @@ async def test_a_block_that_kills_its_supervisor_fails_and_the_next_block_runs(
     assert killed.exit_code != 0
     assert "ended during the run" in killed.output
     assert (after.exit_code, after.output) == (0, "fine\n")
+
+
+async def test_restart_warns_and_does_nothing_as_autogen(tmp_path: Path) -> None:
+    async with LocalCommandLineCodeExecutor(work_dir=tmp_path, timeout=10) as executor:
+        await run(executor, "# filename: kept.py\nprint('x')")
+        with pytest.warns(
+            UserWarning, match="Restarting LocalCommandLineCodeExecutor is not supported"
+        ):
+            await executor.restart()
+        assert exists(tmp_path / "kept.py")
+        assert (await run(executor, "print('still running')")).output == "still running\n"
+    temp = LocalCommandLineCodeExecutor()
+    await temp.start()
+    work_dir = temp.work_dir
+    with pytest.warns(UserWarning, match="no action is taken"):
+        await temp.restart()
+    assert temp.work_dir == work_dir  # no new temporary directory either
+    await temp.stop()
+
+
+def test_a_temp_file_that_cannot_be_deleted_is_logged_not_raised(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from agentparts.code_executors._files import CodeFile, remove_code_files
+
+    # /proc refuses unlink even to root: a real failure, as a read-only folder gives.
+    with caplog.at_level("ERROR", logger="agentparts.code_executors"):
+        remove_code_files([CodeFile(Path("/proc/self"), ("status",))])
+    assert "Failed to delete temporary file /proc/self/status" in caplog.text

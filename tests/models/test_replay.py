@@ -22,9 +22,13 @@ async def test_answers_in_order_with_word_usage() -> None:
     first = await client.create(HELLO)
     assert first.content == "first answer"
     assert first.usage == RequestUsage(2, 2)
+    assert first.cached is True  # AutoGen's default for string answers
     assert await client.create(HELLO) == CALL
-    assert client.total_usage() == RequestUsage(7, 5)
+    # As AutoGen: prompt tokens are always the words of the messages, completion tokens
+    # those of the scripted result.
+    assert client.total_usage() == RequestUsage(4, 5)
     assert client.remaining == 0
+    assert client.provided_message_count == 2
 
 
 async def test_exhausted_script_is_a_clear_error() -> None:
@@ -88,6 +92,61 @@ async def test_component_round_trip() -> None:
     assert await loaded.create(HELLO) == CALL
 
 
-def test_remaining_tokens_uses_the_default_context_window() -> None:
+def test_remaining_tokens_counts_down_a_budget_of_10000_by_usage_as_autogen() -> None:
+    client = ReplayChatCompletionClient(["one two three"])
+    assert client.remaining_tokens(HELLO) == 10_000  # the messages do not count
+    asyncio.run(client.create(HELLO))
+    assert client.remaining_tokens([]) == 10_000 - 2 - 3
+    small = ReplayChatCompletionClient(
+        ["a b c"], model_info={**client.model_info, "context_window": 4}
+    )
+    asyncio.run(small.create(HELLO))
+    assert small.remaining_tokens(HELLO) == 0  # never negative
+
+
+async def test_exhausted_script_has_autogens_message_and_type() -> None:
     client = ReplayChatCompletionClient([])
-    assert client.remaining_tokens(HELLO) == 10_000 - 2
+    with pytest.raises(ValueError, match=r"^No more mock responses available"):
+        await client.create(HELLO)
+    with pytest.raises(ValueError, match=r"^No more mock responses available"):
+        async for _ in client.create_stream(HELLO):
+            pass
+
+
+async def test_create_calls_are_recorded_as_autogen() -> None:
+    client = ReplayChatCompletionClient(["a", "b", "c"])
+    token = CancellationToken()
+    await client.create(
+        HELLO, json_output=True, extra_create_args={"x": 1}, cancellation_token=token
+    )
+    _ = [item async for item in client.create_stream(HELLO)]  # not a create() call
+    assert client.create_calls == [
+        {
+            "messages": HELLO,
+            "tools": (),
+            "json_output": True,
+            "extra_create_args": {"x": 1},
+            "cancellation_token": token,
+        }
+    ]
+    client.reset()
+    assert len(client.create_calls) == 1  # reset keeps them, as AutoGen
+    assert len(client.calls) == 0
+
+
+async def test_a_scripted_result_with_text_is_streamed_whole() -> None:
+    scripted = CreateResult(
+        finish_reason="stop", content="several words here", usage=RequestUsage(1, 3), cached=False
+    )
+    client = ReplayChatCompletionClient([scripted, "two words"])
+    assert [item async for item in client.create_stream(HELLO)] == [scripted]
+    items = [item async for item in client.create_stream(HELLO)]
+    assert items[:-1] == ["two ", "words"]
+
+
+async def test_cached_flag_of_string_answers_can_be_set() -> None:
+    client = ReplayChatCompletionClient(["a", "b"])
+    assert (await client.create(HELLO)).cached is True
+    client.set_cached_bool_value(False)
+    assert (await client.create(HELLO)).cached is False
+    assert client.total_usage() == client.actual_usage() == RequestUsage(4, 2)

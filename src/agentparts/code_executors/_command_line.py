@@ -276,7 +276,7 @@ class CommandLineExecutorBase(CodeExecutor):
         try:
             for block in code_blocks:
                 if cancellation_token.is_cancelled():
-                    outputs.append("[cancelled: the run was cancelled before this block]")
+                    outputs.append("[Cancelled: the run was cancelled before this block]")
                     exit_code = 130
                     break
                 language = canonical_language(block.language)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import posixpath
 import re
@@ -24,6 +25,8 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_logger = logging.getLogger("agentparts.code_executors")
 
 __all__ = [
     "LANGUAGE_ALIASES",
@@ -187,8 +190,8 @@ def _relative_parts(work_dir: Path, name: str) -> tuple[str, ...]:
 
 def _outside(shown: str) -> UnsafeFilenameError:
     return UnsafeFilenameError(
-        f"Refused to write code to {shown}: it is outside the work directory. "
-        "Use a relative file name inside the work directory."
+        f"Refused to write code to {shown}: it is outside the work directory (Filename is "
+        "not in the workspace). Use a relative file name inside the work directory."
     )
 
 
@@ -240,8 +243,10 @@ def write_code_file(file: CodeFile, code: str, owner: tuple[int, int] | None = N
 def remove_code_files(files: Iterable[CodeFile]) -> None:
     """Delete ``files`` if they are still there; never follows a link and never raises.
 
-    A name that the code replaced by a directory is left alone. Blocking: call it off
-    the event loop.
+    A name that the code replaced by a directory is left alone. A file that cannot be
+    deleted (the code made its folder read-only, say) is logged as an error on the
+    ``agentparts.code_executors`` logger, as AutoGen logs it. Blocking: call it off the
+    event loop.
     """
     for file in files:
         try:
@@ -249,8 +254,12 @@ def remove_code_files(files: Iterable[CodeFile]) -> None:
         except (OSError, CodeFileError):
             continue
         try:
-            with contextlib.suppress(OSError):  # unlink never follows the last link
-                os.unlink(file.parts[-1], dir_fd=parent)
+            os.unlink(file.parts[-1], dir_fd=parent)  # never follows the last link
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            if not (exc.errno == errno.EISDIR or os.path.isdir(file.path)):
+                _logger.error("Failed to delete temporary file %s: %s", file.path, exc)
         finally:
             os.close(parent)
 

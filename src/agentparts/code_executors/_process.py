@@ -319,11 +319,11 @@ def finish_outcome(
     if outcome.timed_out:
         outcome.exit_code = 124
         outcome.output += (
-            f"\n[timeout: the run timed out after {timeout:g} s and all its processes were killed]"
+            f"\n[Timeout: the run timed out after {timeout:g} s and all its processes were killed]"
         )
     if outcome.cancelled:
         outcome.exit_code = 130
-        outcome.output += "\n[cancelled: the run was cancelled and all its processes were killed]"
+        outcome.output += "\n[Cancelled: the run was cancelled and all its processes were killed]"
     if outcome.stopped_reason is not None:
         outcome.exit_code = 1
         outcome.output += f"\n[stopped: {outcome.stopped_reason}]"

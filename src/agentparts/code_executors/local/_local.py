@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -162,6 +163,19 @@ class LocalCommandLineCodeExecutor(
         if self._supervisor is not None:
             await self._supervisor.close()
             self._supervisor = None
+
+    async def restart(self) -> None:
+        """Do nothing but warn, as AutoGen's local executor does.
+
+        There is no state to reset besides the work directory's files, which AutoGen
+        keeps. For a fresh temporary work directory, call :meth:`stop` then :meth:`start`.
+        """
+        warnings.warn(
+            "Restarting LocalCommandLineCodeExecutor is not supported: no action is taken "
+            "(as in AutoGen). Call stop() and start() for a fresh temporary work directory.",
+            UserWarning,
+            stacklevel=2,
+        )
 
     async def stop(self) -> None:
         """Kill the run in progress and every process it started; remove a temporary

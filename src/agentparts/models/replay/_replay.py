@@ -39,7 +39,13 @@ class ReplayChatCompletionClientConfig(BaseModel):
     model_info: ModelInfo | None = None
 
 
+_TOKEN_BUDGET = 10_000
+"""The token budget :meth:`ReplayChatCompletionClient.remaining_tokens` counts down, as AutoGen."""
+
+
 def _default_model_info() -> ModelInfo:
+    # Differs from AutoGen (text only) on purpose: scripted tool calls work without
+    # model_info; the porting guide says so.
     return ModelInfo(
         vision=True,
         function_calling=True,
@@ -47,7 +53,6 @@ def _default_model_info() -> ModelInfo:
         family=ModelFamily.UNKNOWN,
         structured_output=True,
         multiple_system_messages=True,
-        context_window=10_000,
     )
 
 
@@ -58,17 +63,24 @@ def _words(text: str) -> int:
 class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompletionClientConfig]):
     """A model client that answers with a script, in order: for tests and demos.
 
-    Strings become text answers; :class:`CreateResult` objects (for tool calls, thoughts
-    or exact usage) are returned as given. Streaming yields a string word by word, then
-    the final result. Usage counts words. Every call is recorded in :attr:`calls`.
+    Strings become text answers (``cached=True``, as in AutoGen; see
+    :meth:`set_cached_bool_value`); :class:`CreateResult` objects (for tool calls,
+    thoughts or exact completion usage) are returned as given. Streaming yields a
+    string word by word, then the final result; a scripted ``CreateResult`` is yielded
+    whole. Usage counts words: prompt tokens are the words of the messages, completion
+    tokens the words of a string answer or the given result's ``completion_tokens``.
+    Every call is recorded in :attr:`calls`; the calls of :meth:`create` also in
+    :attr:`create_calls`, with AutoGen's keys.
 
     Args:
         chat_completions: The answers, in order.
-        model_info: What the model claims it can do. Default: everything, with a
-            10,000-token context window.
+        model_info: What the model claims it can do. Default: everything (AutoGen's
+            default is text only: give ``model_info`` to get that).
 
     Raises:
-        ModelScriptExhaustedError: On a call after the last answer (see :meth:`reset`).
+        ModelScriptExhaustedError: On a call after the last answer (see :meth:`reset`);
+            a ``ValueError`` whose message starts with AutoGen's "No more mock responses
+            available".
 
     Example:
         >>> import asyncio
@@ -89,11 +101,29 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         if model_info is not None:
             validate_model_info(model_info)
         self.chat_completions = list(chat_completions)
+        self.provided_message_count = len(self.chat_completions)
+        """How many answers were given (AutoGen's name)."""
         self._model_info = model_info if model_info is not None else _default_model_info()
         self._given_model_info = model_info
         self._index = 0
+        self._cached = True
+        self._create_calls: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         """Every call: ``messages``, ``tools``, ``tool_choice``, ``json_output``, ``extra_create_args``."""
+
+    @property
+    def create_calls(self) -> list[dict[str, Any]]:
+        """The arguments of every answered :meth:`create` call, as AutoGen records them.
+
+        Each is a dict of ``messages``, ``tools``, ``json_output``, ``extra_create_args``
+        and ``cancellation_token``; streamed calls are not included (as in AutoGen), and
+        :meth:`reset` keeps them. :attr:`calls` has every call.
+        """
+        return self._create_calls
+
+    def set_cached_bool_value(self, value: bool) -> None:
+        """Set the ``cached`` flag of the results made from string answers (default True)."""
+        self._cached = value
 
     @property
     def model(self) -> str:
@@ -138,22 +168,22 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         )
         if self._index >= len(self.chat_completions):
             raise ModelScriptExhaustedError(
-                f"ReplayChatCompletionClient has no answer left: all "
-                f"{len(self.chat_completions)} scripted answers were used. Give more "
-                "answers, or call reset() to replay them."
+                f"No more mock responses available: all {len(self.chat_completions)} scripted "
+                "answers of the ReplayChatCompletionClient were used. Give more answers, or "
+                "call reset() to replay them."
             )
         answer = self.chat_completions[self._index]
         self._index += 1
         prompt_tokens = self.count_tokens(messages, tools=tools)
         if isinstance(answer, str):
+            usage = RequestUsage(prompt_tokens, _words(answer))
             result = CreateResult(
-                finish_reason="stop",
-                content=answer,
-                usage=RequestUsage(prompt_tokens, _words(answer)),
+                finish_reason="stop", content=answer, usage=usage, cached=self._cached
             )
         else:
+            usage = RequestUsage(prompt_tokens, answer.usage.completion_tokens)
             result = answer.model_copy()
-        self._record_usage(result.usage, cached=result.cached)
+        self._record_usage(usage)  # every answer counts, cached flag or not (as AutoGen)
         return result
 
     async def create(
@@ -170,6 +200,15 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         result = self._next(
             messages, tools, tool_choice, json_output, extra_create_args, cancellation_token
         )
+        self._create_calls.append(
+            {
+                "messages": messages,
+                "tools": tools,
+                "json_output": json_output,
+                "extra_create_args": extra_create_args,
+                "cancellation_token": cancellation_token,
+            }
+        )
         emit_model_event(LLMCallEvent, self.model, result, messages=messages)
         return result
 
@@ -183,19 +222,35 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         extra_create_args: Mapping[str, Any] = {},
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
-        """Stream the next scripted answer: its words, then the final result."""
+        """Stream the next scripted answer: a string's words, then the final result.
+
+        A scripted :class:`CreateResult` is yielded whole, without chunks (as AutoGen).
+        """
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self.model, messages=len(messages)))
+        scripted = self.chat_completions[self._index] if self.remaining > 0 else None
         result = self._next(
             messages, tools, tool_choice, json_output, extra_create_args, cancellation_token
         )
-        if isinstance(result.content, str):
+        if isinstance(scripted, str) and isinstance(result.content, str):
             for word in _WORDS.findall(result.content):
                 if cancellation_token is not None and cancellation_token.is_cancelled():
                     raise asyncio.CancelledError("The cancellation token was cancelled.")
                 yield word
         emit_model_event(LLMStreamEndEvent, self.model, result)
         yield result
+
+    def remaining_tokens(
+        self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
+    ) -> int:
+        """Tokens left of a budget of 10,000 after every call so far, as AutoGen counts.
+
+        The budget is ``model_info["context_window"]`` when given. ``messages`` and
+        ``tools`` do not count (as in AutoGen): the total usage does.
+        """
+        budget = self._model_info.get("context_window") or _TOKEN_BUDGET
+        used = self.total_usage()
+        return max(0, budget - used.prompt_tokens - used.completion_tokens)
 
     def count_tokens(
         self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
