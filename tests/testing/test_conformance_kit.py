@@ -58,6 +58,32 @@ class TestBrokenClient(ChatCompletionClientTests):
         return BrokenClient("m", "sk-leaked-key")
 """
 
+UNCOUNTED_CLIENT = """
+import pytest
+from agentparts.models import ChatCompletionClient, CreateResult, RequestUsage
+from agentparts.testing import ChatCompletionClientTests
+
+
+class UncountedClient(ChatCompletionClient):
+    \"\"\"Reports usage per call, but its total_usage() never counts it.\"\"\"
+
+    async def create(self, messages, *, cancellation_token=None, **kwargs):
+        return CreateResult(content="hi", usage=RequestUsage(3, 1), finish_reason="stop")
+
+    async def create_stream(self, messages, *, cancellation_token=None, **kwargs):
+        yield "hi"
+        yield CreateResult(content="hi", usage=RequestUsage(3, 1), finish_reason="stop")
+
+    def count_tokens(self, messages, **kwargs):
+        return 3
+
+
+class TestUncountedClient(ChatCompletionClientTests):
+    @pytest.fixture
+    def client(self):
+        return UncountedClient()
+"""
+
 BROKEN_EXECUTOR = '''
 import asyncio
 import pytest
@@ -156,6 +182,13 @@ def test_client_suite_flags_each_defect(tmp_path: Path) -> None:
     assert outcomes["test_create_returns_a_create_result"] == "PASSED"
     assert outcomes["test_dump_load_round_trip"] == "PASSED"
     assert outcomes["test_loading_as_another_type_is_refused"] == "PASSED"
+
+
+def test_client_suite_checks_total_usage(tmp_path: Path) -> None:
+    outcomes = run_pytest(tmp_path, UNCOUNTED_CLIENT)
+    assert outcomes["test_usage_is_reported"] == "FAILED"
+    assert outcomes["test_usage_is_reported_when_streaming"] == "FAILED"
+    assert outcomes["test_create_returns_a_create_result"] == "PASSED"
 
 
 def test_executor_suite_flags_each_defect(tmp_path: Path) -> None:

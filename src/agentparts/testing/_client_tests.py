@@ -112,7 +112,7 @@ class ChatCompletionClientTests:
                 )
 
     async def test_usage_is_reported(self, client: ChatCompletionClient) -> None:
-        """``create`` reports prompt and completion tokens, and ``total_usage`` counts them."""
+        """``create`` reports prompt and completion tokens; ``total_usage`` is exactly them."""
         async with client:
             if not self.expect_usage:
                 pytest.skip("expect_usage is False")
@@ -120,13 +120,10 @@ class ChatCompletionClientTests:
                 self.conformance_messages(), cancellation_token=CancellationToken()
             )
             _check_usage(result.usage, "create()")
-            total = client.total_usage()
-            if total.prompt_tokens or total.completion_tokens:
-                assert total.prompt_tokens >= result.usage.prompt_tokens
-                assert total.completion_tokens >= result.usage.completion_tokens
+            _check_total(client, result.usage, "create()")
 
     async def test_usage_is_reported_when_streaming(self, client: ChatCompletionClient) -> None:
-        """The final ``CreateResult`` of a stream reports usage too."""
+        """The final ``CreateResult`` of a stream reports usage, and ``total_usage`` counts it."""
         async with client:
             if not self.expect_usage:
                 pytest.skip("expect_usage is False")
@@ -137,6 +134,7 @@ class ChatCompletionClientTests:
                 final = item
             assert isinstance(final, CreateResult)
             _check_usage(final.usage, "create_stream()")
+            _check_total(client, final.usage, "create_stream()")
 
     async def test_cancelled_token_cancels_create(self, client: ChatCompletionClient) -> None:
         """A cancelled token makes ``create`` raise ``asyncio.CancelledError``."""
@@ -185,6 +183,15 @@ class ChatCompletionClientTests:
         tokens = count_tokens_compat(client, self.conformance_messages())
         assert isinstance(tokens, int) and tokens > 0, f"count_tokens() gave {tokens!r}"
         assert isinstance(client.model, str) and client.model
+
+
+def _check_total(client: ChatCompletionClient, usage: RequestUsage, call: str) -> None:
+    # The fixture gives a fresh client: after one call, its total is that call's usage.
+    total = client.total_usage()
+    assert (total.prompt_tokens, total.completion_tokens) == (
+        usage.prompt_tokens,
+        usage.completion_tokens,
+    ), f"total_usage() is {total} after one {call} that reported {usage} (a fresh client)"
 
 
 def _check_usage(usage: RequestUsage, call: str) -> None:
