@@ -142,7 +142,8 @@ async def test_search_arguments_come_from_the_question(
     client: LlamaCppChatCompletionClient, tmp_path: Path
 ) -> None:
     (tmp_path / "install.md").write_text("# Install\n\nRun pip install agentparts.\n")
-    search = SearchTool(tmp_path, name="search_docs")
+    description = "Search the agentparts documentation by words or phrases."  # the demo's
+    search = SearchTool(tmp_path, name="search_docs", description=description)
     messages = [
         SystemMessage(content="Search the docs to answer questions."),
         UserMessage(content="How do I install agentparts?", source="user"),

@@ -23,7 +23,6 @@ from agentparts.models.llama_cpp._prompt import (
     tool_results_pending,
 )
 from agentparts.models.llama_cpp._tool_calls import (
-    AnswerStreamDecoder,
     arguments_instructions,
     bound_arguments,
     grammar_schema,
@@ -34,6 +33,11 @@ from agentparts.models.llama_cpp._tool_calls import (
 )
 from agentparts.tools.search import SearchTool
 
+CALCULATOR = {
+    "name": "calculator",
+    "description": "Evaluate an arithmetic expression.",
+    "parameters": {"type": "object", "properties": {"expression": {"type": "string"}}},
+}
 SEARCH = {
     "name": "search",
     "description": "Search the docs.",
@@ -46,19 +50,18 @@ SEARCH = {
 }
 
 
-def test_reply_schema_offers_each_tool_name_and_an_answer() -> None:
-    schema = reply_schema(tool_specs([SEARCH]))
-    tool_variant, answer_variant = schema["anyOf"]
-    assert tool_variant["properties"]["tool"] == {"enum": ["search"]}
-    assert tool_variant["required"] == ["tool"]
-    assert answer_variant["required"] == ["answer"]
+def test_reply_schema_is_one_choice_of_a_tool_name_or_none() -> None:
+    schema = reply_schema(tool_specs([SEARCH, CALCULATOR]))
+    assert schema["properties"]["tool"] == {"enum": ["search", "calculator", None]}
+    assert schema["required"] == ["tool"]
+    assert schema["additionalProperties"] is False
 
 
-def test_required_choice_has_no_answer_variant() -> None:
+def test_required_choice_cannot_choose_no_tool() -> None:
     schema = reply_schema(tool_specs([SEARCH]), allow_answer=False)
-    assert "anyOf" not in schema
     assert schema["properties"]["tool"] == {"enum": ["search"]}
-    assert '"answer"' not in tool_instructions(tool_specs([SEARCH]), allow_answer=False)
+    assert "null" not in tool_instructions(tool_specs([SEARCH]), allow_answer=False)
+    assert "null" in tool_instructions(tool_specs([SEARCH]))
 
 
 # A small model copies any template or example value it is shown into its calls: the old
@@ -149,24 +152,8 @@ def test_parse_reply_kinds() -> None:
     call = parse_reply('{"tool": "search"}')
     assert call.kind == "tool"
     assert call.tool == "search"
-    assert parse_reply('{"answer": "42"}').answer == "42"
-    assert parse_reply('{"answer": "cut sho').kind == "invalid"
-
-
-@pytest.mark.parametrize("step", [1, 2, 3, 7])
-def test_decoder_streams_exactly_the_answer_text(step: int) -> None:
-    raw = json.dumps({"answer": 'Say "hi"\n\tto caf\u00e9 \U0001f600 \\ done'})
-    decoder = AnswerStreamDecoder()
-    pieces = [decoder.feed(raw[i : i + step]) for i in range(0, len(raw), step)]
-    assert decoder.mode == "answer"
-    assert "".join(pieces) == json.loads(raw)["answer"]
-
-
-def test_decoder_streams_nothing_for_a_tool_call() -> None:
-    decoder = AnswerStreamDecoder()
-    raw = '{ "tool": "search", "arguments": {"query": "x"}}'
-    assert "".join(decoder.feed(c) for c in raw) == ""
-    assert decoder.mode == "tool"
+    assert parse_reply('{"tool": null}').kind == "none"
+    assert parse_reply('{"tool": "sea').kind == "none"  # cut short
 
 
 QUESTION = UserMessage(content="How do I install agentparts?", source="user")

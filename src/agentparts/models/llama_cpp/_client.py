@@ -40,7 +40,6 @@ from ._prompt import (
     tool_results_pending,
 )
 from ._tool_calls import (
-    AnswerStreamDecoder,
     ToolSpec,
     arguments_instructions,
     bound_arguments,
@@ -298,6 +297,11 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
             return _Plan(
                 formatter.render(to_chat_turns(messages, extra)), {"type": "object"}, "json"
             )
+        return self._text_plan(messages)
+
+    def _text_plan(self, messages: Sequence[LLMMessage]) -> _Plan:
+        """Free text: a prose answer to pending tool results, or the next chat turn."""
+        _, formatter = self._loaded()
         if tool_results_pending(messages):
             return _Plan(formatter.render(answer_turns(messages)), None, "answer")
         return _Plan(formatter.render(to_chat_turns(messages)), None, "text")
@@ -388,46 +392,45 @@ class LlamaCppChatCompletionClient(ChatCompletionClient, Component[LlamaCppClien
             await asyncio.to_thread(self.load)
             plan = self._plan(messages, tools, tool_choice, json_output)
             emit(LLMStreamStartEvent(model=self._model_name, messages=len(messages)))
-            decoder = AnswerStreamDecoder() if plan.kind == "choice" else None
-            gate = _ProseGate() if plan.kind == "answer" else None
-            step = _Step()
-            async for piece in self._step(plan, extra, cancellation_token, step):
-                if stream:
-                    if decoder is not None:
-                        piece = decoder.feed(piece)
-                    elif gate is not None:
-                        piece = gate.feed(piece)
-                    if piece:
-                        yield piece
-            steps = [step]
-            content: str | list[FunctionCall]
-            if plan.kind == "choice":
-                reply = parse_reply(step.raw)
-                spec = next((s for s in plan.specs if s.name == reply.tool), None)
-                if reply.kind == "tool" and spec is not None:
-                    arguments = _Step()
-                    async for _ in self._step(
-                        self._arguments_plan(messages, spec), extra, cancellation_token, arguments
-                    ):
-                        pass
-                    steps.append(arguments)
-                    content = [_function_call(spec, arguments.raw)]
-                elif reply.kind == "answer":
-                    content = reply.answer
-                else:
-                    text = AnswerStreamDecoder()
-                    answer = text.feed(step.raw)
-                    content = answer if text.mode == "answer" else step.raw
-            elif plan.kind == "arguments":
-                content = [_function_call(plan.specs[0], step.raw)]
-            elif plan.kind == "answer":
-                content = prose_reply(step.raw) or results_summary(messages)
-                if stream and gate is not None:
-                    rest = gate.rest(content)
-                    if rest:
-                        yield rest
-            else:
+            steps: list[_Step] = []
+            content: str | list[FunctionCall] | None = None
+            if plan.kind in ("choice", "arguments"):
+                step = _Step()
+                async for _ in self._step(plan, extra, cancellation_token, step):
+                    pass  # a choice or arguments: JSON for the client, not text for the user
+                steps.append(step)
+                spec = plan.specs[0]
+                if plan.kind == "choice":
+                    chosen = parse_reply(step.raw)
+                    found = [s for s in plan.specs if s.name == chosen.tool]
+                    spec = found[0] if chosen.kind == "tool" and found else None
+                    if spec is not None:
+                        step = _Step()
+                        async for _ in self._step(
+                            self._arguments_plan(messages, spec), extra, cancellation_token, step
+                        ):
+                            pass
+                        steps.append(step)
+                if spec is not None:
+                    content = [_function_call(spec, step.raw)]
+                else:  # no tool: an answer in words
+                    plan = self._text_plan(messages)
+            if content is None:
+                gate = _ProseGate() if plan.kind == "answer" else None
+                step = _Step()
+                async for piece in self._step(plan, extra, cancellation_token, step):
+                    if stream:
+                        piece = gate.feed(piece) if gate is not None else piece
+                        if piece:
+                            yield piece
+                steps.append(step)
                 content = step.raw
+                if plan.kind == "answer":
+                    content = prose_reply(step.raw) or results_summary(messages)
+                    if stream and gate is not None:
+                        rest = gate.rest(content)
+                        if rest:
+                            yield rest
             result = self._result(content, steps)
             emit(
                 (LLMStreamEndEvent if stream else LLMCallEvent)(

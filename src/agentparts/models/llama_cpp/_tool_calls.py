@@ -1,9 +1,9 @@
 """Tool calls for models that cannot call tools on their own, in two constrained steps.
 
 First the model chooses: its reply is constrained by a llama.cpp grammar to
-``{"tool": NAME}`` (one of the given tools) or ``{"answer": TEXT}``. Then, for a tool, a
-second prompt that shows only that tool asks for its arguments, constrained by the tool's
-own JSON schema. Nothing else can be generated, so every call names a real tool and has
+``{"tool": NAME}`` (one of the given tools) or ``{"tool": null}`` (none: the client then
+asks for an answer in words). Then, for a tool, a second prompt that shows only that tool
+asks for its arguments, constrained by the tool's own JSON schema. Nothing else can be generated, so every call names a real tool and has
 arguments of the right shape. The prompts hold no call template or placeholder: a small
 model copies any example text it is shown into its calls.
 """
@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 __all__ = [
-    "ANSWER_KEY",
     "TOOL_KEY",
-    "AnswerStreamDecoder",
     "ParsedReply",
     "ToolSpec",
     "arguments_instructions",
@@ -32,9 +29,7 @@ __all__ = [
     "tool_specs",
 ]
 
-ANSWER_KEY = "answer"
 TOOL_KEY = "tool"
-ARGUMENTS_KEY = "arguments"
 
 # An integer range with at most this many values is written into the grammar as an enum.
 _ENUM_LIMIT = 256
@@ -138,28 +133,19 @@ def bound_arguments(value: Any, schema: Any) -> Any:
 
 
 def reply_schema(specs: Sequence[ToolSpec], *, allow_answer: bool = True) -> dict[str, Any]:
-    """The JSON schema of the first step's reply: the name of one of ``specs``, or (if
-    allowed, or if there is no tool) an answer."""
-    variants: list[dict[str, Any]] = []
-    if specs:
-        variants.append(
-            {
-                "type": "object",
-                "properties": {TOOL_KEY: {"enum": [spec.name for spec in specs]}},
-                "required": [TOOL_KEY],
-                "additionalProperties": False,
-            }
-        )
-    if allow_answer or not variants:
-        variants.append(
-            {
-                "type": "object",
-                "properties": {ANSWER_KEY: {"type": "string"}},
-                "required": [ANSWER_KEY],
-                "additionalProperties": False,
-            }
-        )
-    return variants[0] if len(variants) == 1 else {"anyOf": variants}
+    """The JSON schema of the first step's reply: ``{"tool": NAME}`` with the name of one of
+    ``specs``, or (if ``allow_answer``) ``{"tool": null}``: no tool, an answer in words next.
+
+    One enum is a choice a small model makes well; a free-text answer inside JSON is not (it
+    answered "What is 12*7?" with ``{"answer": ".12"}``).
+    """
+    names: list[Any] = [spec.name for spec in specs]
+    return {
+        "type": "object",
+        "properties": {TOOL_KEY: {"enum": [*names, None] if allow_answer else names}},
+        "required": [TOOL_KEY],
+        "additionalProperties": False,
+    }
 
 
 def tool_instructions(specs: Sequence[ToolSpec], *, allow_answer: bool = True) -> str:
@@ -171,14 +157,12 @@ def tool_instructions(specs: Sequence[ToolSpec], *, allow_answer: bool = True) -
     lines = ["You can use tools. Reply with one JSON object only.", "Tools:"]
     for spec in specs:
         lines.append(f"- {spec.name}: {spec.description or 'no description'}")
-    choose = f'To use a tool, reply with its name as "{TOOL_KEY}".'
-    if allow_answer:
-        lines.append(
-            f"{choose} When no tool is needed, or you have a tool's result, reply with your "
-            f'answer as "{ANSWER_KEY}".'
-        )
-    else:
-        lines.append(f"{choose} Use one of these tools.")
+    choose = f'Reply with the name of the tool to use as "{TOOL_KEY}"'
+    lines.append(
+        f'{choose}, or null as "{TOOL_KEY}" when no tool is needed.'
+        if allow_answer
+        else f"{choose}."
+    )
     return "\n".join(lines)
 
 
@@ -237,12 +221,10 @@ def arguments_instructions(spec: ToolSpec) -> str:
 
 @dataclass(frozen=True)
 class ParsedReply:
-    """A constrained reply, parsed."""
+    """A first-step reply, parsed: a tool's name, or none (an answer in words comes next)."""
 
-    kind: Literal["tool", "answer", "invalid"]
+    kind: Literal["tool", "none"]
     tool: str = ""
-    arguments: str = "{}"
-    answer: str = ""
 
 
 def parse_reply(text: str) -> ParsedReply:
@@ -250,87 +232,9 @@ def parse_reply(text: str) -> ParsedReply:
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError:
-        return ParsedReply("invalid", answer=text)
+        return ParsedReply("none")
     if isinstance(data, dict):
         reply: dict[str, Any] = data  # pyright: ignore[reportUnknownVariableType]
         if isinstance(reply.get(TOOL_KEY), str):
-            arguments: Any = reply.get(ARGUMENTS_KEY, {})
-            return ParsedReply("tool", tool=reply[TOOL_KEY], arguments=json.dumps(arguments))
-        if isinstance(reply.get(ANSWER_KEY), str):
-            return ParsedReply("answer", answer=reply[ANSWER_KEY])
-    return ParsedReply("invalid", answer=text)
-
-
-_ANSWER_START = re.compile(r'\s*\{\s*"answer"\s*:\s*"')
-_TOOL_START = re.compile(r'\s*\{\s*"tool"')
-_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
-
-
-class AnswerStreamDecoder:
-    """Turns the streamed raw text of a constrained reply into the answer's text as it comes.
-
-    Tool-call replies yield nothing (they are not text for the user). Feed each raw chunk to
-    :meth:`feed`; it returns the newly decoded answer text, possibly empty.
-    """
-
-    def __init__(self) -> None:
-        self.raw = ""
-        self.mode: Literal["unknown", "answer", "tool"] = "unknown"
-        self._pos = 0
-        self._done = False
-
-    def feed(self, chunk: str) -> str:
-        """Add raw text; return the answer text it completes."""
-        self.raw += chunk
-        if self.mode == "unknown":
-            match = _ANSWER_START.match(self.raw)
-            if match:
-                self.mode = "answer"
-                self._pos = match.end()
-            elif _TOOL_START.match(self.raw):
-                self.mode = "tool"
-        if self.mode != "answer" or self._done:
-            return ""
-        return self._decode()
-
-    def _decode(self) -> str:
-        out: list[str] = []
-        raw, pos = self.raw, self._pos
-        while pos < len(raw):
-            char = raw[pos]
-            if char == '"':
-                self._done = True
-                pos += 1
-                break
-            if char != "\\":
-                out.append(char)
-                pos += 1
-                continue
-            if pos + 1 >= len(raw):
-                break  # wait for the escaped character
-            code = raw[pos + 1]
-            if code != "u":
-                out.append(_ESCAPES.get(code, code))
-                pos += 2
-                continue
-            decoded = self._unicode_escape(raw, pos)
-            if decoded is None:
-                break
-            text, pos = decoded
-            out.append(text)
-        self._pos = pos
-        return "".join(out)
-
-    @staticmethod
-    def _unicode_escape(raw: str, pos: int) -> tuple[str, int] | None:
-        if pos + 6 > len(raw):
-            return None
-        first = int(raw[pos + 2 : pos + 6], 16)
-        if 0xD800 <= first < 0xDC00:  # a surrogate pair: wait for its second half
-            if pos + 12 > len(raw):
-                return None
-            try:
-                return json.loads(f'"{raw[pos : pos + 12]}"'), pos + 12
-            except json.JSONDecodeError:
-                return chr(first), pos + 6
-        return chr(first), pos + 6
+            return ParsedReply("tool", tool=reply[TOOL_KEY])
+    return ParsedReply("none")
