@@ -411,3 +411,14 @@ def test_count_tokens_is_an_estimate_that_grows() -> None:
     longer = client.count_tokens([*MESSAGES, UserMessage(content="more " * 50, source="u")])
     assert 0 < short < longer
     assert client.count_tokens(MESSAGES, tools=[ADD]) > short
+
+
+async def test_a_finished_stream_leaves_its_connection_for_reuse(
+    server: OllamaTestServer,
+) -> None:
+    client = make(server)
+    for _ in range(3):
+        await collect(client.create_stream(MESSAGES))
+    await asyncio.sleep(0.05)
+    assert server.open_connections == 1  # one kept-alive connection, not one per stream
+    assert server.peak_connections == 1

@@ -466,14 +466,14 @@ class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientCon
                     raise self._explain(exc) from None
                 try:
                     async for line in stream.data():
+                        if turn.done:
+                            continue  # read to the end, so the connection is reused
                         chunk = decode_json(line, self.host)
                         if "error" in chunk:
                             raise self._answer_error(chunk["error"], ModelStreamError)
                         text = turn.add(chunk)
                         if text:
                             yield text
-                        if turn.done:
-                            break
                 finally:
                     await stream.aclose()
                 text = turn.flush()
