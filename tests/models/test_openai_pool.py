@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import Callable
 
 import pytest
 
@@ -12,7 +13,7 @@ from agentparts import CancellationToken
 from agentparts.models import UserMessage
 from agentparts.models._http._pool import _no_ca_context, tls_may_be_needed
 from agentparts.models.openai import OpenAIChatCompletionClient
-from agentparts.testing import OpenAITestServer, ScriptedReply
+from agentparts.testing import OpenAITestServer, RecordedRequest, ScriptedReply
 
 from .conftest import make_client
 
@@ -21,8 +22,8 @@ def ask(text: str) -> list[UserMessage]:
     return [UserMessage(content=text, source="user")]
 
 
-def slow_echo(delay: float):
-    def respond(request) -> ScriptedReply:
+def slow_echo(delay: float) -> Callable[[RecordedRequest], ScriptedReply]:
+    def respond(request: RecordedRequest) -> ScriptedReply:
         return ScriptedReply(request.messages[-1]["content"], delay=delay)
 
     return respond
@@ -56,7 +57,16 @@ async def test_queued_calls_are_sent_first_come_first_served(server: OpenAITestS
 async def test_a_call_cancelled_while_queued_is_never_sent_and_frees_its_turn(
     server: OpenAITestServer,
 ) -> None:
-    server.default_reply = slow_echo(0.2)
+    loop = asyncio.get_running_loop()
+    first_arrived = asyncio.Event()
+
+    def respond(request: RecordedRequest) -> ScriptedReply:
+        content = request.messages[-1]["content"]
+        if content == "first":
+            loop.call_soon_threadsafe(first_arrived.set)
+        return ScriptedReply(content, delay=0.2)
+
+    server.default_reply = respond
     client = make_client(server, max_connections=1)
     token = CancellationToken()
     try:
@@ -66,7 +76,9 @@ async def test_a_call_cancelled_while_queued_is_never_sent_and_frees_its_turn(
             client.create(ask("token-cancelled"), cancellation_token=token)
         )
         last = asyncio.ensure_future(client.create(ask("last")))
-        await asyncio.sleep(0.05)  # all four started; "first" holds the only connection
+        await first_arrived.wait()  # "first" holds the only connection
+        # The other three started before "first" reached the server: they wait in the queue.
+        assert len(client._pool._waiters) == 3  # pyright: ignore[reportPrivateUsage]
         queued_task.cancel()
         token.cancel()
         with pytest.raises(asyncio.CancelledError):
