@@ -55,6 +55,7 @@ __all__ = [
     "RayClusterError",
     "SandboxUnavailableError",
     "SecretError",
+    "StructuredOutputError",
     "ToolArgumentsError",
     "ToolError",
     "ToolNotFoundError",
@@ -228,6 +229,14 @@ class ModelStreamError(ModelClientError):
 
 class ModelResponseError(ModelClientError):
     """The endpoint answered with something that is not a valid response."""
+
+
+class StructuredOutputError(ModelResponseError, _AlsoValidationError):
+    """The model's answer does not match the agent's ``output_content_type``.
+
+    Also a ``pydantic.ValidationError``, as AutoGen's agent lets out: ``errors()`` are
+    pydantic's entries.
+    """
 
 
 class ModelCapabilityError(ModelClientError, ValueError):

@@ -9,6 +9,7 @@ import logging
 import sys
 
 import pytest
+from pydantic import ValidationError
 
 from agentparts import EVENT_LOGGER_NAME, CancellationToken, FunctionCall
 from agentparts.agents import AssistantAgent
@@ -305,8 +306,10 @@ async def test_structured_output_that_does_not_validate_is_a_clear_error() -> No
     agent = AssistantAgent(
         "a", ReplayChatCompletionClient(['{"city": "Oslo"}']), output_content_type=Weather
     )
-    with pytest.raises(ModelResponseError, match="not a valid Weather"):
+    with pytest.raises(ModelResponseError, match="not a valid Weather") as caught:
         await agent.run(task="Weather?")
+    assert isinstance(caught.value, ValidationError)  # what AutoGen lets out
+    assert [e["loc"] for e in caught.value.errors()] == [("degrees",)]
 
 
 async def test_structured_output_reflects_after_tools() -> None:
@@ -416,7 +419,7 @@ def test_invalid_arguments_are_refused_with_clear_errors() -> None:
         AssistantAgent("a", client, tools=[add], workbench=StaticWorkbench([]))
     with pytest.raises(ValueError, match="unique"):
         AssistantAgent("a", client, tools=[add, FunctionTool(add)])
-    with pytest.raises(ValueError, match="share names"):
+    with pytest.raises(ValueError, match="Handoff names must be unique from tool names: add"):
         AssistantAgent("a", client, tools=[add], handoffs=[Handoff(target="x", name="add")])
     no_tools = ReplayChatCompletionClient(
         [],

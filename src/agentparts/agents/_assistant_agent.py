@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,7 +16,7 @@ from .._construct import construct
 from .._function_call import FunctionCall
 from .._ids import new_uuid4
 from ..base import Handoff, Response
-from ..errors import ModelResponseError
+from ..errors import StructuredOutputError
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -311,6 +312,7 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 (self._handoffs[c.name] for c in calls if c.name in self._handoffs), None
             )
             if handoff is not None:
+                _warn_if_several_handoffs(calls, self._handoffs)
                 yield Response(
                     chat_message=HandoffMessage(
                         content=handoff.message,
@@ -455,11 +457,12 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         try:
             parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))
         except ValidationError as exc:
-            raise ModelResponseError(
+            raise StructuredOutputError(
                 f"The model's answer is not a valid {self._output_content_type.__name__} "
                 f"(output_content_type): {exc.errors(include_url=False)[0]['msg']}. The answer "
                 f"was: {content[:200]!r}. Use a model that supports structured output, or "
-                "describe the expected JSON in the system message."
+                "describe the expected JSON in the system message.",
+                exc,
             ) from exc
         return self._structured_message_class(
             content=parsed,
@@ -548,10 +551,13 @@ def _as_tool(tool: Any) -> Any:
 
 def _handoff_map(handoffs: Sequence[Handoff | str]) -> dict[str, Handoff]:
     found: dict[str, Handoff] = {}
-    for item in handoffs:
-        handoff = Handoff(target=item) if isinstance(item, str) else item
-        if handoff.name in found:
-            raise ValueError(f"Two handoffs share the tool name {handoff.name!r}.")
+    made = [Handoff(target=item) if isinstance(item, str) else item for item in handoffs]
+    for handoff in made:
+        if handoff.name in found:  # AutoGen's words first, then which name and what to do
+            raise ValueError(
+                f"Handoff names must be unique: {[h.name for h in made]}. Two handoffs share "
+                f"the tool name {handoff.name!r}: give one of them another name."
+            )
         found[handoff.name] = handoff
     return found
 
@@ -560,10 +566,30 @@ def _check_tool_names(tools: list[Any], handoffs: Mapping[str, Handoff]) -> None
     names = [t.name for t in tools]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"Tool names must be unique; repeated: {', '.join(duplicates)}.")
-    clashes = sorted(set(names) & set(handoffs))
+        raise ValueError(
+            f"Tool names must be unique: {names}. Repeated: {', '.join(duplicates)}; rename "
+            "one of each."
+        )
+    # As AutoGen: a handoff's tool name, or its target, may not be a tool's name.
+    clashes = sorted({n for h in handoffs.values() for n in (h.name, h.target) if n in names})
     if clashes:
-        raise ValueError(f"Tools and handoffs share names: {', '.join(clashes)}.")
+        raise ValueError(
+            f"Handoff names must be unique from tool names: {', '.join(clashes)} names both "
+            "a handoff and a tool. Rename the tool, or give the handoff another name."
+        )
+
+
+def _warn_if_several_handoffs(
+    calls: Sequence[FunctionCall], handoffs: Mapping[str, Handoff]
+) -> None:
+    requested = [handoffs[c.name].name for c in calls if c.name in handoffs]
+    if len(requested) > 1:
+        warnings.warn(
+            f"Multiple handoffs detected. Only the first is executed: {requested}. Disable "
+            "parallel tool calls in the model client to avoid this warning.",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def _strip_code_fence(text: str) -> str:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from .._component_model import ComponentModel
 from .._references import import_callable, import_object
 from ..base import Handoff
-from ..errors import ComponentTypeError
+from ..errors import ComponentConfigError, ComponentTypeError
 from ._references import reference_of
 
 if TYPE_CHECKING:
@@ -22,7 +22,10 @@ class AssistantAgentConfig(BaseModel):
     """Config of :class:`~agentparts.agents.AssistantAgent`.
 
     Model client, tools, workbenches, model context and memory are nested component
-    models; the summary formatter and the output content type are import references.
+    models; the summary formatter and the output content type are import references. An
+    output content type that cannot be imported (a class defined in a function) is saved
+    as AutoGen saves every one: a ``structured_message_factory`` holding its JSON schema,
+    from which loading rebuilds a model class (nothing is imported or executed).
     """
 
     model_config = ConfigDict(defer_build=True)
@@ -45,12 +48,15 @@ class AssistantAgentConfig(BaseModel):
     max_tool_iterations: int = 1
     metadata: dict[str, str] | None = None
     tool_call_timeout: float | None = None
+    structured_message_factory: ComponentModel | None = None
 
 
 def config_of_agent(agent: AssistantAgent) -> AssistantAgentConfig:
     """The config that recreates ``agent``."""
     formatter = agent._tool_call_summary_formatter
-    output_type = agent._output_content_type
+    output_reference, factory = _saved_output_type(
+        agent._output_content_type, agent._output_content_type_format
+    )
     return AssistantAgentConfig(
         name=agent._name,
         model_client=agent._model_client.dump_component(),
@@ -71,14 +77,28 @@ def config_of_agent(agent: AssistantAgent) -> AssistantAgentConfig:
         tool_call_summary_formatter=(
             reference_of(formatter, "tool_call_summary_formatter") if formatter else None
         ),
-        output_content_type=reference_of(output_type, "output_content_type")
-        if output_type
-        else None,
+        output_content_type=output_reference,
         output_content_type_format=agent._output_content_type_format,
         max_tool_iterations=agent._max_tool_iterations,
         metadata=agent._metadata or None,
         tool_call_timeout=agent._tool_call_timeout,
+        structured_message_factory=factory,
     )
+
+
+def _saved_output_type(
+    output_type: type[BaseModel] | None, format_string: str | None
+) -> tuple[str | None, ComponentModel | None]:
+    """An importable class as its reference; any other as AutoGen saves it (a schema)."""
+    if output_type is None:
+        return None, None
+    try:
+        return reference_of(output_type, "output_content_type"), None
+    except ComponentConfigError:
+        from ..messages import StructuredMessageFactory
+
+        factory = StructuredMessageFactory(input_model=output_type, format_string=format_string)
+        return None, factory.dump_component()
 
 
 def agent_from_config(config: AssistantAgentConfig) -> dict[str, Any]:
@@ -96,6 +116,13 @@ def agent_from_config(config: AssistantAgentConfig) -> dict[str, Any]:
                 f"output_content_type {config.output_content_type!r} is not a pydantic model "
                 "class: name a BaseModel subclass defined at module level."
             )
+    format_string = config.output_content_type_format
+    if output_type is None and config.structured_message_factory is not None:
+        from ..messages import StructuredMessageFactory
+
+        factory = StructuredMessageFactory.load_component(config.structured_message_factory)
+        output_type = factory.ContentModel
+        format_string = format_string or factory.format_string
     formatter: Any = None
     if config.tool_call_summary_formatter:
         formatter = import_callable(
@@ -124,7 +151,7 @@ def agent_from_config(config: AssistantAgentConfig) -> dict[str, Any]:
         "tool_call_summary_format": config.tool_call_summary_format,
         "tool_call_summary_formatter": formatter,
         "output_content_type": output_type,
-        "output_content_type_format": config.output_content_type_format,
+        "output_content_type_format": format_string,
         "max_tool_iterations": config.max_tool_iterations,
         "metadata": config.metadata,
         "tool_call_timeout": config.tool_call_timeout,

@@ -190,7 +190,9 @@ async def _run_one(
         return failed(f"Error: there is no tool named {call.name!r}. Available tools: {available}.")
     with tool_span(call.name, call.id):
         try:
-            pending = workbench.call_tool(call.name, arguments, token, call.id)
+            pending = workbench.call_tool(
+                name=call.name, arguments=arguments, cancellation_token=token, call_id=call.id
+            )
             result = await (asyncio.wait_for(pending, timeout) if timeout else pending)
         except asyncio.TimeoutError:
             return failed(
