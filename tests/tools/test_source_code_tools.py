@@ -370,3 +370,12 @@ def test_cli_inspect_shows_the_mode(tmp_path: Path, flag: bool) -> None:
         ["host_code"] if flag else ["sandboxed_code"]
     )
     assert bool(document["untrusted_refusals"]) is flag
+
+
+async def test_a_call_that_runs_too_long_times_out_as_a_tool_error() -> None:
+    source = "def nap() -> None:\n    time.sleep(30)\n"
+    started = time.monotonic()
+    async with SourceCodeFunctionTool(source, "nap", "Nap.", ["time"], timeout=1) as tool:
+        with pytest.raises(ToolError, match="timed out after 1 s in the sandbox"):
+            await tool.run_json({}, CancellationToken())
+    assert time.monotonic() - started < 10
