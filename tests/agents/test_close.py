@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import sys
 
 from agentparts import FunctionCall
@@ -39,37 +40,60 @@ async def _server_pid(agent: AssistantAgent) -> int:
     return int(executed.content[0].content)
 
 
-async def _gone(pid: int) -> bool:
-    for _ in range(200):
-        if not os.path.exists(f"/proc/{pid}"):
+class _Exit:
+    """The exit of a process (not our child) as an event: its pidfd turns readable."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._fd = os.pidfd_open(pid)
+
+    async def wait(self, timeout: float = 10) -> bool:
+        loop = asyncio.get_running_loop()
+        exited = asyncio.Event()
+        loop.add_reader(self._fd, exited.set)
+        try:
+            await asyncio.wait_for(exited.wait(), timeout)
             return True
-        await asyncio.sleep(0.05)
-    return False
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(self._fd)
+
+    def running(self) -> bool:
+        return not select.select([self._fd], [], [], 0)[0]
+
+    def close(self) -> None:
+        os.close(self._fd)
 
 
 async def test_agent_loaded_from_config_stops_its_mcp_server_on_close() -> None:
     built = AssistantAgent("a", _asks_for_pid(), workbench=McpWorkbench(MCP_SERVER))
     loaded = AssistantAgent.load_component(built.dump_component())
-    pid = await _server_pid(loaded)
-    assert os.path.exists(f"/proc/{pid}")
+    server = _Exit(await _server_pid(loaded))
+    assert server.running()
     await loaded.close()
-    assert await _gone(pid), f"MCP server {pid} still running after close()"
+    assert await server.wait(), f"MCP server {server.pid} still running after close()"
+    server.close()
 
 
 async def test_agent_built_in_code_leaves_its_parts_to_the_caller() -> None:
     workbench = McpWorkbench(MCP_SERVER)
     agent = AssistantAgent("a", _asks_for_pid(), workbench=workbench)
-    pid = await _server_pid(agent)
+    server = _Exit(await _server_pid(agent))
     await agent.close()
-    await asyncio.sleep(0.2)
-    assert os.path.exists(f"/proc/{pid}"), "close() stopped a workbench the caller owns"
+    # The caller's workbench still answers, from the same server process.
+    result = await workbench.call_tool("pid", {})
+    assert result.to_text() == str(server.pid), "close() stopped a workbench the caller owns"
+    assert server.running()
     await workbench.stop()
-    assert await _gone(pid)
+    assert await server.wait()
+    server.close()
 
 
 async def test_caller_can_hand_its_parts_over_to_the_agent() -> None:
     agent = AssistantAgent("a", _asks_for_pid(), workbench=McpWorkbench(MCP_SERVER))
     agent.owns_parts = True
-    pid = await _server_pid(agent)
+    server = _Exit(await _server_pid(agent))
     await agent.close()
-    assert await _gone(pid), f"MCP server {pid} still running after close()"
+    assert await server.wait(), f"MCP server {server.pid} still running after close()"
+    server.close()
