@@ -379,3 +379,14 @@ async def test_a_call_that_runs_too_long_times_out_as_a_tool_error() -> None:
         with pytest.raises(ToolError, match="timed out after 1 s in the sandbox"):
             await tool.run_json({}, CancellationToken())
     assert time.monotonic() - started < 10
+
+
+async def test_a_default_that_is_not_a_literal_is_the_functions_own() -> None:
+    source = (
+        "def letters(count: int, alphabet: str = LETTERS) -> str:\n    return alphabet[:count]\n"
+    )
+    imports = [{"module": "string", "imports": [{"name": "ascii_lowercase", "alias": "LETTERS"}]}]
+    async with load(source_tool(source, "letters", imports)) as tool:
+        assert tool.schema.get("parameters", {}).get("required") == ["count"]
+        assert await tool.run_json({"count": 3}, CancellationToken()) == "abc"
+        assert await tool.run_json({"count": 2, "alphabet": "xyz"}, CancellationToken()) == "xy"

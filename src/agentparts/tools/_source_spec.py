@@ -247,8 +247,10 @@ def _annotation(node: ast.expr, depth: int = 0) -> Any:
     if base == "Literal":
         try:
             values = tuple(ast.literal_eval(item) for item in items)
-        except (ValueError, TypeError, SyntaxError):
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             return Any
+        if not values or not all(isinstance(v, str | int | float | bool) for v in values):
+            return Any  # only scalars make a JSON enum
         return Literal[values]  # pyright: ignore[reportInvalidTypeForm]
     if base == "Annotated":
         texts = [
