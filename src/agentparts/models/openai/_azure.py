@@ -131,7 +131,7 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
         azure_ad_token_provider: TokenSource | ComponentModel | None = None,
         **kwargs: Any,
     ) -> None:
-        for name in ("base_url", "organization"):
+        for name in ("base_url", "organization", "project"):
             if kwargs.get(name) is not None:
                 raise TypeError(
                     f"AzureOpenAIChatCompletionClient takes no {name}=: give azure_endpoint= "
@@ -231,7 +231,7 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
     def _from_config(cls, config: OpenAIClientConfig) -> Self:
         assert isinstance(config, AzureOpenAIClientConfig)
         values: dict[str, Any] = {n: getattr(config, n) for n in type(config).model_fields}
-        for name in ("base_url", "organization"):
+        for name in ("base_url", "organization", "project"):
             if values.pop(name) is not None:
                 raise ValueError(
                     f"config.{name} is not an AzureOpenAIChatCompletionClient field: give "
