@@ -87,3 +87,29 @@ class TestOllamaClientConformance(ChatCompletionClientTests):
     @pytest.fixture
     def client(self, server: OllamaTestServer) -> OllamaChatCompletionClient:
         return OllamaChatCompletionClient("llama3.2", host=server.base_url, max_retries=0)
+
+
+async def test_agentparts_run_uses_it_from_an_autogen_config(
+    server: OllamaTestServer, tmp_path: Path
+) -> None:
+    import asyncio
+    import sys
+
+    config = tmp_path / "agent.json"
+    config.write_text(json.dumps(_autogen("autogen075_assistant_ollama.json", server.base_url)))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "agentparts.cli",
+        "run",
+        str(config),
+        "--task",
+        "hi",
+        "--no-stream",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert "Hello from Ollama." in out.decode()
+    assert server.last_request.path == "/api/chat"
