@@ -3,17 +3,25 @@ output), :class:`CodeExecutorAgent` (runs the code blocks it receives or writes)
 :class:`UserProxyAgent` (a person's turn), :class:`MessageFilterAgent` (shows an agent
 only some messages) and :class:`SocietyOfMindAgent` (an inner team, one answer).
 
-Build your own by deriving from :class:`BaseChatAgent`.
+Build your own by deriving from :class:`BaseChatAgent`. Each agent's module is imported
+on first use of its name, so ``from agentparts.agents import AssistantAgent`` loads only
+what the assistant needs.
 """
 
-from ._assistant_agent import AssistantAgent as AssistantAgent
-from ._base_chat_agent import BaseChatAgent as BaseChatAgent
-from ._code_executor_agent import CodeExecutorAgent as CodeExecutorAgent
-from ._message_filter_agent import MessageFilterAgent as MessageFilterAgent
-from ._message_filter_agent import MessageFilterConfig as MessageFilterConfig
-from ._message_filter_agent import PerSourceFilter as PerSourceFilter
-from ._society_of_mind_agent import SocietyOfMindAgent as SocietyOfMindAgent
-from ._user_proxy_agent import UserProxyAgent as UserProxyAgent
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._assistant_agent import AssistantAgent as AssistantAgent
+    from ._base_chat_agent import BaseChatAgent as BaseChatAgent
+    from ._code_executor_agent import CodeExecutorAgent as CodeExecutorAgent
+    from ._message_filter_agent import MessageFilterAgent as MessageFilterAgent
+    from ._message_filter_agent import MessageFilterConfig as MessageFilterConfig
+    from ._message_filter_agent import PerSourceFilter as PerSourceFilter
+    from ._society_of_mind_agent import SocietyOfMindAgent as SocietyOfMindAgent
+    from ._user_proxy_agent import UserProxyAgent as UserProxyAgent
 
 __all__ = [
     "AssistantAgent",
@@ -25,3 +33,27 @@ __all__ = [
     "SocietyOfMindAgent",
     "UserProxyAgent",
 ]
+
+_LAZY_NAMES = {
+    "AssistantAgent": "._assistant_agent",
+    "BaseChatAgent": "._base_chat_agent",
+    "CodeExecutorAgent": "._code_executor_agent",
+    "MessageFilterAgent": "._message_filter_agent",
+    "MessageFilterConfig": "._message_filter_agent",
+    "PerSourceFilter": "._message_filter_agent",
+    "SocietyOfMindAgent": "._society_of_mind_agent",
+    "UserProxyAgent": "._user_proxy_agent",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY_NAMES.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'agentparts.agents' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
