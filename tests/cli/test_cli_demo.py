@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from agentparts.models.llama_cpp._prompt import prose_reply
 from agentparts.testing import OpenAITestServer, ScriptedReply, ScriptedToolCall
@@ -49,6 +50,85 @@ def test_demo_uses_the_openai_endpoint_when_configured(server: OpenAITestServer)
     assert "calculator" in first_tools
 
 
+def _team_turns(events: list[dict[str, Any]]) -> dict[str, str]:
+    """The team's answers by speaker, each checked to be prose: not a tool call in JSON."""
+    turns = {
+        e["source"]: str(e["content"])
+        for e in events
+        if e["type"] == "TextMessage" and e["source"] in ("writer", "critic")
+    }
+    assert set(turns) == {"writer", "critic"}, events
+    for text in turns.values():
+        assert text.strip()
+        assert prose_reply(text) == text, f"the answer is JSON, not prose: {text!r}"
+        assert '"tool"' not in text and '"arguments"' not in text
+    return turns
+
+
+def test_demo_then_runs_a_writer_and_critic_team(server: OpenAITestServer) -> None:
+    server.script(
+        ScriptedReply("Hello."),
+        ScriptedReply("Steam curls from the cup."),
+        ScriptedReply("8 of 10: the steam is vivid."),
+    )
+    result = run_cli("demo", "--task", "Hello", env=cli_env(server))
+    assert result.code == 0, result.stderr
+    assert result.stderr.count("Using the OpenAI-compatible endpoint") == 1
+    header = "A small team: a writer and a critic take turns (RoundRobinGroupChat"
+    assert header in result.stdout
+    team = result.stdout.split(header, 1)[1]
+    assert "TextMessage (user)" in team and "Write a haiku about tea." in team
+    assert "TextMessage (writer)" in team and "Steam curls from the cup." in team
+    assert "TextMessage (critic)" in team and "8 of 10: the steam is vivid." in team
+    assert "Stop reason: Maximum number of messages 3 reached" in team
+    assert len(server.requests) == 3
+    writer, critic = (r.body for r in server.requests[1:])
+    assert "tools" not in writer and "tools" not in critic
+    assert writer["messages"][0]["content"].startswith("You are a poet.")
+    assert critic["messages"][0]["content"].startswith("You are a critic.")
+    assert "Steam curls from the cup." in json.dumps(critic["messages"])
+
+
+def test_demo_no_team_runs_only_the_assistant(server: OpenAITestServer) -> None:
+    server.script(ScriptedReply("Hello."))
+    result = run_cli("demo", "--task", "Hello", "--no-team", env=cli_env(server))
+    assert result.code == 0, result.stderr
+    assert "A small team" not in result.stdout
+    assert len(server.requests) == 1
+
+
+def test_team_example_loads_and_runs_against_an_endpoint(
+    server: OpenAITestServer, tmp_path: Path
+) -> None:
+    config = yaml.safe_load((EXAMPLES / "team.yaml").read_text())
+    for participant in config["config"]["participants"]:
+        assert participant["config"]["model_client"]["provider"] == "llama_cpp"
+        participant["config"]["model_client"] = {
+            "provider": "openai",
+            "config": {"model": "gpt-4o-mini", "base_url": server.base_url, "api_key": "k"},
+        }
+    copy = tmp_path / "team.json"
+    copy.write_text(json.dumps(config))
+    server.script(ScriptedReply("Steam curls from the cup."), ScriptedReply("7 of 10: calm."))
+    result = run_cli("run", str(copy), "--task", "Write a haiku about tea.", "--json")
+    assert result.code == 0, result.stderr
+    events = _events(result.stdout)
+    assert _team_turns(events) == {
+        "writer": "Steam curls from the cup.",
+        "critic": "7 of 10: calm.",
+    }
+    assert events[-1]["type"] == "TaskResult" and events[-1]["messages"] == 3
+    assert len(server.requests) == 2
+
+
+def test_team_example_runs_no_host_code() -> None:
+    result = run_cli("config", "inspect", str(EXAMPLES / "team.yaml"))
+    assert result.code == 0, result.stderr
+    assert "agentparts.teams.RoundRobinGroupChat" in result.stdout
+    assert "starts nothing, runs no code outside agentparts, uses no network" in result.stdout
+    assert "Loading it with --untrusted: allowed." in result.stdout
+
+
 def test_demo_reports_a_calculator_error_to_the_model(server: OpenAITestServer) -> None:
     server.script(
         ScriptedReply(
@@ -81,6 +161,8 @@ def test_demo_on_the_embedded_model_calls_a_tool_and_answers() -> None:
     executions = [e for e in events if e["type"] == "ToolCallExecutionEvent"]
     assert executions[0]["content"][0]["content"] == "7006652"
     assert "7006652" in _final_answer(events)
+    _team_turns(events)  # then the team: a writer and a critic, each with prose
+    assert [e["type"] for e in events].count("TaskResult") == 2
     assert events[-1]["type"] == "TaskResult"
 
 
@@ -129,6 +211,18 @@ def test_code_example_runs_the_models_python_in_the_sandbox() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+@pytest.mark.timeout(320)
+def test_team_example_runs_on_the_embedded_model() -> None:
+    pytest.importorskip("llama_cpp")
+    example = str(EXAMPLES / "team.yaml")
+    result = run_cli("run", example, "--task", "Write a haiku about tea.", "--json", timeout=300)
+    assert result.code == 0, result.stderr
+    events = _events(result.stdout)
+    _team_turns(events)
+    assert events[-1]["type"] == "TaskResult" and events[-1]["messages"] == 3
+
+
 def test_ctrl_c_stops_the_local_model_mid_answer(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")
     config = tmp_path / "model.yaml"
@@ -178,5 +272,6 @@ def test_demo_accepts_a_model_agentparts_does_not_know(server: OpenAITestServer)
     assert result.code == 0, result.stderr
     assert "assuming it can call tools" in result.stderr
     assert "Hello from a custom model." in result.stdout
-    assert server.last_request.body["model"] == "my-local-llama"
-    assert server.last_request.body["tools"]
+    assert server.requests[0].body["model"] == "my-local-llama"
+    assert server.requests[0].body["tools"]
+    assert server.last_request.body["model"] == "my-local-llama"  # the team's too

@@ -1,4 +1,4 @@
-"""``agentparts demo``: an assistant with a calculator, docs search and sandboxed Python."""
+"""``agentparts demo``: an assistant with tools, then a small team (a writer and a critic)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,31 @@ from typing import Any
 from ._run import add_run_options
 from ._util import CommandContext, add_common_options
 
-__all__ = ["DEFAULT_TASK", "calculator", "register"]
+__all__ = ["DEFAULT_TASK", "TEAM_TASK", "calculator", "register"]
 
 DEFAULT_TASK = "What is 1234 * 5678?"
 SYSTEM_MESSAGE = (
     "You are a helpful assistant. Use the calculator for arithmetic, the docs search for "
     "questions about agentparts, and Python for anything that needs code."
 )
+TEAM_TASK = "Write a haiku about tea."
+WRITER_MESSAGE = "You are a poet. Write only the poem."
+CRITIC_MESSAGE = "You are a critic. Rate the poem from 1 to 10 and give one reason in one sentence."
+TEAM_MAX_MESSAGES = 3  # the task, the poem, the review
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the ``demo`` command."""
     demo = subparsers.add_parser(
         "demo",
-        help="Run a demo assistant (calculator, docs search, sandboxed Python) on a local model.",
+        help="Run a demo assistant (calculator, docs search, sandboxed Python), then a small "
+        "team, on a local model.",
         description="Run an assistant with a calculator tool, a search tool over the project's "
-        "docs and a sandboxed Python tool. It uses the embedded offline model (SmolLM2-135M), "
-        "or the OpenAI-compatible endpoint in OPENAI_BASE_URL / OPENAI_API_KEY when both are "
-        f"set (model: OPENAI_MODEL, default gpt-4o-mini). Default task: {DEFAULT_TASK!r}.",
+        "docs and a sandboxed Python tool, then a small team (a writer and a critic taking "
+        f"turns in a RoundRobinGroupChat) on {TEAM_TASK!r}. It uses the embedded offline model "
+        "(SmolLM2-135M), or the OpenAI-compatible endpoint in OPENAI_BASE_URL / OPENAI_API_KEY "
+        "when both are set (model: OPENAI_MODEL, default gpt-4o-mini). Default task: "
+        f"{DEFAULT_TASK!r}.",
     )
     add_common_options(demo)
     add_run_options(demo)
@@ -36,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     demo.add_argument(
         "--local", action="store_true", help="Use the embedded model even if OPENAI_* are set."
+    )
+    demo.add_argument(
+        "--no-team", action="store_true", help="Run only the assistant, not the team after it."
     )
     demo.set_defaults(handler=_demo)
 
@@ -56,7 +66,7 @@ def _docs_folder(given: str | None) -> Path | None:
     return None
 
 
-def _model_client(ctx: CommandContext, force_local: bool) -> Any:
+def _model_client(ctx: CommandContext, force_local: bool, *, team: bool = False) -> Any:
     base_url = os.environ.get("OPENAI_BASE_URL")
     api_key = os.environ.get("OPENAI_API_KEY")
     if base_url and api_key and not force_local:
@@ -64,15 +74,17 @@ def _model_client(ctx: CommandContext, force_local: bool) -> Any:
         from ..models.openai import OpenAIChatCompletionClient
 
         model = os.environ.get("OPENAI_MODEL", "gpt-4o-mini")
-        ctx.err(
-            f"Using the OpenAI-compatible endpoint {base_url} (model {model}) because "
-            "OPENAI_BASE_URL and OPENAI_API_KEY are set. Pass --local for the embedded model."
-        )
+        if not team:
+            ctx.err(
+                f"Using the OpenAI-compatible endpoint {base_url} (model {model}) because "
+                "OPENAI_BASE_URL and OPENAI_API_KEY are set. Pass --local for the embedded model."
+            )
         try:
             return OpenAIChatCompletionClient(model=model, base_url=base_url)
         except ModelInfoRequiredError:
             # An endpoint's own model (vLLM, Ollama...): assume it calls tools, as the demo needs.
-            ctx.err(f"Model {model} is not one agentparts knows: assuming it can call tools.")
+            if not team:
+                ctx.err(f"Model {model} is not one agentparts knows: assuming it can call tools.")
             return OpenAIChatCompletionClient(
                 model=model,
                 base_url=base_url,
@@ -86,6 +98,10 @@ def _model_client(ctx: CommandContext, force_local: bool) -> Any:
             )
     from ..models.llama_cpp import LlamaCppChatCompletionClient
 
+    if team:  # short free-text turns; a light repeat penalty keeps the tiny model from looping
+        return LlamaCppChatCompletionClient(
+            n_threads=os.cpu_count() or 1, n_ctx=2048, max_tokens=60, repeat_penalty=1.1
+        )
     client = LlamaCppChatCompletionClient(n_threads=os.cpu_count() or 1, n_ctx=4096)
     ctx.err(
         f"Using the embedded offline model {client.model} (small and fast, not smart). Set "
@@ -138,4 +154,28 @@ def _demo(args: argparse.Namespace, ctx: CommandContext) -> int:
         model_client_stream=args.stream is not False,
     )
     agent.owns_parts = True  # the run's end stops the sandbox and frees the model
-    return run_agent(agent, task, ctx, as_json=args.json)
+    code = run_agent(agent, task, ctx, as_json=args.json)
+    if code != 0 or args.no_team:
+        return code
+    if not args.json:
+        ctx.out(
+            "\n========== A small team: a writer and a critic take turns (RoundRobinGroupChat, "
+            f"MaxMessageTermination({TEAM_MAX_MESSAGES})) =========="
+        )
+    return run_agent(
+        _team(_model_client(ctx, args.local, team=True)), TEAM_TASK, ctx, as_json=args.json
+    )
+
+
+def _team(client: Any) -> Any:
+    """A writer and a critic sharing one model client (one model in memory)."""
+    from ..agents import AssistantAgent
+    from ..conditions import MaxMessageTermination
+    from ..teams import RoundRobinGroupChat
+
+    writer = AssistantAgent("writer", client, system_message=WRITER_MESSAGE)
+    critic = AssistantAgent("critic", client, system_message=CRITIC_MESSAGE)
+    writer.owns_parts = True  # closing the team closes the shared client, once
+    return RoundRobinGroupChat(
+        [writer, critic], termination_condition=MaxMessageTermination(TEAM_MAX_MESSAGES)
+    )
