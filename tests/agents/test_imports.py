@@ -55,3 +55,15 @@ def test_the_runtime_loads_no_http_client_or_agents() -> None:
     heavy = ["httpx", "yaml", "rich", "agentparts.agents", "agentparts.models.openai"]
     statement = "from agentparts import SingleThreadedAgentRuntime, RoutedAgent"
     assert loaded_after(statement, heavy) == []
+
+
+def test_a_team_loads_only_its_own_team_module() -> None:
+    others = [
+        "agentparts.teams._group_chat._selector",
+        "agentparts.teams._group_chat._swarm",
+        "agentparts.teams._graph._graph_flow",
+        "agentparts.teams._magentic_one._magentic_one",
+        "agentparts.models.openai",
+        "httpx",
+    ]
+    assert loaded_after("from agentparts.teams import RoundRobinGroupChat", others) == []

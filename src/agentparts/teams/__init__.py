@@ -10,28 +10,35 @@
 
 Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
 ``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
-``dump_component`` / ``load_component``; AutoGen's team configs load unchanged.
+``dump_component`` / ``load_component``; AutoGen's team configs load unchanged. Each
+team's module is imported on first use of its name.
 """
 
-from ._graph._builder import DiGraphBuilder as DiGraphBuilder
-from ._graph._digraph import DiGraph as DiGraph
-from ._graph._digraph import DiGraphEdge as DiGraphEdge
-from ._graph._digraph import DiGraphNode as DiGraphNode
-from ._graph._graph_flow import GraphFlow as GraphFlow
-from ._graph._graph_flow import GraphFlowConfig as GraphFlowConfig
-from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
-from ._group_chat._checkpoint import CheckpointStore as CheckpointStore
-from ._group_chat._checkpoint import SqliteCheckpointStore as SqliteCheckpointStore
-from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
-from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
-from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
-from ._group_chat._selector import SelectorGroupChatConfig as SelectorGroupChatConfig
-from ._group_chat._swarm import Swarm as Swarm
-from ._group_chat._swarm import SwarmConfig as SwarmConfig
-from ._magentic_one._magentic_one import MagenticOneGroupChat as MagenticOneGroupChat
-from ._magentic_one._magentic_one import (
-    MagenticOneGroupChatConfig as MagenticOneGroupChatConfig,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._graph._builder import DiGraphBuilder as DiGraphBuilder
+    from ._graph._digraph import DiGraph as DiGraph
+    from ._graph._digraph import DiGraphEdge as DiGraphEdge
+    from ._graph._digraph import DiGraphNode as DiGraphNode
+    from ._graph._graph_flow import GraphFlow as GraphFlow
+    from ._graph._graph_flow import GraphFlowConfig as GraphFlowConfig
+    from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
+    from ._group_chat._checkpoint import CheckpointStore as CheckpointStore
+    from ._group_chat._checkpoint import SqliteCheckpointStore as SqliteCheckpointStore
+    from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
+    from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
+    from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
+    from ._group_chat._selector import SelectorGroupChatConfig as SelectorGroupChatConfig
+    from ._group_chat._swarm import Swarm as Swarm
+    from ._group_chat._swarm import SwarmConfig as SwarmConfig
+    from ._magentic_one._magentic_one import MagenticOneGroupChat as MagenticOneGroupChat
+    from ._magentic_one._magentic_one import (
+        MagenticOneGroupChatConfig as MagenticOneGroupChatConfig,
+    )
 
 __all__ = [
     "BaseGroupChat",
@@ -52,3 +59,36 @@ __all__ = [
     "Swarm",
     "SwarmConfig",
 ]
+
+_LAZY_NAMES = {
+    "BaseGroupChat": "._group_chat._base_group_chat",
+    "CheckpointStore": "._group_chat._checkpoint",
+    "DiGraph": "._graph._digraph",
+    "DiGraphBuilder": "._graph._builder",
+    "DiGraphEdge": "._graph._digraph",
+    "DiGraphNode": "._graph._digraph",
+    "GraphFlow": "._graph._graph_flow",
+    "GraphFlowConfig": "._graph._graph_flow",
+    "MagenticOneGroupChat": "._magentic_one._magentic_one",
+    "MagenticOneGroupChatConfig": "._magentic_one._magentic_one",
+    "RoundRobinGroupChat": "._group_chat._round_robin",
+    "RoundRobinGroupChatConfig": "._group_chat._round_robin",
+    "SelectorGroupChat": "._group_chat._selector",
+    "SelectorGroupChatConfig": "._group_chat._selector",
+    "SqliteCheckpointStore": "._group_chat._checkpoint",
+    "Swarm": "._group_chat._swarm",
+    "SwarmConfig": "._group_chat._swarm",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY_NAMES.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'agentparts.teams' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
