@@ -60,8 +60,10 @@ class Scenario:
 
 SCENARIO_LIST = [
     Scenario("server_capacity", "server_capacity.py", impls=("raw",), rounds=3),
-    Scenario("import_root", "import_time.py", ("--what", "root")),
-    Scenario("import_stack", "import_time.py", ("--what", "stack")),
+    Scenario("import_loader", "import_time.py", ("--what", "loader")),
+    Scenario("import_agent", "import_time.py", ("--what", "agent")),
+    Scenario("import_team", "import_time.py", ("--what", "team")),
+    Scenario("import_runtime", "import_time.py", ("--what", "runtime")),
     Scenario("roundtrip_nested", "component_roundtrip.py", ("--what", "nested")),
     Scenario("roundtrip_agent", "component_roundtrip.py", ("--what", "agent")),
     Scenario("model_single", "model_client.py", ("--mode", "single")),
@@ -96,9 +98,16 @@ I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
 I21 = "issue 21"
 I18 = "issue 18"
 I22 = "issue 22"
+I23 = "issue 23"
 ROWS = [
-    Row("import_root", "import", "import the root package (`python -c`)", Target("ratio", 1.3, I2)),
-    Row("import_stack", "import", "import agent + OpenAI client modules"),
+    Row("import_loader", "import", "`from agentparts import ComponentLoader` (vs asyncio, pydantic)",
+        Target("ratio", 1.3, I23)),
+    Row("import_agent", "import", "AssistantAgent + OpenAI client (vs asyncio, pydantic, httpx)",
+        Target("ratio", 1.3, I23)),
+    Row("import_team", "import", "`from agentparts.teams import RoundRobinGroupChat` (vs asyncio, pydantic)",
+        Target("ratio", 1.3, I23)),
+    Row("import_runtime", "import", "SingleThreadedAgentRuntime + RoutedAgent (vs asyncio, pydantic)",
+        Target("ratio", 1.3, I23)),
     Row("roundtrip_nested", "round_trip", "dump+load, nested component", Target("below", 1.0, I2)),
     Row("roundtrip_agent", "round_trip", "dump+load, agent config"),
     Row("model_single", "call", "one non-streamed call", Target("ratio", 1.3, I3)),
@@ -355,10 +364,14 @@ def write_markdown(data: dict[str, Any], table: dict[str, dict[str, Any]], path:
         "- **raw, HTTP scenarios**: a plain `httpx.AsyncClient()` (default limits) posting the "
         "same requests an agent sends (system + user message; for the tool turn: the tool "
         "call, the function, the second request) and parsing the JSON / SSE lines.",
-        '- **raw, import**: `python -c "import asyncio, pydantic"` for the root package '
-        "(`import agentparts` vs `import autogen_core`); `import asyncio, pydantic, httpx` "
-        "for the agent stack (`agentparts.agents, agentparts.models.openai` vs "
-        "`autogen_agentchat.agents, autogen_ext.models.openai`).",
+        "- **raw, import**: what users import, each against the libraries it is built on, "
+        '`python -c "..."` in a fresh interpreter (start-up included): '
+        "`from agentparts import ComponentLoader` against `import asyncio, pydantic`; "
+        "`AssistantAgent` + `OpenAIChatCompletionClient` (from-imports) against "
+        "`import asyncio, pydantic, httpx`; `from agentparts.teams import RoundRobinGroupChat` "
+        "and `from agentparts import SingleThreadedAgentRuntime, RoutedAgent` against "
+        "`import asyncio, pydantic`. AutoGen imports the same names from `autogen_core`, "
+        "`autogen_agentchat` and `autogen_ext`.",
         "- **raw, code execution**: a bare asyncio subprocess `python -c 'print(1)'` with the "
         "interpreter the executor uses (`sys.executable` for local, `/usr/bin/python3` "
         "for the sandbox).",
