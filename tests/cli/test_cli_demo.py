@@ -25,7 +25,7 @@ def _events(stdout: str) -> list[dict[str, Any]]:
 
 def _final_answer(events: list[dict[str, Any]]) -> str:
     """The last assistant message's text, checked to be prose: not a tool call in JSON."""
-    answers = [e for e in events if e["source"] == "assistant" and "Message" in str(e["type"])]
+    answers = [e for e in events if e.get("source") == "assistant" and "Message" in str(e["type"])]
     assert answers, events
     assert answers[-1]["type"] == "TextMessage", answers[-1]
     text = str(answers[-1]["content"])
