@@ -213,6 +213,8 @@ class MyTool(BaseTool[MyToolArgs, MyToolResult], Component[MyToolConfig]):
 class ScriptedModelClient(MyModelClient):
     """MyModelClient with the guide's tool-aware create() and a scripted "API"."""
 
+    # Its own provider string: an inherited one would load it back as MyModelClient.
+    component_provider_override = "tests.agents.test_guide_agents.ScriptedModelClient"
     replies: list[dict[str, Any]] = []
     seen_tools: list[list[dict[str, Any]] | None] = []
 
