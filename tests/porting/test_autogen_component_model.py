@@ -252,3 +252,4 @@ def test_bad_tool_arguments_are_a_validation_error() -> None:
         asyncio.run(tool.run_json({"a": "x"}, CancellationToken()))
     assert isinstance(bad.value, ToolArgumentsError)
     assert "add" in str(bad.value)
+    assert {e["loc"] for e in bad.value.errors()} == {("a",), ("b",)}  # pydantic's entries

@@ -256,7 +256,7 @@ class BaseTool(ComponentBase[BaseModel], Tool, ABC, Generic[ArgsT, ReturnT]):
             validated = args_type.model_validate(args)
         except ValidationError as exc:
             raise ToolArgumentsError(
-                describe_validation_error(self.name, exc, args_type, strict=self.strict)
+                describe_validation_error(self.name, exc, args_type, strict=self.strict), exc
             ) from None
         if self.strict:
             extra = sorted(set(args) - set(args_type.model_fields))

@@ -131,7 +131,7 @@ class BaseStreamTool(BaseTool[ArgsT, ReturnT], StreamTool, ABC, Generic[ArgsT, S
             validated = args_type.model_validate(args)
         except ValidationError as exc:
             raise ToolArgumentsError(
-                describe_validation_error(self.name, exc, args_type, strict=self.strict)
+                describe_validation_error(self.name, exc, args_type, strict=self.strict), exc
             ) from None
         last: Any = _NOTHING
         async for item in self.run_stream(typing.cast(ArgsT, validated), cancellation_token):
