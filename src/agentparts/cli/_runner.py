@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
+import logging
 import sys
 import time
 from typing import Any, TextIO
 
 from ._util import CommandContext, CommandError
+
+_logger = logging.getLogger(__name__)
 
 __all__ = ["close_agent", "load_local_models", "read_task", "run_agent"]
 
@@ -64,8 +66,10 @@ async def close_agent(agent: Any) -> None:
     """Close the agent; the CLI's agents own their parts, so that stops them all."""
     close = getattr(agent, "close", None)
     if close is not None:
-        with contextlib.suppress(Exception):  # must not hide the run's own outcome
+        try:
             await close()
+        except Exception:  # must not hide the run's own outcome, but is not kept silent
+            _logger.warning("Closing the agent failed; its parts may still run.", exc_info=True)
 
 
 def _json_line(item: Any) -> dict[str, Any]:

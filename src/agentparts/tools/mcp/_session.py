@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import tempfile
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import McpServerError
 from ._config import AnyServerParams, SseServerParams, StdioServerParams
+
+_logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from mcp import ClientSession
@@ -310,9 +313,17 @@ async def _cancel_quietly_if_running(task: asyncio.Task[None] | None) -> None:
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel ``task`` and wait for it; its failure is logged, the caller's cancellation kept."""
     task.cancel()
-    with contextlib.suppress(BaseException):
+    try:
         await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        cancelling = getattr(current, "cancelling", None)  # Python 3.11+
+        if task.cancelled() is False or (cancelling is not None and cancelling()):
+            raise  # the caller itself is being cancelled: never swallow that
+    except Exception:
+        _logger.warning("The MCP session task failed while it was stopped.", exc_info=True)
 
 
 def _page(cursor: str | None) -> Any:
