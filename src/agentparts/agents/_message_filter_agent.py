@@ -33,6 +33,8 @@ class PerSourceFilter(BaseModel):
         count: How many to keep with ``position``.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     source: str
     position: Literal["first", "last"] | None = None
     count: int | None = Field(default=None, ge=1)
@@ -40,6 +42,8 @@ class PerSourceFilter(BaseModel):
 
 class MessageFilterConfig(BaseModel):
     """The filters, applied in order; a message passes if a filter keeps it."""
+
+    model_config = ConfigDict(defer_build=True)
 
     per_source: list[PerSourceFilter]
 

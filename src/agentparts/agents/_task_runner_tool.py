@@ -32,6 +32,8 @@ __all__ = [
 class TaskRunnerToolArgs(BaseModel):
     """The tool's argument: the task to run."""
 
+    model_config = ConfigDict(defer_build=True)
+
     task: Annotated[str, "The task to be executed."]
 
 

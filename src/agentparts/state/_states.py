@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AssistantAgentState",
@@ -23,6 +23,8 @@ __all__ = [
 
 class BaseState(BaseModel):
     """Base of every saved state: a ``type`` name and a format ``version``."""
+
+    model_config = ConfigDict(defer_build=True)
 
     type: str = Field(default="BaseState")
     version: str = Field(default="1.0.0")

@@ -35,7 +35,7 @@ class TokenProviderConfig(BaseModel):
         scopes: The scopes tokens are asked for.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     provider_kind: str
     scopes: list[str]

@@ -30,7 +30,7 @@ class DiGraphEdge(BaseModel):
         activation_condition: ``"all"`` edges of the group must be taken, or ``"any"``.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
     target: str
     condition: str | EdgeCondition | None = None
@@ -69,6 +69,8 @@ class DiGraphEdge(BaseModel):
 class DiGraphNode(BaseModel):
     """A node: an agent by name, with its outgoing edges."""
 
+    model_config = ConfigDict(defer_build=True)
+
     name: str
     edges: list[DiGraphEdge] = Field(default_factory=list[DiGraphEdge])
     activation: Literal["all", "any"] = "all"
@@ -81,6 +83,8 @@ class DiGraph(BaseModel):
         nodes: The nodes by name.
         default_start_node: Where a run starts; else every node without parents.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     nodes: dict[str, DiGraphNode]
     default_start_node: str | None = None
