@@ -222,5 +222,8 @@ def _ray_cause(exc: BaseException) -> str:
     cause = getattr(exc, "cause", None)
     if isinstance(cause, BaseException):
         exc = cause
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+    # The whole message, on one line: a load error names the variable or field on a later line.
+    text = " ".join(line.strip() for line in str(exc).strip().splitlines() if line.strip())
+    if len(text) > 2000:
+        text = text[:2000] + " [...]"
+    return f"{type(exc).__name__}: {text}".rstrip(": ")
