@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from ._component_model import ComponentType as ComponentType
     from ._function_call import FunctionCall as FunctionCall
     from ._image import Image as Image
-    from ._secrets import EnvSecretStr as EnvSecretStr
-    from ._secrets import secret_from_env as secret_from_env
     from ._runtime._agent import Agent as Agent
     from ._runtime._agent import AgentProxy as AgentProxy
     from ._runtime._agent_runtime import AgentRuntime as AgentRuntime
@@ -39,7 +37,9 @@ if TYPE_CHECKING:
     from ._runtime._context import AgentInstantiationContext as AgentInstantiationContext
     from ._runtime._context import MessageContext as MessageContext
     from ._runtime._context import MessageHandlerContext as MessageHandlerContext
-    from ._runtime._context import SubscriptionInstantiationContext as SubscriptionInstantiationContext
+    from ._runtime._context import (
+        SubscriptionInstantiationContext as SubscriptionInstantiationContext,
+    )
     from ._runtime._envelope import DeadLetter as DeadLetter
     from ._runtime._envelope import DeadLetterHandler as DeadLetterHandler
     from ._runtime._ids import AgentId as AgentId
@@ -57,13 +57,17 @@ if TYPE_CHECKING:
     from ._runtime._serialization import PROTOBUF_DATA_CONTENT_TYPE as PROTOBUF_DATA_CONTENT_TYPE
     from ._runtime._serialization import MessageSerializer as MessageSerializer
     from ._runtime._serialization import UnknownPayload as UnknownPayload
-    from ._runtime._serialization import try_get_known_serializers_for_type as try_get_known_serializers_for_type
+    from ._runtime._serialization import (
+        try_get_known_serializers_for_type as try_get_known_serializers_for_type,
+    )
     from ._runtime._single_threaded import SingleThreadedAgentRuntime as SingleThreadedAgentRuntime
     from ._runtime._subscriptions import DefaultSubscription as DefaultSubscription
     from ._runtime._subscriptions import DefaultTopicId as DefaultTopicId
     from ._runtime._subscriptions import Subscription as Subscription
     from ._runtime._subscriptions import TypePrefixSubscription as TypePrefixSubscription
     from ._runtime._subscriptions import TypeSubscription as TypeSubscription
+    from ._secrets import EnvSecretStr as EnvSecretStr
+    from ._secrets import secret_from_env as secret_from_env
     from .models.cache._stores import CacheStore as CacheStore
     from .models.cache._stores import InMemoryStore as InMemoryStore
 
