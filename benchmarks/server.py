@@ -65,7 +65,9 @@ def respond_anthropic(request: RecordedRequest) -> ScriptedReply:
         return TOOL_RESULT_REPLY
     tools = body.get("tools") or []
     if tools and last.get("role") == "user":
-        return ScriptedReply(tool_calls=[ScriptedToolCall(tools[0].get("name", "add"), {"a": 1, "b": 2})])
+        return ScriptedReply(
+            tool_calls=[ScriptedToolCall(tools[0].get("name", "add"), {"a": 1, "b": 2})]
+        )
     texts = [b.get("text", "") for b in blocks if isinstance(b, dict)]
     if texts and str(texts[0]).startswith(LONG_MARKER):
         return LONG_REPLY
