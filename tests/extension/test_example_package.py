@@ -72,8 +72,9 @@ async def test_tool_loads_by_short_name_and_runs(tmp_path: Path) -> None:
     )
     result = await tool.run_json({"query": "kettle"}, CancellationToken())
     assert type(tool).__name__ == "FileSearchTool"
+    # AutoGen's form: json.dumps of the model's dump (issue 19).
     assert tool.return_value_as_string(result) == (
-        '{"results":[{"path":"notes.txt","line":1,"text":"the kettle is on"}],"count":1}'
+        '{"results": [{"path": "notes.txt", "line": 1, "text": "the kettle is on"}], "count": 1}'
     )
 
 
