@@ -16,7 +16,8 @@ import hashlib
 import json
 from typing import Any
 
-from ._openai_server import OpenAITestServer, _as_dict, _items, _pieces, _write_chunk, _write_head
+from ._native_server import NativeApiTestServer, is_plain_error
+from ._openai_server import _as_dict, _items, _pieces, _write_chunk, _write_head
 from ._scripted import Fault, RecordedRequest, ScriptedReply
 
 __all__ = ["AnthropicTestServer"]
@@ -45,7 +46,7 @@ def signature_of(thinking: str) -> str:
     return "sig-" + hashlib.sha256(thinking.encode()).hexdigest()[:32]
 
 
-class AnthropicTestServer(OpenAITestServer):
+class AnthropicTestServer(NativeApiTestServer):
     """A scripted Anthropic Messages API server on 127.0.0.1.
 
     Scripted exactly like :class:`OpenAITestServer` (same :class:`ScriptedReply`,
@@ -76,33 +77,11 @@ class AnthropicTestServer(OpenAITestServer):
         ...         print(server.base_url)
     """
 
-    @property
-    def base_url(self) -> str:
-        """The API root to give a client, e.g. ``http://127.0.0.1:PORT``."""
-        return f"http://{self.host}:{self.port}"
+    def _bad_json(self, writer: Any) -> None:
+        _write_error(writer, 400, "invalid_request_error", "The request body is not JSON.")
 
-    async def __aenter__(self) -> AnthropicTestServer:
-        await self.start()
-        return self
-
-    def __enter__(self) -> AnthropicTestServer:
-        self.start_in_thread()
-        return self
-
-    async def _dispatch(
-        self, method: str, target: str, headers: dict[str, str], raw: bytes, writer: Any
-    ) -> bool:
-        try:
-            body: Any = json.loads(raw) if raw else None
-        except ValueError:
-            _write_error(writer, 400, "invalid_request_error", "The request body is not JSON.")
-            return True
-        path = target.split("?", 1)[0]
-        if path.startswith("/_control/"):
-            return self._control(method, path, body, writer)
-        request = RecordedRequest(method, target, headers, body)
-        if self.record:
-            self.requests.append(request)
+    async def _route(self, path: str, request: RecordedRequest, writer: Any) -> bool:
+        method, headers, body = request.method, request.headers, request.body
         if path == "/v1/models" and method == "GET":
             names = sorted(self.models or ["claude-sonnet-4-20250514"])
             data = [{"type": "model", "id": n, "display_name": n} for n in names]
@@ -117,14 +96,7 @@ class AnthropicTestServer(OpenAITestServer):
         fields: dict[str, Any] = body  # pyright: ignore[reportUnknownVariableType]
         refusal = self._check(headers, fields)
         answer = refusal or self._next_answer(request)
-        if isinstance(answer, str):
-            answer = ScriptedReply(answer)
-        self._answering += 1
-        self.peak_requests = max(self.peak_requests, self._answering)
-        try:
-            return await self._answer(answer, fields, writer)
-        finally:
-            self._answering -= 1
+        return await self._serve(answer, fields, writer)
 
     def _check(self, headers: dict[str, str], body: dict[str, Any]) -> Fault | None:
         """Refuse what Claude refuses (the message is close to Claude's own)."""
@@ -154,17 +126,7 @@ class AnthropicTestServer(OpenAITestServer):
     async def _answer(
         self, answer: ScriptedReply | Fault, body: dict[str, Any], writer: Any
     ) -> bool:
-        plain_error = (
-            isinstance(answer, Fault)
-            and answer.reply is None
-            and answer.cut_after is None
-            and answer.raw_json is None
-            and answer.drip_interval is None
-            and answer.endless_interval is None
-            and answer.size is None
-            and answer.body is None
-        )
-        if isinstance(answer, Fault) and plain_error:
+        if is_plain_error(answer):
             if answer.delay:
                 await asyncio.sleep(answer.delay)
             kind = answer.code if (answer.code or "").endswith("_error") else None

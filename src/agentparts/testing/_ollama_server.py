@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from ._openai_server import OpenAITestServer
+from ._native_server import NativeApiTestServer, is_plain_error
 from ._scripted import Fault, RecordedRequest, Responder, ScriptedReply, ScriptedToolCall
 
 __all__ = ["OllamaTestServer"]
@@ -26,7 +26,7 @@ _WORDS = re.compile(r"\s*\S+\s*|\s+")
 _PIECE = 64 * 2**10
 
 
-class OllamaTestServer(OpenAITestServer):
+class OllamaTestServer(NativeApiTestServer):
     """A scripted Ollama server on 127.0.0.1 (``/api/chat``, ``/api/show``, ``/api/tags``).
 
     Scripted like :class:`OpenAITestServer` (the same :class:`ScriptedReply` and
@@ -79,35 +79,13 @@ class OllamaTestServer(OpenAITestServer):
         self.capabilities = {k: list(v) for k, v in (capabilities or {}).items()}
         self.context_length = context_length
 
-    @property
-    def base_url(self) -> str:
-        """The host to give a client, e.g. ``http://127.0.0.1:PORT``."""
-        return f"http://{self.host}:{self.port}"
-
-    async def __aenter__(self) -> OllamaTestServer:
-        await self.start()
-        return self
-
-    def __enter__(self) -> OllamaTestServer:
-        self.start_in_thread()
-        return self
-
     # --- routes ----------------------------------------------------------------------
 
-    async def _dispatch(
-        self, method: str, target: str, headers: dict[str, str], raw: bytes, writer: Any
-    ) -> bool:
-        try:
-            body: Any = json.loads(raw) if raw else None
-        except ValueError:
-            _write_json(writer, 400, {"error": "invalid character in request body"})
-            return True
-        path = target.split("?", 1)[0]
-        if path.startswith("/_control/"):
-            return self._control(method, path, body, writer)
-        request = RecordedRequest(method, target, headers, body)
-        if self.record:
-            self.requests.append(request)
+    def _bad_json(self, writer: Any) -> None:
+        _write_json(writer, 400, {"error": "invalid character in request body"})
+
+    async def _route(self, path: str, request: RecordedRequest, writer: Any) -> bool:
+        method, headers, body = request.method, request.headers, request.body
         if path == "/api/version" and method == "GET":
             _write_json(writer, 200, {"version": "0.12.0"})
             return True
@@ -127,14 +105,7 @@ class OllamaTestServer(OpenAITestServer):
             _write_json(writer, 200, self._show(fields["model"]))
             return True
         answer = refusal or self._next_answer(request)
-        if isinstance(answer, str):
-            answer = ScriptedReply(answer)
-        self._answering += 1
-        self.peak_requests = max(self.peak_requests, self._answering)
-        try:
-            return await self._answer(answer, fields, writer)
-        finally:
-            self._answering -= 1
+        return await self._serve(answer, fields, writer)
 
     def _refusal(self, headers: dict[str, str], body: dict[str, Any]) -> Fault | None:
         if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
@@ -161,17 +132,7 @@ class OllamaTestServer(OpenAITestServer):
     async def _answer(
         self, answer: ScriptedReply | Fault, body: dict[str, Any], writer: Any
     ) -> bool:
-        plain_error = (
-            isinstance(answer, Fault)
-            and answer.reply is None
-            and answer.cut_after is None
-            and answer.body is None
-            and answer.raw_json is None
-            and answer.drip_interval is None
-            and answer.endless_interval is None
-            and answer.size is None
-        )
-        if not isinstance(answer, Fault) or not plain_error:
+        if not is_plain_error(answer):
             return await super()._answer(answer, body, writer)
         if answer.delay:
             await asyncio.sleep(answer.delay)

@@ -4,11 +4,16 @@ Connection pools (:class:`ShardedPool`), retries that honour ``Retry-After``
 (:class:`RetryPolicy`), a total deadline per request and per stream (:class:`Deadline`),
 size caps on answers and stream lines (:class:`HttpLimits`), the server-sent event reader
 (:class:`EventStream`) and its newline-delimited JSON twin (:class:`NdjsonStream`), error
-mapping (:class:`Transport`) and key redaction (:class:`Redactor`). Private: the OpenAI,
-Azure and Ollama clients are built on it, and later providers are meant to be.
+mapping (:class:`Transport`), key redaction (:class:`Redactor`) and the client base that
+holds them (:class:`HttpChatClient`). Private: the OpenAI,
+Azure, Anthropic and Ollama clients are built on it, and later providers are meant to be.
 """
 
 from ._body import decode_json as decode_json
+from ._client import HttpChatClient as HttpChatClient
+from ._client import encode_json as encode_json
+from ._client import given_model_info as given_model_info
+from ._client import http_limits as http_limits
 from ._deadline import Deadline as Deadline
 from ._limits import HttpLimits as HttpLimits
 from ._limits import check_finite_numbers as check_finite_numbers
@@ -26,6 +31,7 @@ __all__ = [
     "RETRIED_STATUSES",
     "Deadline",
     "EventStream",
+    "HttpChatClient",
     "HttpLimits",
     "NdjsonStream",
     "Redactor",
@@ -34,6 +40,9 @@ __all__ = [
     "Transport",
     "check_finite_numbers",
     "decode_json",
+    "encode_json",
+    "given_model_info",
+    "http_limits",
     "retry_after_seconds",
     "tls_may_be_needed",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -17,17 +16,17 @@ from ..._constants import EVENT_LOGGER_NAME
 from ..._secrets import secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
-from .._client import ChatCompletionClient
 from .._events import emit_model_event
 from .._http import (
-    HttpLimits,
+    HttpChatClient,
     Redactor,
     RetryPolicy,
-    ShardedPool,
     Transport,
     check_finite_numbers,
     decode_json,
-    tls_may_be_needed,
+    encode_json,
+    given_model_info,
+    http_limits,
 )
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage
@@ -53,17 +52,6 @@ KEY_VARIABLE = "ANTHROPIC_API_KEY"
 _JSON_MODE_NOTE = "Answer with one JSON object only: no prose, no code fences."
 _events = logging.getLogger(EVENT_LOGGER_NAME)
 _log = logging.getLogger(__name__)
-_ENCODER = json.JSONEncoder(allow_nan=False)
-
-
-def _encode(body: dict[str, Any]) -> bytes:
-    try:
-        return _ENCODER.encode(body).encode()
-    except ValueError as exc:
-        raise ValueError(
-            f"The request cannot be sent as JSON ({exc}): a number in it is NaN or infinite. "
-            "Give finite numbers."
-        ) from None
 
 
 def _api_key(api_key: str | SecretStr | None, base_url: str | None) -> SecretStr | None:
@@ -76,23 +64,6 @@ def _api_key(api_key: str | SecretStr | None, base_url: str | None) -> SecretStr
             "variable. For a proxy or test server that needs no key, pass its base_url."
         )
     return secret
-
-
-def _given_model_info(
-    model_info: ModelInfo | None, capabilities: ModelCapabilities | None
-) -> ModelInfo | None:
-    if model_info is not None and "structured_output" not in model_info:
-        model_info = ModelInfo(**model_info)
-        model_info["structured_output"] = False
-    if model_info is None and capabilities is not None:
-        model_info = ModelInfo(
-            vision=capabilities["vision"],
-            function_calling=capabilities["function_calling"],
-            json_output=capabilities["json_output"],
-            family="unknown",
-            structured_output=False,
-        )
-    return model_info
 
 
 def _thinking_on(thinking: Any) -> bool:
@@ -114,7 +85,7 @@ def _lacks_signed_thinking(wire: list[dict[str, Any]]) -> bool:
     return False
 
 
-class AnthropicChatCompletionClient(ChatCompletionClient, Component[AnthropicClientConfig]):
+class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientConfig]):
     """A model client for Claude through Anthropic's Messages API (``/v1/messages``).
 
     Built directly on httpx (no ``anthropic`` SDK), sharing the OpenAI client's pools,
@@ -197,15 +168,11 @@ class AnthropicChatCompletionClient(ChatCompletionClient, Component[AnthropicCli
                 "call with extra_create_args=."
             )
         check_finite_numbers(create_args, "the client's arguments")
-        limits = HttpLimits(
-            60.0 if timeout is None else timeout,
-            stream_idle_timeout,
-            stream_timeout,
-            max_response_bytes,
-            max_event_bytes,
+        limits = http_limits(
+            timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
         )
         secret = _api_key(api_key, base_url)
-        given_info = _given_model_info(model_info, model_capabilities)
+        given_info = given_model_info(model_info, model_capabilities)
         thinking = create_args.get("thinking")
         if isinstance(thinking, BaseModel):
             create_args["thinking"] = thinking = thinking.model_dump(exclude_none=True)
@@ -256,7 +223,7 @@ class AnthropicChatCompletionClient(ChatCompletionClient, Component[AnthropicCli
         if key:
             headers["x-api-key"] = key
         headers.update(default_headers or {})
-        self._transport = Transport(
+        transport = Transport(
             root,
             root + "/v1/messages",
             model,
@@ -267,31 +234,12 @@ class AnthropicChatCompletionClient(ChatCompletionClient, Component[AnthropicCli
             Redactor(key),
             f"api_key= or the {KEY_VARIABLE} environment variable",
         )
-        self._pool = ShardedPool(
-            headers,
-            max(limits.timeout, limits.stream_idle_timeout),
-            max_connections,
-            tls=tls_may_be_needed(root),
-        )
-
-    @property
-    def model(self) -> str:
-        """The model name."""
-        return self._model
+        self._connect(transport, headers, max_connections)
 
     @property
     def base_url(self) -> str:
         """The API root requests go to."""
         return self._transport.base_url
-
-    @property
-    def model_info(self) -> ModelInfo:
-        """What the model can do (given, or from the table of Claude models)."""
-        return self._model_info
-
-    async def close(self) -> None:
-        """Close the connection pools (the client reopens them if used again)."""
-        await self._pool.aclose()
 
     # --- requests --------------------------------------------------------------------
 
@@ -385,7 +333,7 @@ class AnthropicChatCompletionClient(ChatCompletionClient, Component[AnthropicCli
         body, structured = self._request(
             messages, tools, tool_choice, json_output, extra_create_args, False
         )
-        payload = _encode(body)
+        payload = encode_json(body)
         with TaskCancelScope(cancellation_token):
             async with self._pool.lease() as http:
                 content = await self._transport.post(http, payload)
@@ -422,7 +370,7 @@ class AnthropicChatCompletionClient(ChatCompletionClient, Component[AnthropicCli
         body, structured = self._request(
             messages, tools, tool_choice, json_output, extra_create_args, True
         )
-        payload = _encode(body)
+        payload = encode_json(body)
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         accumulator = StreamAccumulator(self.base_url, structured)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import AsyncGenerator, Mapping, Sequence
@@ -25,18 +24,17 @@ from ...errors import (
     ModelStreamError,
 )
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
-from .._client import ChatCompletionClient
 from .._events import emit_model_event
 from .._http import (
-    HttpLimits,
+    HttpChatClient,
     NdjsonStream,
     Redactor,
     RetryPolicy,
-    ShardedPool,
     Transport,
     check_finite_numbers,
     decode_json,
-    tls_may_be_needed,
+    encode_json,
+    http_limits,
 )
 from .._http._body import error_text
 from .._model_info import ModelCapabilities, ModelInfo
@@ -56,7 +54,6 @@ DEFAULT_HOST = "http://127.0.0.1:11434"
 HOST_VARIABLE = "OLLAMA_HOST"
 _events = logging.getLogger(EVENT_LOGGER_NAME)
 _CREATE_ARG_NAMES = ("format", "options", "keep_alive", "think")
-_ENCODER = json.JSONEncoder(allow_nan=False)
 _SECRET_HEADER_HINTS = ("auth", "key", "token", "cookie")
 
 
@@ -71,16 +68,6 @@ def normalize_host(host: str | None) -> str:
     if parts.port is None and parts.scheme == "http" and not parts.path:
         netloc = f"{netloc}:11434"
     return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
-
-
-def _encode(body: dict[str, Any]) -> bytes:
-    try:
-        return _ENCODER.encode(body).encode()
-    except ValueError as exc:
-        raise ValueError(
-            f"The request cannot be sent as JSON ({exc}): a number in it is NaN or infinite. "
-            "Give finite numbers."
-        ) from None
 
 
 class _OllamaTransport(Transport):
@@ -128,7 +115,7 @@ class OllamaClientConfig(BaseModel):
     max_connections: int = 100
 
 
-class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientConfig]):
+class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
     """A model client for Ollama's native chat API (``/api/chat``), local or remote.
 
     Unlike Ollama's OpenAI-compatible endpoint, the native API keeps ``format`` (JSON mode
@@ -203,12 +190,8 @@ class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientCon
         retry_max_delay: float = 8.0,
         max_connections: int = 100,
     ) -> None:
-        limits = HttpLimits(
-            60.0 if timeout is None else timeout,
-            stream_idle_timeout,
-            stream_timeout,
-            max_response_bytes,
-            max_event_bytes,
+        limits = http_limits(
+            timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
         )
         if options:
             check_finite_numbers(options, "options")
@@ -270,38 +253,16 @@ class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientCon
         retry = RetryPolicy(max_retries, retry_initial_delay, retry_max_delay)
         hint = "the headers= given to the client (Ollama itself needs no key)"
         redact = Redactor(*secrets)
-        self._transport = _OllamaTransport(
+        transport = _OllamaTransport(
             root, root + "/api/chat", model, limits, retry, redact, hint, stream_type=NdjsonStream
         )
         self._show = _OllamaTransport(root, root + "/api/show", model, limits, retry, redact, hint)
-        self._pool = ShardedPool(
-            sent,
-            max(limits.timeout, limits.stream_idle_timeout),
-            max_connections,
-            tls=tls_may_be_needed(root),
-        )
-
-    # --- properties ------------------------------------------------------------------
-
-    @property
-    def model(self) -> str:
-        """The model name."""
-        return self._model
+        self._connect(transport, sent, max_connections)
 
     @property
     def host(self) -> str:
         """The server requests go to."""
         return self._transport.base_url
-
-    @property
-    def model_info(self) -> ModelInfo:
-        """What the model can do: given, from the table of common models, or from the
-        server once the first call (or :meth:`fetch_model_info`) has asked it."""
-        return self._model_info
-
-    async def close(self) -> None:
-        """Close the connection pools (the client reopens them if used again)."""
-        await self._pool.aclose()
 
     # --- errors ----------------------------------------------------------------------
 
@@ -322,7 +283,7 @@ class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientCon
             ModelNotFoundError: The model is not pulled (the message says `ollama pull`).
             ModelConnectionError: Ollama is not running at the host.
         """
-        payload = _encode({"model": self._model})
+        payload = encode_json({"model": self._model})
         try:
             async with self._pool.lease() as http:
                 content = await self._show.post(http, payload)
@@ -415,7 +376,7 @@ class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientCon
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, False
             )
-            payload = _encode(body)
+            payload = encode_json(body)
             try:
                 async with self._pool.lease() as http:
                     content = await self._transport.post(http, payload)
@@ -455,7 +416,7 @@ class OllamaChatCompletionClient(ChatCompletionClient, Component[OllamaClientCon
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, True
             )
-            payload = _encode(body)
+            payload = encode_json(body)
             if _events.isEnabledFor(logging.INFO):
                 emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
             turn = OllamaTurn(self.host)

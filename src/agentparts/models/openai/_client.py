@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import AsyncGenerator, Mapping, Sequence
@@ -18,17 +17,17 @@ from ..._constants import EVENT_LOGGER_NAME
 from ..._secrets import EnvSecretStr, secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
-from .._client import ChatCompletionClient
 from .._events import emit_model_event
 from .._http import (
+    HttpChatClient,
     HttpLimits,
     Redactor,
     RetryPolicy,
-    ShardedPool,
     Transport,
     check_finite_numbers,
     decode_json,
-    tls_may_be_needed,
+    encode_json,
+    given_model_info,
 )
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
@@ -64,20 +63,6 @@ _CREATE_ARG_NAMES = (
     "n",
     "response_format",
 )
-
-
-_ENCODER = json.JSONEncoder(allow_nan=False)
-
-
-def _encode(body: dict[str, Any]) -> bytes:
-    """The request as JSON; NaN or infinities (e.g. in a message's data) are refused."""
-    try:
-        return _ENCODER.encode(body).encode()
-    except ValueError as exc:
-        raise ValueError(
-            f"The request cannot be sent as JSON ({exc}): a number in it is NaN or infinite. "
-            "Give finite numbers."
-        ) from None
 
 
 def _check_create_args(create_args: Mapping[str, Any], cls: type[Any]) -> frozenset[str]:
@@ -158,23 +143,6 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def _given_model_info(
-    model_info: ModelInfo | None, model_capabilities: ModelCapabilities | None
-) -> ModelInfo | None:
-    if model_info is not None and "structured_output" not in model_info:
-        model_info = ModelInfo(**model_info)
-        model_info["structured_output"] = False
-    if model_info is None and model_capabilities is not None:
-        model_info = ModelInfo(
-            vision=model_capabilities["vision"],
-            function_calling=model_capabilities["function_calling"],
-            json_output=model_capabilities["json_output"],
-            family="unknown",
-            structured_output=False,
-        )
-    return model_info
-
-
 def _headers(
     key: str | None,
     organization: str | None,
@@ -192,7 +160,7 @@ def _headers(
     return headers
 
 
-class BaseOpenAIChatCompletionClient(ChatCompletionClient):
+class BaseOpenAIChatCompletionClient(HttpChatClient):
     """The request machinery of the OpenAI client, under AutoGen's name.
 
     :class:`OpenAIChatCompletionClient` is the client to use. This class exists so code
@@ -275,7 +243,7 @@ class BaseOpenAIChatCompletionClient(ChatCompletionClient):
         if route is None:  # OpenAI's own headers never go to another provider
             organization = organization if organization is not None else _env("OPENAI_ORG_ID")
             project = project if project is not None else _env("OPENAI_PROJECT_ID")
-        model_info = _given_model_info(model_info, model_capabilities)
+        model_info = given_model_info(model_info, model_capabilities)
         # Validated when the client is saved: building the config's validator at every
         # client start would cost more memory than the client itself.
         self._config_values: dict[str, Any] = dict(
@@ -320,7 +288,7 @@ class BaseOpenAIChatCompletionClient(ChatCompletionClient):
             "/"
         )
         self._headers = _headers(key, organization, project, default_headers)
-        self._transport = Transport(
+        transport = Transport(
             root,
             root + "/chat/completions",
             model,
@@ -330,36 +298,12 @@ class BaseOpenAIChatCompletionClient(ChatCompletionClient):
             f"api_key= or the {route.key_variable if route else 'OPENAI_API_KEY'} environment "
             "variable",
         )
-        # httpx's own read timeout is only a backstop: the transport bounds whole requests.
-        self._pool = ShardedPool(
-            self._headers,
-            max(limits.timeout, limits.stream_idle_timeout),
-            max_connections,
-            tls=tls_may_be_needed(root),
-        )
-
-    # --- properties ------------------------------------------------------------------
-
-    @property
-    def model(self) -> str:
-        """The model name."""
-        return self._model
+        self._connect(transport, self._headers, max_connections)
 
     @property
     def base_url(self) -> str:
         """The API root requests go to."""
         return self._transport.base_url
-
-    @property
-    def model_info(self) -> ModelInfo:
-        """What the model can do (given, or from the table of well-known models)."""
-        return self._model_info
-
-    # --- HTTP client -----------------------------------------------------------------
-
-    async def close(self) -> None:
-        """Close the connection pools (the client reopens them if used again)."""
-        await self._pool.aclose()
 
     # --- requests --------------------------------------------------------------------
 
@@ -424,7 +368,7 @@ class BaseOpenAIChatCompletionClient(ChatCompletionClient):
                 connection, or an invalid response.
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
-        payload = _encode(body)
+        payload = encode_json(body)
         with TaskCancelScope(cancellation_token):
             async with self._pool.lease() as http:
                 content = await self._transport.post(http, payload)
@@ -471,7 +415,7 @@ class BaseOpenAIChatCompletionClient(ChatCompletionClient):
         if include_usage is not None:
             options = {**body.get("stream_options", {}), "include_usage": include_usage}
             body["stream_options"] = options
-        payload = _encode(body)
+        payload = encode_json(body)
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         with TaskCancelScope(cancellation_token):
