@@ -28,6 +28,11 @@ from .._http import (
     given_model_info,
     http_limits,
 )
+from .._http._limits import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_STREAM_TIMEOUT,
+)
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage
 from ._config import CREATE_ARG_NAMES, AnthropicClientConfig
@@ -147,9 +152,9 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         model_capabilities: ModelCapabilities | None = None,
         timeout: float | None = None,
         stream_idle_timeout: float | None = None,
-        stream_timeout: float = 600.0,
-        max_response_bytes: int = 32 * 2**20,
-        max_event_bytes: int = 4 * 2**20,
+        stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_retries: int | None = None,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,

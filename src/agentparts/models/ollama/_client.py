@@ -37,6 +37,11 @@ from .._http import (
     http_limits,
 )
 from .._http._body import error_text
+from .._http._limits import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_STREAM_TIMEOUT,
+)
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ..openai._messages import tools_to_wire
@@ -106,9 +111,9 @@ class OllamaClientConfig(BaseModel):
     think: bool | Literal["low", "medium", "high"] | None = None
     format: str | dict[str, Any] | None = None
     stream_idle_timeout: float | None = None
-    stream_timeout: float = 600.0
-    max_response_bytes: int = 32 * 2**20
-    max_event_bytes: int = 4 * 2**20
+    stream_timeout: float = DEFAULT_STREAM_TIMEOUT
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     max_retries: int = 2
     retry_initial_delay: float = 0.5
     retry_max_delay: float = 8.0
@@ -182,9 +187,9 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         follow_redirects: bool = True,
         model_capabilities: ModelCapabilities | None = None,
         stream_idle_timeout: float | None = None,
-        stream_timeout: float = 600.0,
-        max_response_bytes: int = 32 * 2**20,
-        max_event_bytes: int = 4 * 2**20,
+        stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_retries: int = 2,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,

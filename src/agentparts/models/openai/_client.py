@@ -29,6 +29,12 @@ from .._http import (
     encode_json,
     given_model_info,
 )
+from .._http._limits import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_TIMEOUT,
+)
 from .._model_info import ModelCapabilities, ModelInfo
 from .._types import CreateResult, LLMMessage, RequestUsage
 from ._config import OpenAIClientConfig
@@ -215,11 +221,11 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         organization: str | None = None,
         project: str | None = None,
         model_info: ModelInfo | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT,
         stream_idle_timeout: float | None = None,
-        stream_timeout: float = 600.0,
-        max_response_bytes: int = 32 * 2**20,
-        max_event_bytes: int = 4 * 2**20,
+        stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_retries: int = 2,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,
@@ -550,11 +556,11 @@ class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenA
         organization: str | None = None,
         project: str | None = None,
         model_info: ModelInfo | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT,
         stream_idle_timeout: float | None = None,
-        stream_timeout: float = 600.0,
-        max_response_bytes: int = 32 * 2**20,
-        max_event_bytes: int = 4 * 2**20,
+        stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         max_retries: int = 2,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,

@@ -12,6 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from .._http._limits import (
+    DEFAULT_MAX_EVENT_BYTES,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_STREAM_TIMEOUT,
+    DEFAULT_TIMEOUT,
+)
 from .._model_info import ModelCapabilities
 
 __all__ = [
@@ -53,11 +59,11 @@ class BaseOpenAIClientConfigurationConfigModel(CreateArgumentsConfigModel):
     api_key: SecretStr | None = None
     model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
     model_capabilities: ModelCapabilities | None = None
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
     stream_idle_timeout: float | None = None
-    stream_timeout: float = 600.0
-    max_response_bytes: int = 32 * 2**20
-    max_event_bytes: int = 4 * 2**20
+    stream_timeout: float = DEFAULT_STREAM_TIMEOUT
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     max_retries: int = 2
     retry_initial_delay: float = 0.5
     retry_max_delay: float = 8.0
