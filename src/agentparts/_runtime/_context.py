@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from .._cancellation_token import CancellationToken
 from .._ids import new_uuid4
@@ -20,6 +20,9 @@ __all__ = [
     "MessageHandlerContext",
     "SubscriptionInstantiationContext",
 ]
+
+
+_T = TypeVar("_T")
 
 
 class MessageContext:
@@ -80,6 +83,16 @@ class MessageContext:
         )
 
 
+@contextmanager
+def _set(var: ContextVar[_T], value: _T) -> Generator[None, Any, None]:
+    """``var`` holds ``value`` inside the block, and what it held before afterwards."""
+    token = var.set(value)
+    try:
+        yield
+    finally:
+        var.reset(token)
+
+
 def _static(name: str) -> NoReturn:
     raise RuntimeError(f"{name} is a static class: use its class methods, do not instantiate it.")
 
@@ -103,11 +116,8 @@ class AgentInstantiationContext:
     @contextmanager
     def populate_context(cls, ctx: tuple[AgentRuntime, AgentId]) -> Generator[None, Any, None]:
         """Make ``ctx`` (runtime, agent id) current inside the block (used by runtimes)."""
-        token = cls._VAR.set(ctx)
-        try:
+        with _set(cls._VAR, ctx):
             yield
-        finally:
-            cls._VAR.reset(token)
 
     @classmethod
     def current_runtime(cls) -> AgentRuntime:
@@ -159,11 +169,8 @@ class MessageHandlerContext:
     @contextmanager
     def populate_context(cls, ctx: AgentId) -> Generator[None, Any, None]:
         """Make ``ctx`` the handling agent inside the block (used by runtimes)."""
-        token = cls._VAR.set(ctx)
-        try:
+        with _set(cls._VAR, ctx):
             yield
-        finally:
-            cls._VAR.reset(token)
 
     @classmethod
     def agent_id(cls) -> AgentId:
@@ -192,11 +199,8 @@ class SubscriptionInstantiationContext:
     @contextmanager
     def populate_context(cls, ctx: AgentType) -> Generator[None, Any, None]:
         """Make ``ctx`` the agent type being subscribed inside the block."""
-        token = cls._VAR.set(ctx)
-        try:
+        with _set(cls._VAR, ctx):
             yield
-        finally:
-            cls._VAR.reset(token)
 
     @classmethod
     def agent_type(cls) -> AgentType:
