@@ -200,8 +200,8 @@ class GraphFlow(BaseGroupChat, Component[GraphFlowConfig]):
             )
         self.graph = graph
         super().__init__(
-            name=name or self.DEFAULT_NAME,
-            description=description or self.DEFAULT_DESCRIPTION,
+            name=name,
+            description=description,
             participants=participants,
             manager_name="GraphManager",
             manager_factory=self._manager_factory,

@@ -45,8 +45,8 @@ class BaseGroupChat(Team, ABC):
     :meth:`reset` forgets it.
 
     Args:
-        name: The team's name.
-        description: What the team does.
+        name: The team's name (``None``: the class's ``DEFAULT_NAME``).
+        description: What the team does (``None``: the class's ``DEFAULT_DESCRIPTION``).
         participants: Agents or inner teams, with unique names.
         manager_name: The manager's name (source of its events, key in the saved state).
         termination_condition: When a run stops. With none, give ``max_turns``, or the run
@@ -63,10 +63,13 @@ class BaseGroupChat(Team, ABC):
         ValueError: no participants, repeated names, or ``max_turns`` below 1.
     """
 
+    DEFAULT_NAME = "GroupChat"
+    DEFAULT_DESCRIPTION = "A team of agents."
+
     def __init__(
         self,
-        name: str,
-        description: str,
+        name: str | None,
+        description: str | None,
         participants: Sequence[ChatAgent | Team],
         manager_name: str,
         manager_factory: ManagerFactory,
@@ -76,6 +79,8 @@ class BaseGroupChat(Team, ABC):
         custom_message_types: Sequence[type[BaseAgentEvent | BaseChatMessage]] | None = None,
         emit_team_events: bool = False,
     ) -> None:
+        name = name or self.DEFAULT_NAME
+        description = description or self.DEFAULT_DESCRIPTION
         if not participants:
             raise ValueError(f"{type(self).__name__} needs at least one participant.")
         names = [p.name for p in participants]

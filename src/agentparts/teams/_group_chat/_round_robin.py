@@ -91,7 +91,6 @@ class RoundRobinGroupChat(BaseGroupChat, Component[RoundRobinGroupChatConfig]):
     component_config_schema = RoundRobinGroupChatConfig
     component_provider_override = "agentparts.teams.RoundRobinGroupChat"
     DEFAULT_NAME = "RoundRobinGroupChat"
-    DEFAULT_DESCRIPTION = "A team of agents."
 
     def __init__(
         self,
@@ -106,8 +105,8 @@ class RoundRobinGroupChat(BaseGroupChat, Component[RoundRobinGroupChatConfig]):
         emit_team_events: bool = False,
     ) -> None:
         super().__init__(
-            name=name or self.DEFAULT_NAME,
-            description=description or self.DEFAULT_DESCRIPTION,
+            name=name,
+            description=description,
             participants=participants,
             manager_name="RoundRobinGroupChatManager",
             manager_factory=_RoundRobinManager,

@@ -299,7 +299,6 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
     component_config_schema = SelectorGroupChatConfig
     component_provider_override = "agentparts.teams.SelectorGroupChat"
     DEFAULT_NAME = "SelectorGroupChat"
-    DEFAULT_DESCRIPTION = "A team of agents."
 
     def __init__(
         self,
@@ -339,8 +338,8 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
         self.on_selector_failure: Literal["fallback", "stop"] = on_selector_failure
         self._owns_model_client = False
         super().__init__(
-            name=name or self.DEFAULT_NAME,
-            description=description or self.DEFAULT_DESCRIPTION,
+            name=name,
+            description=description,
             participants=participants,
             manager_name="SelectorGroupChatManager",
             manager_factory=self._manager_factory,

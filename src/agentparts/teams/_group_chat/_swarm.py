@@ -105,7 +105,6 @@ class Swarm(BaseGroupChat, Component[SwarmConfig]):
     component_config_schema = SwarmConfig
     component_provider_override = "agentparts.teams.Swarm"
     DEFAULT_NAME = "Swarm"
-    DEFAULT_DESCRIPTION = "A team of agents."
 
     def __init__(
         self,
@@ -120,8 +119,8 @@ class Swarm(BaseGroupChat, Component[SwarmConfig]):
         emit_team_events: bool = False,
     ) -> None:
         super().__init__(
-            name=name or self.DEFAULT_NAME,
-            description=description or self.DEFAULT_DESCRIPTION,
+            name=name,
+            description=description,
             participants=participants,
             manager_name="SwarmGroupChatManager",
             manager_factory=_SwarmManager,

@@ -278,7 +278,6 @@ class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig])
     component_config_schema = MagenticOneGroupChatConfig
     component_provider_override = "agentparts.teams.MagenticOneGroupChat"
     DEFAULT_NAME = "MagenticOneGroupChat"
-    DEFAULT_DESCRIPTION = "A team of agents."
 
     def __init__(
         self,
@@ -302,8 +301,8 @@ class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig])
         self.final_answer_prompt = final_answer_prompt
         self._owns_model_client = False
         super().__init__(
-            name=name or self.DEFAULT_NAME,
-            description=description or self.DEFAULT_DESCRIPTION,
+            name=name,
+            description=description,
             participants=participants,
             manager_name="MagenticOneOrchestrator",
             manager_factory=self._manager_factory,
