@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -34,6 +35,8 @@ def raise_result(result: tuple[str, Any], registry: SerializationRegistry) -> An
     status, payload = result
     if status == "ok":
         return decode(registry, payload)
+    if status == "cancelled":
+        raise asyncio.CancelledError("The message was cancelled while its handler ran.")
     raise payload
 
 
@@ -98,9 +101,10 @@ class Courier:
         if route == LOCAL:
             call = self.directory.deliver_local.remote(str(recipient), wire, context)
             return raise_result(await self._await(call, token), self.registry)
-        ref = route.handle.remote(wire, context)
+        call = uuid.uuid4().hex
+        ref = route.handle.remote(wire, context, None, call)
         try:
-            result = await self._await(ref, token)
+            result = await self._await(ref, token, lambda: route.cancel.remote(call))
         except _ray().exceptions.RayActorError:
             self.forget(recipient)
             await self.directory.forget.remote(str(recipient), route)
@@ -111,15 +115,26 @@ class Courier:
             ) from None
         return raise_result(result, self.registry)
 
-    async def _await(self, ref: Any, token: CancellationToken) -> Any:
-        """Await a Ray call; the token (or cancelling this task) cancels it on the cluster."""
+    async def _await(
+        self, ref: Any, token: CancellationToken, cancel_call: Callable[[], object] | None = None
+    ) -> Any:
+        """Await a Ray call; the token (or cancelling this task) cancels it on the cluster.
+
+        ``ray.cancel`` can miss an async actor's task (ray-project/ray#52628), so a host call
+        is also cancelled by its id through ``cancel_call``.
+        """
         ray = _ray()
-        cancel = lambda: ray.cancel(ref)  # noqa: E731
+
+        def cancel() -> None:
+            ray.cancel(ref)
+            if cancel_call is not None:
+                cancel_call()
+
         token.add_callback(cancel)
         try:
             return await ref
         except asyncio.CancelledError:
-            ray.cancel(ref)
+            cancel()
             raise
         except ray.exceptions.TaskCancelledError:
             raise asyncio.CancelledError(

@@ -16,6 +16,7 @@ from ..._runtime._ids import AgentId, AgentMetadata, AgentType, TopicId
 from ..._runtime._serialization import MessageSerializer, SerializationRegistry
 from ..._runtime._subscriptions import Subscription
 from ...errors import NotAccessibleError
+from ._calls import CallTable
 from ._courier import Courier
 from ._wire import Wire, WireContext, decode, encode, portable_error
 
@@ -157,6 +158,7 @@ class AgentHost:
         self._runtime = ActorRuntime(Courier(directory, self._registry))
         self._state = state
         self._agent: Agent | None = None
+        self._calls = CallTable()
         self._next_turn = 0  # published messages start in the order the directory sent them
         self._turns: dict[int, asyncio.Future[None]] = {}
 
@@ -176,15 +178,40 @@ class AgentHost:
         return ("ok", os.getpid())
 
     async def handle(
-        self, wire: Wire, context: WireContext, turn: int | None = None
+        self, wire: Wire, context: WireContext, turn: int | None = None, call: str | None = None
     ) -> tuple[str, Any]:
-        """Handle one message: ``("ok", wire answer)`` or ``("error", exception)``.
+        """Handle one message: ``("ok", wire answer)``, ``("error", exception)`` or
+        ``("cancelled", None)``.
 
         Ray may start an async actor's calls out of order: a published message carries its
-        ``turn``, and waits for the ones before it to have started.
+        ``turn``, and waits for the ones before it to have started. A direct message carries
+        its ``call`` id, which ``cancel`` names: ``ray.cancel`` alone can miss a task whose
+        future Ray has not registered yet (ray-project/ray#52628).
         """
         agent = self._agent
         assert agent is not None, "ready() runs before any message"
+        if call is None:
+            return await self._handle(agent, wire, context, turn)
+        task: Any = asyncio.current_task()
+        if not self._calls.start(call, task):
+            return ("cancelled", None)
+        try:
+            return await self._handle(agent, wire, context, turn)
+        except asyncio.CancelledError:
+            if not self._calls.end(call):
+                raise  # Ray's own cancel: Ray reports it to the caller
+            task.uncancel()
+            return ("cancelled", None)
+        finally:
+            self._calls.end(call)
+
+    async def cancel(self, call: str) -> None:
+        """Cancel the direct message ``call``, running or not started yet."""
+        self._calls.cancel(call)
+
+    async def _handle(
+        self, agent: Agent, wire: Wire, context: WireContext, turn: int | None
+    ) -> tuple[str, Any]:
         if turn is not None:
             if turn != self._next_turn:
                 waiter = asyncio.get_running_loop().create_future()
