@@ -276,3 +276,79 @@ async def test_autogen_max_message_config_keeps_its_meaning() -> None:
     events = [ThoughtEvent(content=str(i), source="a") for i in range(4)]
     assert await condition(events) is None
     assert await condition([ThoughtEvent(content="5", source="a")]) is not None
+
+
+async def _resumed(condition: TerminationCondition, fresh: TerminationCondition) -> None:
+    """Load ``condition``'s saved state (through JSON, as a checkpoint does) into ``fresh``."""
+    from agentparts.base._termination import load_condition_state, save_condition_state
+
+    saved = json.loads(json.dumps(await save_condition_state(condition)))
+    assert await load_condition_state(fresh, saved)
+
+
+async def test_counting_conditions_continue_their_count_after_a_state_round_trip() -> None:
+    usage = RequestUsage(prompt_tokens=30, completion_tokens=5)
+    cases: list[tuple[TerminationCondition, TerminationCondition, list[TextMessage]]] = [
+        (MaxMessageTermination(3), MaxMessageTermination(3), [text("a"), text("b")]),
+        (
+            TokenUsageTermination(max_total_token=70),
+            TokenUsageTermination(max_total_token=70),
+            [text("a", usage=usage)],
+        ),
+        (
+            CostTermination(0.0001, "gpt-4o"),
+            CostTermination(0.0001, "gpt-4o"),
+            [text("a", usage=RequestUsage(prompt_tokens=30, completion_tokens=0))],
+        ),
+    ]
+    for before, after, first in cases:
+        assert await before(first) is None
+        await _resumed(before, after)
+        # One more message of the same kind reaches the limit only with the restored count.
+        assert await after(first[-1:]) is not None, type(after).__name__
+        assert await type(before).load_component(before.dump_component())(first[-1:]) is None
+
+
+async def test_timeout_keeps_the_budget_used_before_the_save() -> None:
+    used = TimeoutTermination(60)
+    await used.load_state({"elapsed": 60.0, "terminated": False})
+    assert await used([text("a")]) is not None
+    fresh = TimeoutTermination(60)
+    await _resumed(fresh, used)  # a state with (almost) nothing used gives the budget back
+    assert await used([text("a")]) is None
+    assert 0 <= used.elapsed < 60
+
+
+async def test_composites_and_latched_conditions_restore_each_part() -> None:
+    both = TextMentionTermination("A") & MaxMessageTermination(3)
+    assert await both([text("A")]) is None  # the mention is met, the count is at 1
+    restored = TextMentionTermination("A") & MaxMessageTermination(3)
+    await _resumed(both, restored)
+    stop = await restored([text("x"), text("y")])
+    assert stop is not None and "Text 'A' mentioned" in stop.content
+    external = ExternalTermination()
+    external.set()
+    later = ExternalTermination()
+    await _resumed(external, later)
+    assert await later([]) is not None
+    either = MaxMessageTermination(2) | TimeoutTermination(60)
+    await either([text("a")])
+    other = MaxMessageTermination(2) | TimeoutTermination(60)
+    await _resumed(either, other)
+    assert await other([text("b")]) is not None
+
+
+async def test_a_state_of_another_condition_is_not_loaded_and_a_damaged_one_is_refused() -> None:
+    from agentparts.base._termination import load_condition_state, save_condition_state
+
+    counted = MaxMessageTermination(2)
+    await counted([text("a")])
+    saved = await save_condition_state(counted)
+    other = TokenUsageTermination(max_total_token=1)
+    assert not await load_condition_state(other, saved)
+    pair = MaxMessageTermination(2) | StopMessageTermination()
+    assert await load_condition_state(pair, {"condition": "OrTerminationCondition", "state": {}})
+    assert await pair([text("a")]) is None  # nothing was restored: the count starts at 0
+    for damaged in ({"count": -1}, {"count": "3"}, {"count": float("nan")}, {"count": True}):
+        with pytest.raises(ValueError, match="saved termination state has count"):
+            await MaxMessageTermination(2).load_state(damaged)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +19,8 @@ __all__ = [
     "OrTerminationCondition",
     "TerminatedException",
     "TerminationCondition",
+    "load_condition_state",
+    "save_condition_state",
 ]
 
 
@@ -62,6 +64,18 @@ class TerminationCondition(ABC, ComponentBase[BaseModel]):
     @abstractmethod
     async def reset(self) -> None:
         """Start over."""
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """What the condition has counted so far, as JSON-ready data (``{}``: nothing).
+
+        A team saves it with its manager's state, so a run restored from a checkpoint or
+        from ``save_state`` stops where an uninterrupted run would. Override it (and
+        :meth:`load_state`) in a condition that counts.
+        """
+        return {}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`save_state` returned (nothing to do by default)."""
 
     def __and__(self, other: TerminationCondition) -> TerminationCondition:
         return AndTerminationCondition(self, other)
@@ -112,6 +126,21 @@ class AndTerminationCondition(TerminationCondition, Component[_CompositeConfig])
             await condition.reset()
         self._stops = []
 
+    async def save_state(self) -> Mapping[str, Any]:
+        """Each condition's state, and the stops already collected."""
+        return {
+            "conditions": [await save_condition_state(c) for c in self._conditions],
+            "stops": [{"content": s.content, "source": s.source} for s in self._stops],
+        }
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore each condition's state and the stops collected."""
+        await _load_children(self._conditions, state)
+        self._stops = [
+            StopMessage(content=str(s["content"]), source=str(s["source"]))
+            for s in state.get("stops", ())
+        ]
+
     def _to_config(self) -> _CompositeConfig:
         return _CompositeConfig(conditions=[c.dump_component() for c in self._conditions])
 
@@ -152,12 +181,45 @@ class OrTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
         for condition in self._conditions:
             await condition.reset()
 
+    async def save_state(self) -> Mapping[str, Any]:
+        """Each condition's state."""
+        return {"conditions": [await save_condition_state(c) for c in self._conditions]}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore each condition's state."""
+        await _load_children(self._conditions, state)
+
     def _to_config(self) -> _CompositeConfig:
         return _CompositeConfig(conditions=[c.dump_component() for c in self._conditions])
 
     @classmethod
     def _from_config(cls, config: _CompositeConfig) -> Self:
         return cls(*(_load(c) for c in config.conditions))
+
+
+async def save_condition_state(condition: TerminationCondition) -> dict[str, Any]:
+    """A condition's state tagged with its class name (checked by :func:`load_condition_state`)."""
+    return {"condition": type(condition).__name__, "state": dict(await condition.save_state())}
+
+
+async def load_condition_state(condition: TerminationCondition, saved: Mapping[str, Any]) -> bool:
+    """Restore a state from :func:`save_condition_state` if it was saved by a condition of
+    the same class; whether it was restored (a team built with another condition starts
+    its condition afresh)."""
+    if saved.get("condition") != type(condition).__name__:
+        return False
+    await condition.load_state(saved.get("state") or {})
+    return True
+
+
+async def _load_children(
+    conditions: Sequence[TerminationCondition], state: Mapping[str, Any]
+) -> None:
+    saved: list[Any] = list(state.get("conditions", ()))
+    if len(saved) != len(conditions):
+        return  # saved by a composite of other conditions: start afresh
+    for condition, child in zip(conditions, saved, strict=True):
+        await load_condition_state(condition, child)
 
 
 def _load(model: ComponentModel | dict[str, Any]) -> TerminationCondition:

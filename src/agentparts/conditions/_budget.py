@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -43,6 +43,17 @@ def _already(condition: TerminationCondition) -> TerminatedException:
     return TerminatedException(
         f"{type(condition).__name__} was already met: call reset() before using it again."
     )
+
+
+def _number(state: Mapping[str, Any], key: str) -> float:
+    """A non-negative number from a saved state (0 when absent)."""
+    value: Any = state.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise ValueError(
+            f"A saved termination state has {key}={value!r}: expected a number >= 0 "
+            "(the state is damaged or comes from something else)."
+        )
+    return float(value)
 
 
 class MaxMessageTerminationConfig(BaseModel):
@@ -102,6 +113,14 @@ class MaxMessageTermination(TerminationCondition, Component[MaxMessageTerminatio
     async def reset(self) -> None:
         """Count from zero again."""
         self._count = 0
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The messages counted so far."""
+        return {"count": self._count}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Continue counting from a saved count."""
+        self._count = int(_number(state, "count"))
 
     def _to_config(self) -> MaxMessageTerminationConfig:
         return MaxMessageTerminationConfig(
@@ -185,6 +204,15 @@ class TokenUsageTermination(TerminationCondition, Component[TokenUsageTerminatio
     async def reset(self) -> None:
         """Count from zero again."""
         self._prompt = self._completion = 0
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The tokens counted so far."""
+        return {"prompt_tokens": self._prompt, "completion_tokens": self._completion}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Continue counting from saved token counts."""
+        self._prompt = int(_number(state, "prompt_tokens"))
+        self._completion = int(_number(state, "completion_tokens"))
 
     def _to_config(self) -> TokenUsageTerminationConfig:
         total, prompt, completion = self._limits
@@ -316,6 +344,14 @@ class CostTermination(TerminationCondition, Component[CostTerminationConfig]):
         """Spend from zero again."""
         self._cost = 0.0
 
+    async def save_state(self) -> Mapping[str, Any]:
+        """The cost estimated so far."""
+        return {"cost": self._cost}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Continue from a saved cost."""
+        self._cost = _number(state, "cost")
+
     def _to_config(self) -> CostTerminationConfig:
         prompt, completion = self._overrides
         return CostTerminationConfig(
@@ -380,6 +416,21 @@ class TimeoutTermination(TerminationCondition, Component[TimeoutTerminationConfi
         self._start = time.monotonic()
         self._terminated = False
 
+    @property
+    def elapsed(self) -> float:
+        """Seconds of the budget used so far."""
+        return time.monotonic() - self._start
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The seconds of the budget used so far."""
+        return {"elapsed": self.elapsed, "terminated": self._terminated}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Continue with the budget a saved state had left (the time between the save and
+        the load does not count)."""
+        self._start = time.monotonic() - _number(state, "elapsed")
+        self._terminated = bool(state.get("terminated", False))
+
     def _to_config(self) -> TimeoutTerminationConfig:
         return TimeoutTerminationConfig(timeout_seconds=self._timeout)
 
@@ -436,6 +487,15 @@ class ExternalTermination(TerminationCondition, Component[ExternalTerminationCon
     async def reset(self) -> None:
         """Clear the request."""
         self._set = self._terminated = False
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """Whether a stop was requested and whether it was delivered."""
+        return {"set": self._set, "terminated": self._terminated}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore a requested (not yet delivered) stop."""
+        self._set = bool(state.get("set", False))
+        self._terminated = bool(state.get("terminated", False))
 
     def _to_config(self) -> ExternalTerminationConfig:
         return ExternalTerminationConfig()
@@ -501,6 +561,14 @@ class FunctionalTermination(TerminationCondition, Component[FunctionalTerminatio
     async def reset(self) -> None:
         """The function may say stop again."""
         self._terminated = False
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """Whether the function said stop (it matters inside an ``&`` combination)."""
+        return {"terminated": self._terminated}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore whether the function said stop."""
+        self._terminated = bool(state.get("terminated", False))
 
     def _to_config(self) -> FunctionalTerminationConfig:
         from ..agents._references import reference_of

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
@@ -74,6 +75,14 @@ class _Latched(TerminationCondition):
     async def reset(self) -> None:
         """Start over: the condition is not met."""
         self._terminated = False
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """Whether the condition was met (it matters inside an ``&`` combination)."""
+        return {"terminated": self._terminated}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore whether the condition was met."""
+        self._terminated = bool(state.get("terminated", False))
 
 
 class StopMessageTerminationConfig(BaseModel):

@@ -45,10 +45,13 @@ class TeamState(BaseState):
 
 
 class BaseGroupChatManagerState(BaseState):
-    """What every group chat manager saves: the conversation and the turn count."""
+    """What every group chat manager saves: the conversation, the turn count and what the
+    termination condition has counted (``termination_state``, an agentparts addition that
+    AutoGen ignores; ``None`` in AutoGen's states: the condition is left as it is)."""
 
     message_thread: list[Mapping[str, Any]] = Field(default_factory=list[Mapping[str, Any]])
     current_turn: int = Field(default=0)
+    termination_state: Mapping[str, Any] | None = Field(default=None)
     type: str = Field(default="BaseGroupChatManagerState")
 
 

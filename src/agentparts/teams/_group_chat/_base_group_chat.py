@@ -388,8 +388,10 @@ class BaseGroupChat(Team, ABC):
         A process killed at any moment (even with SIGKILL) loses at most the turn in
         progress: a new process builds the same team, calls :meth:`load_checkpoint` and
         ``run()`` continues from the last completed turn, without repeating its model calls
-        or messages. Termination conditions keep no state of their own in a checkpoint;
-        the turn count (``max_turns``) is kept.
+        or messages. The turn count (``max_turns``) and what the termination condition has
+        counted (messages, tokens, cost, the time budget used) are kept, so the resumed run
+        stops where an uninterrupted run would; a ``TimeoutTermination`` does not count the
+        time between the kill and the resume.
 
         Args:
             store: Where to save (:class:`SqliteCheckpointStore`, or your own store).

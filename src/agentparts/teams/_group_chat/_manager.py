@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from ..._construct import construct
 from ...base import TerminationCondition
+from ...base._termination import load_condition_state, save_condition_state
 from ...messages import BaseChatMessage, MessageFactory, StopMessage
 from ...state import BaseGroupChatManagerState
 from ._participant import Participant
@@ -135,15 +136,23 @@ class GroupChatManager(ABC):
 
     async def save_state(self) -> Mapping[str, Any]:
         """The manager's state: conversation, turn count and the subclass's fields."""
+        condition = self.termination_condition
         return self.state_class(
             message_thread=[dict(m.dump()) for m in self.message_thread],
             current_turn=self.current_turn,
+            termination_state=None if condition is None else await save_condition_state(condition),
             **self.state_fields(),
         ).model_dump()
 
     async def load_state(self, state: Mapping[str, Any]) -> None:
-        """Restore what :meth:`save_state` returned."""
+        """Restore what :meth:`save_state` returned.
+
+        The termination condition continues its count when the state was saved with a
+        condition of the same class; otherwise (or from an AutoGen state) it is left as is.
+        """
         saved = self.state_class.model_validate(state)
         self.message_thread = [self.message_factory.create(m) for m in saved.message_thread]
         self.current_turn = saved.current_turn
+        if self.termination_condition is not None and saved.termination_state is not None:
+            await load_condition_state(self.termination_condition, saved.termination_state)
         self.load_state_fields(saved)
