@@ -7,9 +7,11 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from agentparts import EVENT_LOGGER_NAME, CancellationToken, FunctionCall
 from agentparts.agents import AssistantAgent
@@ -36,7 +38,15 @@ from agentparts.models import (
     UserMessage,
 )
 from agentparts.models.replay import ReplayChatCompletionClient
-from agentparts.tools import FunctionTool, StaticWorkbench
+from agentparts.tools import (
+    BaseStreamTool,
+    FunctionTool,
+    StaticWorkbench,
+    StreamWorkbench,
+    TextResultContent,
+    ToolResult,
+    ToolSchema,
+)
 
 from .conftest import BlockingClient, Weather, add, broken, calls, cancel_when, short_summary
 
@@ -625,3 +635,154 @@ async def test_a_cancelled_run_leaves_the_agent_usable() -> None:
         await agent.run(task="first", cancellation_token=token)
     result = await agent.run(task="second")
     assert result.messages[-1].to_text() == "after cancel"
+
+
+# --- streaming tools: their events reach the agent's stream as they happen -----------
+
+
+class _StepArgs(BaseModel):
+    steps: int = 2
+
+
+class _GatedSteps(BaseStreamTool[_StepArgs, TextMessage, str]):
+    """Yields progress messages, then waits for the test to open the gate.
+
+    A stream's last item is its result, so a workbench passes an item on when the next
+    one comes: every message but the last reaches the agent while the tool waits.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(_StepArgs, str, "gated", "Report progress, then wait.")
+        self.gate = asyncio.Event()
+        self.stopped_early = False
+
+    async def run_stream(
+        self, args: _StepArgs, cancellation_token: CancellationToken
+    ) -> AsyncGenerator[Any, None]:
+        try:
+            for i in range(args.steps):
+                yield TextMessage(content=f"working {i}", source="gated")
+            await self.gate.wait()
+        except asyncio.CancelledError:
+            self.stopped_early = True
+            raise
+        yield "finished"
+
+
+async def test_a_stream_tools_events_arrive_while_it_runs() -> None:
+    tool = _GatedSteps()
+    agent = AssistantAgent("a", ReplayChatCompletionClient([calls(("gated", "{}"))]), tools=[tool])
+    seen: list[str] = []
+
+    async def consume() -> TaskResult:
+        async for item in agent.run_stream(task="go"):
+            if isinstance(item, TaskResult):
+                return item
+            seen.append(type(item).__name__)
+            if isinstance(item, TextMessage) and item.content == "working 0":
+                tool.gate.set()  # the tool is still waiting: this event came before its end
+        raise AssertionError("no TaskResult")
+
+    # A stream that held the tool's events back until it ended would never open the gate.
+    result = await asyncio.wait_for(consume(), 10)
+    assert (
+        seen
+        == types_of(result)
+        == [
+            "TextMessage",
+            "ToolCallRequestEvent",
+            "TextMessage",
+            "TextMessage",
+            "ToolCallExecutionEvent",
+            "ToolCallSummaryMessage",
+        ]
+    )
+    assert result.messages[-1].to_text() == "finished"
+
+
+async def test_a_stream_tool_that_times_out_keeps_its_events_and_reports_an_error() -> None:
+    tool = _GatedSteps()  # the gate never opens
+    agent = AssistantAgent(
+        "a",
+        ReplayChatCompletionClient([calls(("gated", '{"steps": 2}'))]),
+        tools=[tool],
+        tool_call_timeout=0.2,
+    )
+    result = await agent.run(task="go")
+    progress = [m.to_text() for m in result.messages if m.source == "gated"]
+    # The last item before the timeout is held back as the possible result, and dropped.
+    assert progress == ["working 0"]
+    executed = result.messages[-2]
+    assert isinstance(executed, ToolCallExecutionEvent)
+    assert executed.content[0].is_error
+    assert "did not finish within 0.2 seconds" in executed.content[0].content
+    assert tool.stopped_early
+
+
+async def test_cancelling_during_a_stream_tool_stops_the_tool() -> None:
+    tool = _GatedSteps()
+    agent = AssistantAgent("a", ReplayChatCompletionClient([calls(("gated", "{}"))]), tools=[tool])
+    token = CancellationToken()
+
+    async def consume() -> None:
+        async for item in agent.run_stream(task="go", cancellation_token=token):
+            if isinstance(item, TextMessage) and item.source == "gated":
+                token.cancel()  # the tool is waiting on its gate
+
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(consume(), 10)
+    assert tool.stopped_early
+
+
+class _ProgressBench(StreamWorkbench):
+    """A workbench of its own (not a StaticStreamWorkbench) that streams every call."""
+
+    def __init__(self, final: bool = True) -> None:
+        self._final = final
+
+    async def list_tools(self) -> list[ToolSchema]:
+        return [ToolSchema(name="job", description="A job with progress.")]
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> ToolResult:
+        raise AssertionError("a streaming workbench is called through call_tool_stream")
+
+    async def call_tool_stream(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> AsyncGenerator[Any, None]:
+        yield ThoughtEvent(content=f"{name} half done", source="bench")
+        if self._final:
+            yield ToolResult(name=name, result=[TextResultContent(content="job done")])
+
+
+async def test_any_stream_workbench_is_called_through_its_stream() -> None:
+    client = ReplayChatCompletionClient([calls(("job", "{}")), "ok"])
+    agent = AssistantAgent("a", client, workbench=_ProgressBench())
+    result = await agent.run(task="go")
+    assert types_of(result) == [
+        "TextMessage",
+        "ToolCallRequestEvent",
+        "ThoughtEvent",
+        "ToolCallExecutionEvent",
+        "ToolCallSummaryMessage",
+    ]
+    assert result.messages[2].to_text() == "job half done"
+    assert result.messages[-1].to_text() == "job done"
+
+
+async def test_a_tool_stream_without_a_result_is_an_error_for_the_model() -> None:
+    client = ReplayChatCompletionClient([calls(("job", "{}")), "ok"])
+    agent = AssistantAgent("a", client, workbench=_ProgressBench(final=False))
+    result = await agent.run(task="go")
+    executed = result.messages[-2]
+    assert isinstance(executed, ToolCallExecutionEvent) and executed.content[0].is_error
+    assert "ended without a ToolResult" in executed.content[0].content

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,3 +149,208 @@ def test_an_autogen_structured_message_factory_config_loads() -> None:
     assert agent._output_content_type is not None  # pyright: ignore[reportPrivateUsage]
     assert set(agent._output_content_type.model_fields) == {"text"}  # pyright: ignore[reportPrivateUsage]
     assert agent._output_content_type_format == "{text}!"  # pyright: ignore[reportPrivateUsage]
+
+
+# --- streaming tools: the same script under AutoGen 0.7.5 and agentparts -----------------
+
+AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
+
+STREAM_SCRIPT = """
+import asyncio, json, warnings
+from typing import Any
+from pydantic import BaseModel
+from CORE import FunctionCall
+from CORE.models import CreateResult, RequestUsage
+from CORE.tools import BaseStreamTool
+from CHAT.agents import AssistantAgent
+from CHAT.conditions import MaxMessageTermination
+from CHAT.messages import TextMessage
+from CHAT.teams import RoundRobinGroupChat
+from CHAT.tools import AgentTool, TeamTool
+from EXT.models.replay import ReplayChatCompletionClient
+
+INFO = {"vision": False, "function_calling": True, "json_output": False, "family": "unknown",
+        "structured_output": False}
+
+class CountArgs(BaseModel):
+    n: int
+
+class Count(BaseStreamTool[CountArgs, Any, int]):
+    def __init__(self):
+        super().__init__(CountArgs, int, "count", "Count to n, reporting each step.")
+    async def run(self, args, cancellation_token):
+        return args.n
+    async def run_stream(self, args, cancellation_token):
+        for i in range(1, args.n + 1):
+            yield TextMessage(content=f"step {i}", source="count")
+        yield f"raw {args.n}"  # neither an event nor a message: dropped with a warning
+        yield args.n
+
+def call(name, arguments):
+    return CreateResult(content=[FunctionCall(id="c1", arguments=arguments, name=name)],
+                        finish_reason="function_calls", cached=False,
+                        usage=RequestUsage(prompt_tokens=0, completion_tokens=0))
+
+def agent(answers, tool, **kwargs):
+    client = ReplayChatCompletionClient(answers, model_info=INFO)
+    return AssistantAgent("a", model_client=client, tools=[tool], **kwargs)
+
+def helper(name, answer):
+    client = ReplayChatCompletionClient([answer], model_info=INFO)
+    return AssistantAgent(name, model_client=client, description=name)
+
+def describe(item):
+    if type(item).__name__ == "TaskResult":
+        return ["TaskResult", [type(m).__name__ for m in item.messages]]
+    content = item.content
+    if isinstance(content, list):  # tool call requests and results
+        content = [[c.name, getattr(c, "arguments", None) or c.content] for c in content]
+    return [type(item).__name__, item.source, content]
+
+async def scenario(make, task):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        streamed = [describe(x) async for x in make().run_stream(task=task)]
+    ran = describe(await make().run(task=task))
+    said = sorted({str(w.message).split(":")[0] for w in caught if "Unexpected" in str(w.message)})
+    return {"stream": streamed, "run": ran, "warnings": said}
+
+def crew():
+    team = RoundRobinGroupChat([helper("w1", "draft"), helper("w2", "final")],
+                               termination_condition=MaxMessageTermination(3))
+    return TeamTool(team, name="crew", description="A writing crew.")
+
+async def main():
+    out = {
+        "stream_tool": await scenario(
+            lambda: agent([call("count", '{"n": 2}'), "done"], Count()), "count"),
+        "reflect": await scenario(
+            lambda: agent([call("count", '{"n": 1}'), "done"], Count(), reflect_on_tool_use=True),
+            "count"),
+        "agent_tool": await scenario(
+            lambda: agent([call("writer", '{"task": "write"}'), "done"],
+                          AgentTool(helper("writer", "a poem"))), "ask"),
+        "team_tool": await scenario(
+            lambda: agent([call("crew", '{"task": "write"}'), "done"], crew()), "ask"),
+    }
+    print(json.dumps(out, sort_keys=True))
+
+asyncio.run(main())
+"""
+
+_REQUEST = "ToolCallRequestEvent"
+_EXECUTED = "ToolCallExecutionEvent"
+_SUMMARY = "ToolCallSummaryMessage"
+
+STREAM_EXPECTED: dict[str, Any] = {
+    # What AutoGen 0.7.5 prints for STREAM_SCRIPT (test_autogen_streams_tool_events).
+    "stream_tool": {
+        "stream": [
+            ["TextMessage", "user", "count"],
+            [_REQUEST, "a", [["count", '{"n": 2}']]],
+            ["TextMessage", "count", "step 1"],
+            ["TextMessage", "count", "step 2"],
+            [_EXECUTED, "a", [["count", "2"]]],
+            [_SUMMARY, "a", "2"],
+            [
+                "TaskResult",
+                ["TextMessage", _REQUEST, "TextMessage", "TextMessage", _EXECUTED, _SUMMARY],
+            ],
+        ],
+        "run": [
+            "TaskResult",
+            ["TextMessage", _REQUEST, "TextMessage", "TextMessage", _EXECUTED, _SUMMARY],
+        ],
+        "warnings": ["Unexpected event type"],
+    },
+    "reflect": {
+        "stream": [
+            ["TextMessage", "user", "count"],
+            [_REQUEST, "a", [["count", '{"n": 1}']]],
+            ["TextMessage", "count", "step 1"],
+            [_EXECUTED, "a", [["count", "1"]]],
+            ["TextMessage", "a", "done"],
+            ["TaskResult", ["TextMessage", _REQUEST, "TextMessage", _EXECUTED, "TextMessage"]],
+        ],
+        "run": ["TaskResult", ["TextMessage", _REQUEST, "TextMessage", _EXECUTED, "TextMessage"]],
+        "warnings": ["Unexpected event type"],
+    },
+    "agent_tool": {
+        "stream": [
+            ["TextMessage", "user", "ask"],
+            [_REQUEST, "a", [["writer", '{"task": "write"}']]],
+            ["TextMessage", "user", "write"],
+            ["TextMessage", "writer", "a poem"],
+            [_EXECUTED, "a", [["writer", "writer: a poem"]]],
+            [_SUMMARY, "a", "writer: a poem"],
+            [
+                "TaskResult",
+                ["TextMessage", _REQUEST, "TextMessage", "TextMessage", _EXECUTED, _SUMMARY],
+            ],
+        ],
+        "run": [
+            "TaskResult",
+            ["TextMessage", _REQUEST, "TextMessage", "TextMessage", _EXECUTED, _SUMMARY],
+        ],
+        "warnings": [],
+    },
+    "team_tool": {
+        "stream": [
+            ["TextMessage", "user", "ask"],
+            [_REQUEST, "a", [["crew", '{"task": "write"}']]],
+            ["TextMessage", "user", "write"],
+            ["TextMessage", "w1", "draft"],
+            ["TextMessage", "w2", "final"],
+            [_EXECUTED, "a", [["crew", "w1: draft\n\nw2: final"]]],
+            [_SUMMARY, "a", "w1: draft\n\nw2: final"],
+            [
+                "TaskResult",
+                [
+                    "TextMessage",
+                    _REQUEST,
+                    "TextMessage",
+                    "TextMessage",
+                    "TextMessage",
+                    _EXECUTED,
+                    _SUMMARY,
+                ],
+            ],
+        ],
+        "run": [
+            "TaskResult",
+            [
+                "TextMessage",
+                _REQUEST,
+                "TextMessage",
+                "TextMessage",
+                "TextMessage",
+                _EXECUTED,
+                _SUMMARY,
+            ],
+        ],
+        "warnings": [],
+    },
+}
+
+
+def _run_stream_script(python: Path | str, roots: tuple[str, str, str], tmp_path: Path) -> Any:
+    core, chat, ext = roots
+    text = STREAM_SCRIPT.replace("CORE", core).replace("CHAT", chat).replace("EXT", ext)
+    script = tmp_path / f"stream_tools_{core}.py"
+    script.write_text(text)
+    done = subprocess.run(
+        [str(python), str(script)], capture_output=True, text=True, timeout=180, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_agentparts_streams_tool_events_as_autogen(tmp_path: Path) -> None:
+    roots = ("agentparts", "agentparts", "agentparts")
+    assert _run_stream_script(sys.executable, roots, tmp_path) == STREAM_EXPECTED
+
+
+@pytest.mark.skipif(not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)")
+def test_autogen_streams_tool_events(tmp_path: Path) -> None:
+    roots = ("autogen_core", "autogen_agentchat", "autogen_ext")
+    assert _run_stream_script(AUTOGEN_PYTHON, roots, tmp_path) == STREAM_EXPECTED

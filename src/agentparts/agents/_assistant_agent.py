@@ -184,9 +184,9 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         self._workbenches: list[Any] = []
         if workbench is None:
             if self._tools:
-                from ..tools import StaticWorkbench
+                from ..tools import StaticStreamWorkbench
 
-                self._workbenches = [StaticWorkbench(self._tools)]
+                self._workbenches = [StaticStreamWorkbench(self._tools)]
             self._own_workbench = True
             self._toolset = ToolSet(self._workbenches, handoff_map, self._tools)
         else:
@@ -294,14 +294,20 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             inner.append(request)
             yield request
             _, owners = await self._toolset.for_model()
-            results = await run_tool_calls(
+            results: list[FunctionExecutionResult] = []
+            async for item in run_tool_calls(
                 calls,
                 owners,
                 self._handoffs,
                 scope=scope,
                 token=token,
                 timeout=self._tool_call_timeout,
-            )
+            ):
+                if isinstance(item, list):
+                    results = item
+                else:
+                    yield item
+                    inner.append(item)
             await context.add_message(construct(FunctionExecutionResultMessage, content=results))
             executed = construct(ToolCallExecutionEvent, content=results, source=self._name)
             inner.append(executed)

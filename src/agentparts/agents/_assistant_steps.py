@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import warnings
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from .._construct import construct
 from .._function_call import FunctionCall
 from .._image import Image
 from ..base import Handoff
-from ..messages import ModelClientStreamingChunkEvent
+from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
 from ..models import (
     AssistantMessage,
     ChatCompletionClient,
@@ -30,11 +31,13 @@ __all__ = [
     "call_model",
     "handoff_context",
     "run_tool_calls",
+    "streams",
     "summarize_tool_calls",
     "without_images",
 ]
 
 SummaryFormatter = Callable[[FunctionCall, FunctionExecutionResult], str]
+Event = BaseAgentEvent | BaseChatMessage
 
 
 class ToolSet:
@@ -157,6 +160,7 @@ async def _run_one(
     handoffs: Mapping[str, Handoff],
     token: CancellationToken,
     timeout: float | None,
+    events: asyncio.Queue[Event | None] | None = None,
 ) -> FunctionExecutionResult:
     def failed(text: str) -> FunctionExecutionResult:
         return construct(
@@ -190,9 +194,12 @@ async def _run_one(
         return failed(f"Error: there is no tool named {call.name!r}. Available tools: {available}.")
     with tool_span(call.name, call.id):
         try:
-            pending = workbench.call_tool(
-                name=call.name, arguments=arguments, cancellation_token=token, call_id=call.id
-            )
+            if events is not None and streams(workbench, call.name):
+                pending = _call_streaming(workbench, call, arguments, token, events)
+            else:
+                pending = workbench.call_tool(
+                    name=call.name, arguments=arguments, cancellation_token=token, call_id=call.id
+                )
             result = await (asyncio.wait_for(pending, timeout) if timeout else pending)
         except asyncio.TimeoutError:
             return failed(
@@ -210,6 +217,60 @@ async def _run_one(
     )
 
 
+def streams(workbench: Any, name: str) -> bool:
+    """Whether a call of the tool ``name`` goes through ``workbench.call_tool_stream``.
+
+    Any workbench with ``call_tool_stream`` streams; a static one only for its streaming
+    tools (its other tools would yield just their result, so they take the shorter way).
+    """
+    if getattr(workbench, "call_tool_stream", None) is None:
+        return False
+    tool_named = getattr(workbench, "tool_named", None)
+    if tool_named is None:
+        return True
+    return hasattr(tool_named(name), "run_json_stream")
+
+
+async def _call_streaming(
+    workbench: Any,
+    call: FunctionCall,
+    arguments: Any,
+    token: CancellationToken,
+    events: asyncio.Queue[Event | None],
+) -> Any:
+    """Run a call through ``call_tool_stream``: its agent events and chat messages go to
+    ``events`` as they come (other items are dropped with a warning, as AutoGen does);
+    the ``ToolResult`` it ends with is returned."""
+    from ..tools import ToolResult
+
+    result: ToolResult | None = None
+    stream = workbench.call_tool_stream(
+        name=call.name, arguments=arguments, cancellation_token=token, call_id=call.id
+    )
+    try:
+        async for item in stream:
+            if isinstance(item, ToolResult):
+                result = item
+            elif isinstance(item, (BaseAgentEvent, BaseChatMessage)):
+                events.put_nowait(item)
+            else:
+                warnings.warn(
+                    f"Unexpected event type: {type(item).__name__} in tool call streaming. "
+                    f"Tool {call.name!r} yielded it; only agent events and chat messages "
+                    "(BaseAgentEvent, BaseChatMessage) are passed on to the caller.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+    finally:
+        await stream.aclose()
+    if result is None:
+        raise RuntimeError(
+            f"{type(workbench).__name__}.call_tool_stream({call.name!r}) ended without a "
+            "ToolResult; a tool stream must end with one."
+        )
+    return result
+
+
 async def run_tool_calls(
     calls: Sequence[FunctionCall],
     owners: Mapping[str, Any],
@@ -218,12 +279,41 @@ async def run_tool_calls(
     scope: CancelScope,
     token: CancellationToken,
     timeout: float | None,
-) -> list[FunctionExecutionResult]:
-    """Run the tool calls of one model answer concurrently; failures become error results."""
-    if len(calls) == 1:
-        return [await scope.run(_run_one(calls[0], owners, handoffs, token, timeout))]
-    gathered = asyncio.gather(*(_run_one(c, owners, handoffs, token, timeout) for c in calls))
-    return list(await scope.run(gathered))
+) -> AsyncGenerator[Event | list[FunctionExecutionResult], None]:
+    """Run the tool calls of one model answer concurrently; failures become error results.
+
+    Yields the agent events and chat messages that streaming tools produce, as they come,
+    then the list of results (last, in the order of ``calls``).
+    """
+    if not any(streams(owners.get(c.name), c.name) for c in calls):
+        if len(calls) == 1:
+            yield [await scope.run(_run_one(calls[0], owners, handoffs, token, timeout))]
+            return
+        gathered = asyncio.gather(*(_run_one(c, owners, handoffs, token, timeout) for c in calls))
+        yield list(await scope.run(gathered))
+        return
+    events: asyncio.Queue[Event | None] = asyncio.Queue()
+
+    async def run_all() -> list[FunctionExecutionResult]:
+        try:
+            return list(
+                await asyncio.gather(
+                    *(_run_one(c, owners, handoffs, token, timeout, events) for c in calls)
+                )
+            )
+        finally:
+            events.put_nowait(None)  # the end of the events
+
+    task = asyncio.ensure_future(run_all())
+    try:
+        while (event := await scope.run(events.get())) is not None:
+            yield event
+        results = await scope.run(task)
+    finally:
+        if not task.done():
+            task.cancel()
+            await asyncio.wait([task])
+    yield results
 
 
 def summarize_tool_calls(

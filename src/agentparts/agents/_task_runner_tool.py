@@ -17,7 +17,7 @@ from .._component import Component
 from .._component_model import ComponentModel
 from ..base import ChatAgent, TaskResult, Team
 from ..messages import BaseAgentEvent, BaseChatMessage
-from ..tools import BaseTool
+from ..tools import BaseStreamTool
 
 __all__ = [
     "AgentTool",
@@ -37,12 +37,16 @@ class TaskRunnerToolArgs(BaseModel):
     task: Annotated[str, "The task to be executed."]
 
 
-class TaskRunnerTool(BaseTool[TaskRunnerToolArgs, TaskResult]):
+class TaskRunnerTool(
+    BaseStreamTool[TaskRunnerToolArgs, BaseAgentEvent | BaseChatMessage, TaskResult]
+):
     """A tool that runs a task with an agent or a team and answers with its messages.
 
     The answer the calling model sees is every chat message of the run except the task
     (``source: text``, one per paragraph), or only the last one with
-    ``return_value_as_last_message``. The agent or team keeps its conversation between
+    ``return_value_as_last_message``. It is a streaming tool: through a
+    ``StaticStreamWorkbench`` (an ``AssistantAgent``'s own tools) the run's messages and
+    events reach the calling agent's stream as they happen. The agent or team keeps its conversation between
     calls, like a colleague asked several times; calls must not overlap (turn parallel
     tool calls off in the caller's model client).
 
