@@ -31,10 +31,12 @@ from typing import Any
 
 from report import (
     IMPL_NAMES,
+    MicroRow,
     Row,
     Target,
     info_values,
     markdown_table,
+    micro_lines,
     not_measured_notes,
     summarize,
 )
@@ -64,6 +66,11 @@ SCENARIO_LIST = [
     Scenario("import_agent", "import_time.py", ("--what", "agent")),
     Scenario("import_team", "import_time.py", ("--what", "team")),
     Scenario("import_runtime", "import_time.py", ("--what", "runtime")),
+    Scenario("import_openai", "import_time.py", ("--what", "openai")),
+    Scenario("import_azure_openai", "import_time.py", ("--what", "azure_openai")),
+    Scenario("import_azure_ai", "import_time.py", ("--what", "azure_ai")),
+    Scenario("import_anthropic", "import_time.py", ("--what", "anthropic")),
+    Scenario("import_ollama", "import_time.py", ("--what", "ollama")),
     Scenario("roundtrip_nested", "component_roundtrip.py", ("--what", "nested")),
     Scenario("roundtrip_agent", "component_roundtrip.py", ("--what", "agent")),
     Scenario("model_single", "model_client.py", ("--mode", "single")),
@@ -71,6 +78,13 @@ SCENARIO_LIST = [
     Scenario("model_stream", "model_client.py", ("--mode", "stream")),
     Scenario("anthropic_single", "anthropic_client.py", ("--mode", "single")),
     Scenario("anthropic_stream", "anthropic_client.py", ("--mode", "stream")),
+    Scenario("anthropic_tool", "anthropic_client.py", ("--mode", "tool")),
+    Scenario("azure_single", "azure_client.py", ("--mode", "single")),
+    Scenario("azure_stream", "azure_client.py", ("--mode", "stream")),
+    Scenario("azure_tool", "azure_client.py", ("--mode", "tool")),
+    Scenario("ollama_single", "ollama_client.py", ("--mode", "single")),
+    Scenario("ollama_stream", "ollama_client.py", ("--mode", "stream")),
+    Scenario("ollama_tool", "ollama_client.py", ("--mode", "tool")),
     Scenario("agent_one_turn", "agent.py", ("--mode", "one_turn")),
     Scenario("agent_tool_turn", "agent.py", ("--mode", "tool_turn")),
     Scenario("agent_concurrent", "agent.py", ("--mode", "concurrent"), rounds=3),
@@ -92,6 +106,10 @@ SCENARIO_LIST = [
     Scenario("runtime_publish10", "runtime.py", ("--mode", "publish10"),
              impls=("agentparts", "autogen")),
     Scenario("runtime_ray", "runtime_ray.py", impls=("agentparts",), rounds=1, quick=False),
+    *(
+        Scenario(f"micro_{what}", "micro.py", ("--what", what), impls=("agentparts",), rounds=3)
+        for what in ("ids", "construct", "threads", "pool", "sse", "cancel")
+    ),
 ]  # fmt: skip
 
 I2, I3, I5, I6, I20 = "issue 2", "issue 3", "issue 5", "issue 6", "issue 20"
@@ -108,6 +126,14 @@ ROWS = [
         Target("ratio", 1.3, I23)),
     Row("import_runtime", "import", "SingleThreadedAgentRuntime + RoutedAgent (vs asyncio, pydantic)",
         Target("ratio", 1.3, I23)),
+    Row("import_openai", "import", "OpenAI client module (vs httpx, pydantic)", Target("ratio", 1.3, I22)),
+    Row("import_azure_openai", "import", "Azure OpenAI client (vs httpx, pydantic)",
+        Target("ratio", 1.3, I22)),
+    Row("import_azure_ai", "import", "Azure AI client module (vs httpx, pydantic)",
+        Target("ratio", 1.3, I22)),
+    Row("import_anthropic", "import", "Anthropic client module (vs httpx, pydantic)",
+        Target("ratio", 1.3, I22)),
+    Row("import_ollama", "import", "Ollama client module (vs httpx, pydantic)", Target("ratio", 1.3, I22)),
     Row("roundtrip_nested", "round_trip", "dump+load, nested component", Target("below", 1.0, I2)),
     Row("roundtrip_agent", "round_trip", "dump+load, agent config"),
     Row("model_single", "call", "one non-streamed call", Target("ratio", 1.3, I3)),
@@ -117,6 +143,15 @@ ROWS = [
     Row("anthropic_single", "call", "Anthropic Messages API: one call", Target("ratio", 1.3, I22)),
     Row("anthropic_stream", "per_chunk", "Anthropic 500-token stream: per chunk",
         Target("ratio", 2.0, I22)),
+    Row("anthropic_tool", "turn", "Anthropic tool turn (2 calls + tool)", Target("ratio", 1.5, I22)),
+    Row("azure_single", "call", "Azure OpenAI: one call", Target("ratio", 1.3, I22)),
+    Row("azure_stream", "per_chunk", "Azure OpenAI 500-token stream: per chunk",
+        Target("ratio", 2.0, I22)),
+    Row("azure_tool", "turn", "Azure OpenAI tool turn (2 calls + tool)", Target("ratio", 1.5, I22)),
+    Row("ollama_single", "call", "Ollama /api/chat: one call", Target("ratio", 1.3, I22)),
+    Row("ollama_stream", "per_chunk", "Ollama 500-token NDJSON stream: per chunk",
+        Target("ratio", 2.0, I22)),
+    Row("ollama_tool", "turn", "Ollama tool turn (2 calls + tool)", Target("ratio", 1.5, I22)),
     Row("agent_one_turn", "run", "one-turn agent run", Target("ratio", 1.3, I6)),
     Row("agent_tool_turn", "run", "tool turn (2 model calls + tool)", Target("ratio", 1.5, I6)),
     Row("agent_concurrent", "wall", "500 concurrent agents: wall", Target("ratio", 1.5, I6)),
@@ -142,6 +177,36 @@ ROWS = [
         Target("autogen", 1 / 3, I21)),
     Row("runtime_ray", "startup", "Ray runtime: start-up to first answer (local Ray)"),
     Row("runtime_ray", "rpc", "Ray runtime: RPC round trip to an agent actor"),
+]  # fmt: skip
+
+
+# Each hand-written part against the library it replaces, measured in one process.
+MICRO_ROWS = [
+    MicroRow("micro_ids", "new_uuid4", "uuid4", "`new_uuid4()` vs `str(uuid.uuid4())`"),
+    MicroRow("micro_construct", "construct", "model_construct",
+             "`construct(TextMessage, ...)` vs `TextMessage.model_construct(...)`"),
+    MicroRow("micro_construct", "construct", "validate",
+             "`construct(TextMessage, ...)` vs `TextMessage(...)` (validation)"),
+    MicroRow("micro_construct", "construct_calls", "validate_calls",
+             "`construct` vs validation of a `ToolCallRequestEvent` of three `FunctionCall`s"),
+    MicroRow("micro_threads", "worker_threads", "executor",
+             "a sync tool call through `WorkerThreads` vs `run_in_executor` on a "
+             "`ThreadPoolExecutor`, one at a time"),
+    MicroRow("micro_threads", "worker_threads_x8", "executor_x8",
+             "the same, 8 calls at once (per batch)"),
+    MicroRow("micro_pool", "sharded_pool", "one_httpx_pool",
+             "500 concurrent calls through `ShardedPool` vs one `httpx.AsyncClient`, "
+             "100 connections each (wall)"),
+    MicroRow("micro_sse", "event_stream", "httpx_sse",
+             "reading a 500-event stream: `EventStream` (with its time and size limits) vs "
+             "`httpx-sse`"),
+    MicroRow("micro_sse", "event_stream", "lines",
+             "the same vs `response.aiter_lines()` and a `data:` check"),
+    MicroRow("micro_cancel", "cancel_scope", "anyio_scope",
+             "one awaited step under `CancelScope` vs an `anyio.CancelScope` the token "
+             "cancels through the loop"),
+    MicroRow("micro_cancel", "cancel_scope", "task_per_step",
+             "the same vs a task per step linked to the token (AutoGen's way)"),
 ]  # fmt: skip
 
 
@@ -351,6 +416,16 @@ def write_markdown(data: dict[str, Any], table: dict[str, dict[str, Any]], path:
         ),
         "**Targets missed in this run:** " + (", ".join(missed) if missed else "none") + ".",
         "",
+        "## Micro: hand-written parts against the library they replace",
+        "",
+        "Each part agentparts writes itself instead of using a library, timed against that "
+        "library in the same process (`benchmarks/scenarios/micro.py`, variants interleaved "
+        "batch by batch): the medians, then agentparts' time over the library's (below "
+        "1.00x the hand-written part is faster). A part whose win is not there uses the "
+        "library instead.",
+        "",
+        *micro_lines(table, MICRO_ROWS),
+        "",
         "## The model server is not the bottleneck",
         "",
         server_note(table),
@@ -459,10 +534,11 @@ def main() -> None:
     machine = machine_info(pythons)  # before the run: the commit that is measured
     server, base_url = start_server(args.agentparts_python)
     print(f"==> model server at {base_url}", file=sys.stderr)
-    # The Anthropic scenarios find their server through the environment.
+    # The Anthropic and Ollama scenarios find their servers through the environment.
     anthropic_server, os.environ["BENCH_ANTHROPIC_URL"] = start_server(
         args.agentparts_python, "anthropic"
     )
+    ollama_server, os.environ["BENCH_OLLAMA_URL"] = start_server(args.agentparts_python, "ollama")
     results: list[dict[str, Any]] = []
     clock = time.perf_counter()
     try:
@@ -498,7 +574,7 @@ def main() -> None:
                             file=sys.stderr,
                         )
     finally:
-        for process in (server, anthropic_server):
+        for process in (server, anthropic_server, ollama_server):
             process.terminate()
             process.wait(timeout=10)
     data: dict[str, Any] = {

@@ -11,7 +11,8 @@ It answers by rule, so any number of concurrent clients get the same replies:
 
 Requests are not recorded (no memory growth over a long run). ``--protocol anthropic``
 serves Anthropic's Messages API by the same rules (agentparts.testing's
-AnthropicTestServer).
+AnthropicTestServer), ``--protocol ollama`` Ollama's ``/api/chat`` (OllamaTestServer; its
+messages and tools have the OpenAI shapes the rules read).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 from agentparts.testing import (
     AnthropicTestServer,
+    OllamaTestServer,
     OpenAITestServer,
     RecordedRequest,
     ScriptedReply,
@@ -78,12 +80,14 @@ def main() -> None:
     """Serve until killed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--protocol", choices=("openai", "anthropic"), default="openai")
+    parser.add_argument("--protocol", choices=("openai", "anthropic", "ollama"), default="openai")
     args = parser.parse_args()
     if args.protocol == "anthropic":
         server: OpenAITestServer = AnthropicTestServer(
             default_reply=respond_anthropic, port=args.port, record=False
         )
+    elif args.protocol == "ollama":
+        server = OllamaTestServer(default_reply=respond, port=args.port, record=False)
     else:
         server = OpenAITestServer(default_reply=respond, port=args.port, record=False)
 

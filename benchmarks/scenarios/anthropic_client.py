@@ -1,7 +1,9 @@
-"""Anthropic Messages API client against the local Anthropic server: one call, a stream.
+"""Anthropic Messages API client against the local Anthropic server: a call, a stream, a tool turn.
 
 ``--mode single``: one non-streamed call (ms per call).
 ``--mode stream``: one streamed 500-word reply (time to first chunk, time per chunk).
+``--mode tool``: a call offering the ``add`` tool, the tool run, a second call with its
+``tool_result`` (ms per turn).
 
 The server is the benchmark server with ``--protocol anthropic``; ``run.py`` gives its URL
 in ``BENCH_ANTHROPIC_URL``. raw is plain httpx posting to ``/v1/messages`` and reading the
@@ -12,27 +14,26 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from _common import (
-    API_KEY,
-    LONG_TASK,
-    LONG_WORDS,
-    SYSTEM,
-    TASK,
-    NotMeasured,
-    metric,
-    parse_args,
-    require,
-    run,
-    time_async,
-)
-from model_client import Calls, framework_calls
+from _common import API_KEY, SYSTEM, TOOL_TASK, NotMeasured, add, parse_args, require, run
+from model_client import MODES, Calls, framework_calls, framework_modules, measure_calls
 
 MODEL = "claude-sonnet-4-20250514"
 MAX_TOKENS = 1024
+ADD_TOOL = {
+    "name": "add",
+    "description": "Add two integers.",
+    "input_schema": {
+        "type": "object",
+        "properties": {
+            "a": {"type": "integer", "description": "The first number."},
+            "b": {"type": "integer", "description": "The second number."},
+        },
+        "required": ["a", "b"],
+    },
+}
 
 
 def raw_calls(base_url: str) -> Calls:
@@ -42,8 +43,7 @@ def raw_calls(base_url: str) -> Calls:
     headers = {"x-api-key": API_KEY, "anthropic-version": "2023-06-01"}
     client = httpx.AsyncClient(base_url=base_url, headers=headers)
 
-    def body(task: str, **extra: Any) -> dict[str, Any]:
-        messages = [{"role": "user", "content": task}]
+    def body(messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
         return {
             "model": MODEL,
             "max_tokens": MAX_TOKENS,
@@ -52,14 +52,18 @@ def raw_calls(base_url: str) -> Calls:
             **extra,
         }
 
-    async def call(task: str) -> str:
-        response = await client.post("/v1/messages", json=body(task))
+    async def text_of(request: dict[str, Any]) -> list[dict[str, Any]]:
+        response = await client.post("/v1/messages", json=request)
         response.raise_for_status()
-        blocks = response.json()["content"]
+        return response.json()["content"]
+
+    async def call(task: str) -> str:
+        blocks = await text_of(body([{"role": "user", "content": task}]))
         return "".join(b["text"] for b in blocks if b["type"] == "text")
 
     async def stream(task: str) -> AsyncIterator[str]:
-        async with client.stream("POST", "/v1/messages", json=body(task, stream=True)) as response:
+        request = body([{"role": "user", "content": task}], stream=True)
+        async with client.stream("POST", "/v1/messages", json=request) as response:
             response.raise_for_status()
             async for line in response.aiter_lines():
                 if not line.startswith("data: "):
@@ -71,67 +75,48 @@ def raw_calls(base_url: str) -> Calls:
                 elif kind == "message_stop":
                     break
 
+    async def tool_turn() -> str:
+        messages: list[dict[str, Any]] = [{"role": "user", "content": TOOL_TASK}]
+        blocks = await text_of(body(messages, tools=[ADD_TOOL]))
+        results = [
+            {"type": "tool_result", "tool_use_id": b["id"], "content": str(add(**b["input"]))}
+            for b in blocks
+            if b["type"] == "tool_use"
+        ]
+        assert results, blocks
+        messages += [{"role": "assistant", "content": blocks}, {"role": "user", "content": results}]
+        blocks = await text_of(body(messages, tools=[ADD_TOOL]))
+        return "".join(b["text"] for b in blocks if b["type"] == "text")
+
     async def close() -> None:
         await client.aclose()
 
-    return Calls(call, stream, close)
+    return Calls(call, stream, close, tool_turn)
 
 
 def make_calls(impl: str, base_url: str) -> Calls:
     if impl == "raw":
         return raw_calls(base_url)
-    if impl == "agentparts":
-        anthropic = require("agentparts.models.anthropic", "AnthropicChatCompletionClient")
-        models = require("agentparts.models", "SystemMessage", "UserMessage")
-    else:
-        anthropic = require("autogen_ext.models.anthropic", "AnthropicChatCompletionClient")
-        models = require("autogen_core.models", "SystemMessage", "UserMessage")
+    models, tools = framework_modules(impl)
+    root = "agentparts.models" if impl == "agentparts" else "autogen_ext.models"
+    anthropic = require(f"{root}.anthropic", "AnthropicChatCompletionClient")
     client = anthropic.AnthropicChatCompletionClient(
         model=MODEL, base_url=base_url, api_key=API_KEY, max_tokens=MAX_TOKENS
     )
-    return framework_calls(client, models)
-
-
-async def measure(impl: str, base_url: str, mode: str, quick: bool) -> dict[str, Any]:
-    calls = make_calls(impl, base_url)
-    try:
-        if mode == "single":
-            samples = await time_async(
-                lambda: calls.call(TASK), iterations=50 if quick else 200, warmup=20
-            )
-            return {"metrics": {"call": metric("ms", samples)}}
-        first: list[float] = []
-        per_chunk: list[float] = []
-        for i in range(3 + (5 if quick else 20)):
-            start = time.perf_counter()
-            first_at = 0.0
-            chunks = 0
-            async for _ in calls.stream(LONG_TASK):
-                if chunks == 0:
-                    first_at = time.perf_counter()
-                chunks += 1
-            end = time.perf_counter()
-            assert chunks >= LONG_WORDS, f"only {chunks} chunks"
-            if i >= 3:  # warm-up streams are not counted
-                first.append((first_at - start) * 1000.0)
-                per_chunk.append((end - start) * 1e6 / chunks)
-        metrics = {"first_chunk": metric("ms", first), "per_chunk": metric("us", per_chunk)}
-        return {"metrics": metrics}
-    finally:
-        await calls.close()
+    return framework_calls(client, models, tools)
 
 
 def main() -> None:
     args = parse_args(
         __doc__.splitlines()[0],
-        lambda p: p.add_argument("--mode", choices=("single", "stream"), default="single"),
+        lambda p: p.add_argument("--mode", choices=MODES, default="single"),
     )
     base_url = os.environ.get("BENCH_ANTHROPIC_URL", "")
 
     async def body() -> dict[str, Any]:
         if not base_url:
             raise NotMeasured("no Anthropic benchmark server (BENCH_ANTHROPIC_URL is not set)")
-        return await measure(args.impl, base_url, args.mode, args.quick)
+        return await measure_calls(make_calls(args.impl, base_url), args.mode, args.quick)
 
     run(f"anthropic_{args.mode}", args.impl, body)
 

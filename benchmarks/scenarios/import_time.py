@@ -9,7 +9,9 @@ Each ``--what`` is a stack against its honest baseline (the libraries it is buil
 - ``team``: ``from agentparts.teams import RoundRobinGroupChat`` against
   ``import asyncio, pydantic``;
 - ``runtime``: ``SingleThreadedAgentRuntime`` and ``RoutedAgent`` against
-  ``import asyncio, pydantic``.
+  ``import asyncio, pydantic``;
+- ``openai``, ``azure_openai``, ``azure_ai``, ``anthropic``, ``ollama``: a model client's
+  class (from-import) against ``import httpx, pydantic``.
 
 Interpreter start-up is included for everyone.
 """
@@ -56,6 +58,20 @@ STATEMENTS = {
         "autogen": "from autogen_core import SingleThreadedAgentRuntime, RoutedAgent",
     },
 }
+# A model client's class against the libraries it is built on.
+_CLIENTS = {
+    "openai": ("openai", "OpenAIChatCompletionClient"),
+    "azure_openai": ("openai", "AzureOpenAIChatCompletionClient"),
+    "azure_ai": ("azure", "AzureAIChatCompletionClient"),
+    "anthropic": ("anthropic", "AnthropicChatCompletionClient"),
+    "ollama": ("ollama", "OllamaChatCompletionClient"),
+}
+for _what, (_package, _name) in _CLIENTS.items():
+    STATEMENTS[_what] = {
+        "raw": "import httpx, pydantic",
+        "agentparts": f"from agentparts.models.{_package} import {_name}",
+        "autogen": f"from autogen_ext.models.{_package} import {_name}",
+    }
 
 
 def _modules(statement: str) -> list[str]:

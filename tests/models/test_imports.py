@@ -19,8 +19,23 @@ def test_models_interface_loads_no_http_client_or_tokenizer() -> None:
 
 
 def test_openai_client_loads_httpx_but_not_the_sdk_or_tokenizer() -> None:
-    loaded = loaded_after("import agentparts.models.openai", ["httpx", "openai", "bpe_openai"])
+    statement = "from agentparts.models.openai import OpenAIChatCompletionClient"
+    loaded = loaded_after(statement, ["httpx", "openai", "bpe_openai"])
     assert loaded == ["httpx"]
+
+
+def test_each_provider_client_loads_only_its_own_client() -> None:
+    clients = [
+        "agentparts.models.openai._client",
+        "agentparts.models.openai._azure",
+        "agentparts.models.anthropic._client",
+        "agentparts.models.ollama._client",
+        "agentparts.models.azure._client",
+    ]
+    ollama = loaded_after("import agentparts.models.ollama", clients)
+    assert ollama == ["agentparts.models.ollama._client"]
+    anthropic = loaded_after("import agentparts.models.anthropic", clients)
+    assert anthropic == ["agentparts.models.anthropic._client"]
 
 
 def test_test_server_loads_no_http_client() -> None:
