@@ -1,134 +1,115 @@
-"""The process runner under every executor: timeouts, cancellation, caps, leftovers."""
+"""The process machinery under every executor: how a run ends, and killing its leftovers."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
+import time
 import uuid
 
 from agentparts import CancellationToken
 from agentparts.code_executors._env import scrubbed_env
-from agentparts.code_executors._process import run_process
+from agentparts.code_executors._process import (
+    ProcessOutcome,
+    finish_outcome,
+    kill_process_tree,
+    wait_for_end,
+)
 
 from .conftest import live_processes_with
 
 
-def _env() -> dict[str, str]:
-    return scrubbed_env()
+async def test_a_run_ends_by_exit_overflow_stop_or_timeout_whichever_comes_first() -> None:
+    loop = asyncio.get_running_loop()
 
-
-async def test_exit_code_and_interleaved_output(tmp_path) -> None:
-    outcome = await run_process(
-        ["sh", "-c", "echo out; echo err >&2; exit 3"],
-        cwd=str(tmp_path),
-        env=_env(),
-        timeout=10,
-        max_output_bytes=1000,
-    )
-    assert outcome.exit_code == 3
-    assert outcome.output == "out\nerr\n"
-    assert not (outcome.timed_out or outcome.cancelled or outcome.truncated)
-
-
-async def test_timeout_kills_group_session_and_escaped_children(tmp_path) -> None:
-    marker = uuid.uuid4().hex
-    script = (
-        f"sleep 1000 {marker}-a & setsid sleep 1000 {marker}-b & "
-        f"(setsid sh -c 'sleep 1000 {marker}-c' &) ; echo started; sleep 1000"
-    )
-    # `sleep` takes only one operand, so run the markers through sh -c to keep them visible.
-    script = script.replace("sleep 1000 ", "sh -c 'sleep 1000' ")
-    outcome = await run_process(
-        ["bash", "-c", script], cwd=str(tmp_path), env=_env(), timeout=1, max_output_bytes=1000
-    )
-    assert outcome.timed_out
-    assert outcome.exit_code == 124
-    assert "started" in outcome.output
-    assert "timed out after 1 s" in outcome.output
-    assert live_processes_with(marker) == []
-
-
-async def test_background_children_die_with_a_normal_exit(tmp_path) -> None:
-    marker = uuid.uuid4().hex
-    outcome = await run_process(
-        ["bash", "-c", f"sh -c 'sleep 1000' {marker} & echo done"],
-        cwd=str(tmp_path),
-        env=_env(),
-        timeout=10,
-        max_output_bytes=1000,
-    )
-    assert outcome.exit_code == 0
-    assert outcome.output == "done\n"
-    assert live_processes_with(marker) == []
-
-
-async def test_cancellation_token_stops_the_run(tmp_path) -> None:
-    marker = uuid.uuid4().hex
-    token = CancellationToken()
-    asyncio.get_running_loop().call_later(0.3, token.cancel)
-    outcome = await run_process(
-        ["bash", "-c", f"sh -c 'sleep 1000' {marker} & sleep 1000"],
-        cwd=str(tmp_path),
-        env=_env(),
-        timeout=60,
-        max_output_bytes=1000,
-        cancellation_token=token,
-    )
-    assert outcome.cancelled
-    assert outcome.exit_code == 130
-    assert "cancelled" in outcome.output
-    assert live_processes_with(marker) == []
-
-
-async def test_task_cancellation_kills_and_propagates(tmp_path) -> None:
-    marker = uuid.uuid4().hex
-    task = asyncio.create_task(
-        run_process(
-            ["bash", "-c", f"sh -c 'sleep 1000' {marker} & sleep 1000"],
-            cwd=str(tmp_path),
-            env=_env(),
-            timeout=60,
-            max_output_bytes=1000,
+    async def end(
+        *,
+        finish: bool = False,
+        overflow: bool = False,
+        reason: str | None = None,
+        token: CancellationToken | None = None,
+        timeout: float = 30,
+    ) -> ProcessOutcome:
+        finished: asyncio.Future[None] = loop.create_future()
+        overflowed: asyncio.Future[None] = loop.create_future()
+        if finish:
+            finished.set_result(None)
+        if overflow:
+            overflowed.set_result(None)
+        return await wait_for_end(
+            finished,
+            overflowed,
+            timeout=timeout,
+            cancellation_token=token,
+            monitor=(lambda: reason) if reason else None,
         )
+
+    exited = await end(finish=True)
+    assert not (exited.timed_out or exited.cancelled or exited.truncated or exited.stopped_reason)
+    assert (await end(overflow=True)).truncated
+    assert (await end(reason="too much")).stopped_reason == "too much"
+    assert (await end(timeout=0.05)).timed_out
+    token = CancellationToken()
+    loop.call_later(0.05, token.cancel)
+    assert (await end(token=token)).cancelled
+    assert token._callbacks == []  # pyright: ignore[reportPrivateUsage]
+
+
+def test_the_outcome_says_how_the_run_ended_in_its_exit_code_and_output() -> None:
+    def finish(code: int, **flags: object) -> ProcessOutcome:
+        outcome = ProcessOutcome(exit_code=0, output="", **flags)  # type: ignore[arg-type]
+        return finish_outcome(outcome, code, "text", timeout=2, max_output_bytes=10)
+
+    assert (finish(3).exit_code, finish(3).output) == (3, "text")
+    assert finish(-9).exit_code == 137
+    timed_out = finish(-9, timed_out=True)
+    assert (
+        timed_out.exit_code == 124 and "[Timeout: the run timed out after 2 s" in timed_out.output
     )
-    await asyncio.sleep(0.3)
-    task.cancel()
+    cancelled = finish(-9, cancelled=True)
+    assert cancelled.exit_code == 130 and "[Cancelled:" in cancelled.output
+    truncated = finish(-9, truncated=True)
+    assert "it exceeded 10 bytes" in truncated.output
+    stopped = finish(-9, stopped_reason="too much")
+    assert stopped.exit_code == 1 and stopped.output.endswith("[stopped: too much]")
+
+
+def test_kill_process_tree_kills_the_group_and_descendants_that_left_the_session() -> None:
+    # (A child that double-forks out of the tree is the supervisor's job: see test_local.py.)
+    marker = uuid.uuid4().hex
+    script = """sh -c 'sleep 1000' "$MARK-a" & setsid sh -c 'sleep 1000' "$MARK-b" & sleep 1000"""
+    leader = subprocess.Popen(
+        ["bash", "-c", script], start_new_session=True, env={**os.environ, "MARK": marker}
+    )
     try:
-        await task
-    except asyncio.CancelledError:
-        pass
-    else:
-        raise AssertionError("the task was not cancelled")
-    assert live_processes_with(marker) == []
+        while len(live_processes_with(marker)) < 2:
+            time.sleep(0.01)
+        kill_process_tree(leader.pid)
+        assert live_processes_with(marker) == []
+        assert leader.wait(timeout=10) == -9
+    finally:
+        leader.kill()
+        leader.wait()
 
 
-async def test_output_is_capped_with_a_marker(tmp_path) -> None:
-    outcome = await run_process(
-        [sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('x' * 65536)"],
-        cwd=str(tmp_path),
-        env=_env(),
-        timeout=60,
-        max_output_bytes=100_000,
+def test_kill_process_tree_can_keep_the_leader() -> None:
+    marker = uuid.uuid4().hex
+    # The marker goes in through the environment, so only the child's command line has it.
+    child = "import os, subprocess, time; subprocess.Popen(['sh', '-c', 'sleep 1000', os.environ['MARK']]); time.sleep(1000)"
+    leader = subprocess.Popen(
+        [sys.executable, "-c", child], start_new_session=True, env={**os.environ, "MARK": marker}
     )
-    assert outcome.truncated
-    body, _, note = outcome.output.rpartition("\n")
-    assert body == "x" * 100_000
-    assert "output truncated" in note and "100000 bytes" in note
-
-
-async def test_monitor_stops_the_run(tmp_path) -> None:
-    outcome = await run_process(
-        ["sleep", "100"],
-        cwd=str(tmp_path),
-        env=_env(),
-        timeout=60,
-        max_output_bytes=1000,
-        monitor=lambda: "too much",
-    )
-    assert outcome.stopped_reason == "too much"
-    assert outcome.exit_code == 1
-    assert outcome.output.endswith("[stopped: too much]")
+    try:
+        while not live_processes_with(marker):
+            time.sleep(0.01)
+        kill_process_tree(leader.pid, keep_leader=True)
+        assert live_processes_with(marker) == []
+        assert leader.poll() is None
+    finally:
+        leader.kill()
+        leader.wait()
 
 
 def test_scrubbed_env_allowlist() -> None:

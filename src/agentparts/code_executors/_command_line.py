@@ -35,7 +35,7 @@ from ._files import (
     unsupported_language_message,
     write_code_file,
 )
-from ._process import ProcessOutcome, kill_process_tree
+from ._process import ProcessOutcome
 
 __all__ = ["CommandLineExecutorBase"]
 
@@ -82,7 +82,6 @@ class CommandLineExecutorBase(CodeExecutor):
         self._temp_dir_finalizer: Callable[[], object] | None = None
         self._lock = asyncio.Lock()
         self._start_lock = asyncio.Lock()
-        self._running: set[int] = set()
 
     # --- properties ------------------------------------------------------------------
 
@@ -156,16 +155,6 @@ class CommandLineExecutorBase(CodeExecutor):
     async def _release(self) -> None:
         """Called by :meth:`stop` before the work directory is removed."""
 
-    def _kill_uid(self) -> int | None:
-        """A uid whose every process belongs to this executor's runs (sandboxes)."""
-        return None
-
-    def _track(self, leader: int) -> None:
-        self._running.add(leader)
-
-    def _untrack(self, leader: int) -> None:
-        self._running.discard(leader)
-
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -196,9 +185,6 @@ class CommandLineExecutorBase(CodeExecutor):
 
     async def stop(self) -> None:
         """Stop any run and remove the temporary work directory (a given one is kept)."""
-        # Kill what runs now, so the run in progress ends at once and releases the lock.
-        for leader in list(self._running):
-            await asyncio.to_thread(kill_process_tree, leader, uid=self._kill_uid())
         async with self._lock:
             if self._work_dir is None:
                 return

@@ -1,7 +1,8 @@
-"""Run one command in its own session: timeout, cancellation, output cap, no leftovers.
+"""The process machinery under every executor's supervisor: output, ends, leftovers.
 
-Every process the command starts is found through ``/proc`` (same session, same process
-group, or a descendant) and killed when the run ends, however it ends.
+How a run ends (timeout, cancellation, output cap, a monitor's reason) and what it printed;
+every process of a run is found through ``/proc`` (same session, same process group, or a
+descendant) and killed, however the run ends.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import asyncio
 import contextlib
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,6 @@ __all__ = [
     "finish_outcome",
     "kill_process_tree",
     "processes_of_uid",
-    "run_process",
     "wait_for_end",
 ]
 
@@ -137,24 +136,20 @@ def processes_of_uid(uid: int, newer_than: int | None = None) -> list[int]:
     return found
 
 
-def kill_process_tree(
-    leader: int | None, *, uid: int | None = None, keep_leader: bool = False
-) -> None:
-    """SIGKILL ``leader``'s group, session and descendants (and every process of ``uid``).
+def kill_process_tree(leader: int, *, keep_leader: bool = False) -> None:
+    """SIGKILL ``leader``'s group, session and descendants.
 
     With ``keep_leader``, the leader itself survives (and its group is not signalled).
 
     Repeats until nothing is left, so processes forked while killing are caught too.
     """
     for _ in range(200):
-        targets = _tree_members(leader) if leader is not None else set[int]()
-        if keep_leader and leader is not None:
+        targets = _tree_members(leader)
+        if keep_leader:
             targets.discard(leader)
-        if uid is not None:
-            targets.update(processes_of_uid(uid, newer_than=leader))
         if not targets:
             return
-        if leader is not None and not keep_leader:
+        if not keep_leader:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(leader, signal.SIGKILL)
         for pid in targets:
@@ -165,13 +160,6 @@ def kill_process_tree(
             if not any(_alive(pid) for pid in targets):
                 break
             _sleep_briefly()
-
-
-def _leftovers(leader: int, uid: int | None) -> bool:
-    """Whether anything but the (exited) leader of a run is still alive."""
-    if _tree_members(leader):
-        return True
-    return uid is not None and bool(processes_of_uid(uid, newer_than=leader))
 
 
 def _alive(pid: int) -> bool:
@@ -212,26 +200,6 @@ class SpawnOptions:
     extra_groups: list[int] | None = None
     preexec_fn: Callable[[], Any] | None = None
     pass_fds: tuple[int, ...] = ()
-
-
-def _spawn(
-    argv: Sequence[str], cwd: str, env: Mapping[str, str], options: SpawnOptions
-) -> subprocess.Popen[bytes]:
-    # Fork and exec take a few milliseconds: cheaper inline than through a thread.
-    return subprocess.Popen(
-        list(argv),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        cwd=cwd,
-        env=dict(env),
-        start_new_session=True,
-        user=options.user,
-        group=options.group,
-        extra_groups=options.extra_groups,
-        preexec_fn=options.preexec_fn,
-        pass_fds=options.pass_fds,
-    )
 
 
 class OutputCollector:
@@ -374,94 +342,3 @@ async def wait_for_end(
         if not stop.done():
             stop.cancel()
     return outcome
-
-
-async def run_process(
-    argv: Sequence[str],
-    *,
-    cwd: str,
-    env: Mapping[str, str],
-    timeout: float,
-    max_output_bytes: int,
-    cancellation_token: CancellationToken | None = None,
-    monitor: Callable[[], str | None] | None = None,
-    kill_uid: int | None = None,
-    spawn: SpawnOptions | None = None,
-    on_start: Callable[[int], None] | None = None,
-    on_finish: Callable[[int], None] | None = None,
-) -> ProcessOutcome:
-    """Run ``argv`` in a new session and return how it ended; nothing of it survives.
-
-    The one-off form, for a single command (executors use a :mod:`._supervisor` instead,
-    which also catches processes that leave the session and reaps everything).
-
-    Args:
-        argv: The command.
-        cwd: Its working directory.
-        env: Its whole environment.
-        timeout: Wall-clock seconds before the run is stopped (exit code 124).
-        max_output_bytes: Output beyond this stops the run; a marker says so.
-        cancellation_token: Cancelling it stops the run.
-        monitor: Called about every 50 ms in a thread; a returned message stops the run.
-        kill_uid: Also kill every process of this uid when the run ends (sandbox uids).
-        spawn: Uid, rlimits and inherited descriptors of the process.
-        on_start: Called with the pid of the started process (its session and group id).
-        on_finish: Called with that pid once everything is killed, before the pid is
-            reaped (after that it may belong to another process).
-    """
-    loop = asyncio.get_running_loop()
-    try:
-        proc = _spawn(argv, cwd, env, spawn or SpawnOptions())
-    except OSError as exc:
-        return ProcessOutcome(exit_code=127, output=f"Could not start {argv[0]!r}: {exc}\n")
-    leader = proc.pid
-    if on_start is not None:
-        on_start(leader)
-    assert proc.stdout is not None
-    output = OutputCollector(os.dup(proc.stdout.fileno()), max_output_bytes)
-    proc.stdout.close()
-    pid_fd = os.pidfd_open(leader) if hasattr(os, "pidfd_open") else None
-    exited: asyncio.Future[None] = loop.create_future()
-
-    def _on_exit() -> None:
-        if pid_fd is not None:
-            loop.remove_reader(pid_fd)
-        if not exited.done():
-            exited.set_result(None)
-
-    exit_waiter: asyncio.Future[int] | None = None
-    if pid_fd is not None:
-        loop.add_reader(pid_fd, _on_exit)
-    else:  # no pidfd (not Linux): wait in a thread
-        exit_waiter = loop.run_in_executor(None, proc.wait)
-        exit_waiter.add_done_callback(lambda _: _on_exit())
-    outcome = ProcessOutcome(exit_code=0, output="")
-    try:
-        outcome = await wait_for_end(
-            exited,
-            output.overflow,
-            timeout=timeout,
-            cancellation_token=cancellation_token,
-            monitor=monitor,
-        )
-    finally:
-        # Always: whatever the code left running (background children) dies with the run.
-        # After a normal exit this is usually one quick /proc scan: not worth a thread.
-        if not (exited.done() and not exited.cancelled() and not _leftovers(leader, kill_uid)):
-            await asyncio.to_thread(kill_process_tree, leader, uid=kill_uid)
-        if not exited.done():
-            exited.cancel()
-        # Everything that could hold the pipe is dead: the rest of the output comes at once.
-        await output.finish()
-        output.close()
-        if pid_fd is not None:
-            loop.remove_reader(pid_fd)
-            os.close(pid_fd)
-        elif exit_waiter is not None:
-            await exit_waiter
-        if on_finish is not None:
-            on_finish(leader)
-        code = proc.wait()
-    return finish_outcome(
-        outcome, code, output.text, timeout=timeout, max_output_bytes=max_output_bytes
-    )
