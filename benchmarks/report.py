@@ -197,3 +197,43 @@ def info_values(table: dict[str, dict[str, Any]], scenario: str, impl: str, key:
         elif value is not None:
             values.append(value)
     return values
+
+
+@dataclass(frozen=True)
+class MicroRow:
+    """One micro comparison: a metric of agentparts' own part against a library's, both
+    measured in the same process (``scenario`` runs every variant as ``agentparts``)."""
+
+    scenario: str
+    ours: str  # the metric of the hand-written part
+    library: str  # the metric of what it replaces
+    label: str  # what is compared, in Markdown
+
+
+def micro_lines(table: dict[str, dict[str, Any]], rows: list[MicroRow]) -> list[str]:
+    """One line per micro comparison: both medians and agentparts' time over the library's.
+
+    Below 1.00x the hand-written part is faster. A comparison not run, or whose variant is
+    missing (e.g. ``httpx-sse`` not installed), says so instead of a number.
+    """
+    lines: list[str] = []
+    for row in rows:
+        entry = table.get(row.scenario, {}).get("agentparts")
+        if entry is None:
+            lines.append(f"- {row.label}: not run")
+            continue
+        if entry["status"] != "ok":
+            lines.append(f"- {row.label}: {entry['status'].replace('_', ' ')}")
+            continue
+        stats = entry["stats"]
+        ours, library = stats.get(row.ours), stats.get(row.library)
+        if ours is None or library is None:
+            absent = row.ours if ours is None else row.library
+            lines.append(f"- {row.label}: not measured (no `{absent}` variant in this run)")
+            continue
+        lines.append(
+            f"- {row.label}: {fmt_value(ours['median'], ours['unit'])} vs "
+            f"{fmt_value(library['median'], library['unit'])}, "
+            f"**{ratio(ours['median'], library['median'])}**"
+        )
+    return lines

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
-from report import Row, Target, markdown_table, not_measured_notes, percentile, summarize
+from report import (
+    MicroRow,
+    Row,
+    Target,
+    markdown_table,
+    micro_lines,
+    not_measured_notes,
+    percentile,
+    summarize,
+)
 
 from .conftest import BENCHMARKS
 
@@ -92,3 +102,52 @@ def test_missing_api_is_reported_not_faked():
     data = json.loads(done.stdout.strip().splitlines()[-1])
     assert data["status"] == "not_measured" and "metrics" not in data
     assert "AutoGen" in data["reason"]
+
+
+def test_micro_lines_divide_ours_by_the_library_and_say_what_is_missing():
+    table = summarize(
+        [
+            {
+                "scenario": "micro_x",
+                "impl": "agentparts",
+                "status": "ok",
+                "metrics": {
+                    "ours": {"unit": "us", "samples": [2.0, 3.0, 4.0]},
+                    "lib": {"unit": "us", "samples": [6.0]},
+                },
+            }
+        ]
+    )
+    rows = [
+        MicroRow("micro_x", "ours", "lib", "ours vs lib"),
+        MicroRow("micro_x", "ours", "other_lib", "ours vs other"),
+        MicroRow("micro_y", "a", "b", "never run"),
+    ]
+    assert micro_lines(table, rows) == [
+        "- ours vs lib: 3.0 µs vs 6.0 µs, **0.50x**",
+        "- ours vs other: not measured (no `other_lib` variant in this run)",
+        "- never run: not run",
+    ]
+
+
+def test_every_micro_row_names_metrics_its_scenario_reports():
+    """Each micro row's two metrics are variants micro.py really measures (one quick run)."""
+    from run import MICRO_ROWS, SCENARIO_LIST
+
+    keys = {s.key for s in SCENARIO_LIST}
+    assert {row.scenario for row in MICRO_ROWS} <= keys
+    script = BENCHMARKS / "scenarios" / "micro.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--impl", "agentparts", "--quick", "--what", "ids"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    assert data["status"] == "ok", data
+    table = summarize([data])
+    [line] = micro_lines(table, [r for r in MICRO_ROWS if r.scenario == "micro_ids"])
+    assert re.fullmatch(
+        r"- `new_uuid4\(\)` vs `str\(uuid.uuid4\(\)\)`: .* µs vs .* µs, \*\*\d\.\d\dx\*\*", line
+    ), line
