@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from agentparts._construct import _plan, construct  # pyright: ignore[reportPrivateUsage]
@@ -90,3 +98,111 @@ def test_construct_hands_classes_the_shortcut_does_not_fit_to_model_construct() 
     assert private.value == 1 and private._seen == []  # pyright: ignore[reportPrivateUsage]
     extra = construct(_Extra, value=1, other="x")
     assert extra.model_extra == {"other": "x"}
+
+
+def _slot_names(cls: type) -> list[str]:
+    names: list[str] = []
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        names += [slots] if isinstance(slots, str) else list(slots)
+    return sorted(set(names) - {"__weakref__"})
+
+
+def test_construct_sets_every_slot_model_construct_sets() -> None:
+    """construct() fills Pydantic's instance slots itself: a slot a newer Pydantic adds and
+    construct() leaves unset would break copies, pickling or equality of its instances."""
+    missing = object()
+    made = construct(_Defaults, name="n")
+    expected = _Defaults.model_construct(name="n")
+    for name in _slot_names(_Defaults):
+        assert getattr(made, name, missing) == getattr(expected, name, missing), name
+    copied = made.model_copy(update={"limit": 9})
+    assert (copied.name, copied.limit, copied.tags) == ("n", 9, ["a"])
+    assert pickle.loads(pickle.dumps(made)) == expected
+    assert repr(made) == repr(expected)
+
+
+# --- the Pydantic range in pyproject.toml, at both ends --------------------------------------
+
+_ROOT = Path(__file__).resolve().parents[2]
+_NETWORK_TROUBLE = re.compile(
+    r"error sending request|failed to fetch|dns error|connection (refused|reset)|timed out"
+    r"|network is unreachable|could not connect",
+    re.IGNORECASE,
+)
+
+
+def _core_requirements() -> tuple[str, list[str]]:
+    """pyproject's Pydantic requirement, and the other core dependencies."""
+    project = tomllib.loads((_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dependencies: list[str] = project["dependencies"]
+    pydantic = [d for d in dependencies if re.match(r"pydantic\W", d)]
+    assert len(pydantic) == 1, dependencies
+    return pydantic[0], [d for d in dependencies if d not in pydantic]
+
+
+def _release(version: str) -> tuple[int, ...]:
+    numbers = [int(part) for part in version.split(".")]
+    while numbers and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)
+
+
+def _uv(*args: str) -> subprocess.CompletedProcess[str]:
+    uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
+    if not Path(uv).exists():
+        pytest.fail("uv is not installed: scripts/install installs it.")
+    return subprocess.run(
+        [uv, *args], capture_output=True, text=True, timeout=600, cwd=_ROOT, check=False
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("end", ["lowest", "highest"])
+def test_construct_on_the_lowest_and_highest_pydantic_allowed(end: str, tmp_path: Path) -> None:
+    """This file's tests in a fresh venv with the lowest, then the highest Pydantic that
+    pyproject.toml allows (core dependencies only, agentparts from src/)."""
+    requirement, others = _core_requirements()
+    match = re.fullmatch(r"pydantic>=([\d.]+),<([\d.]+)", requirement)
+    assert match, f"expected 'pydantic>=LOW,<HIGH' in pyproject.toml, got {requirement!r}"
+    wanted = f"pydantic=={match.group(1)}" if end == "lowest" else requirement
+    venv = tmp_path / "venv"
+    python = venv / "bin" / "python"
+    base = getattr(sys, "_base_executable", sys.executable)
+    made = _uv("venv", "-q", "--python", base, str(venv))
+    assert made.returncode == 0, made.stderr
+    tools = ["pytest>=8", "pytest-asyncio>=0.24", "pytest-timeout>=2.3"]
+    installed = _uv("pip", "install", "-q", "--python", str(python), wanted, *others, *tools)
+    if installed.returncode != 0 and _NETWORK_TROUBLE.search(installed.stderr):
+        pytest.skip(f"the package registry is unreachable: {installed.stderr.strip()[-300:]}")
+    assert installed.returncode == 0, installed.stderr
+    version = subprocess.run(
+        [str(python), "-c", "import pydantic; print(pydantic.VERSION)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if end == "lowest":
+        assert _release(version) == _release(match.group(1)), version
+    done = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pytest",
+            __file__,
+            "-q",
+            "-x",
+            "-m",
+            "not slow",
+            "-p",
+            "no:cacheprovider",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=_ROOT,
+        env={**os.environ, "PYTHONPATH": str(_ROOT / "src")},
+        check=False,
+    )
+    assert done.returncode == 0, f"pydantic {version}:\n{done.stdout[-3000:]}{done.stderr[-2000:]}"
+    assert re.search(r"\b\d+ passed\b", done.stdout) and " failed" not in done.stdout, done.stdout
