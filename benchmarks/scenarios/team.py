@@ -4,15 +4,26 @@
 shared model client), ``max_turns=12``, ``run(task=...)`` (ms per run). The raw baseline
 sends 12 sequential httpx requests carrying the same growing message list: the speaker's
 system message, the task, then every answer so far (the speaker's own as ``assistant``).
-``--mode selector``: a ``SelectorGroupChat`` of the same three agents, 6 turns, the
-selector a model call on the same server (12 calls; the server's answer names no agent,
-so each selection retries and falls back: the raw baseline sends 6 x (3 + 1) requests).
+``--mode selector``: a ``SelectorGroupChat`` of three agents, 6 turns, the selector a model
+call on the same server with the default selector prompt (12 calls). The server always
+answers "Hello! How can I help you today?", which names exactly one participant (the agent
+called ``Hello``; ``allow_repeated_speaker=True``), so every selection is valid at the
+first attempt: the normal path. The raw baseline sends, per turn, the selector prompt
+(roles, candidates, history) and then the speaker's request.
+``--mode selector_retry``: the same with agents the answer does not name: each selection
+makes 3 attempts and falls back (the raw baseline sends 6 x (3 + 1) requests).
 ``--mode concurrent``: 100 round-robin teams at once (wall ms, peak RSS MiB).
+``--mode roundtrip``: ``dump_component()`` -> dict -> ``load_component`` of a 3-agent
+``RoundRobinGroupChat`` (OpenAI client, ``MaxMessageTermination | TextMentionTermination``);
+the raw baseline is the same shape as plain Pydantic models.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
+import warnings
 from typing import Any
 
 from _common import (
@@ -26,94 +37,138 @@ from _common import (
     require,
     run,
     time_async,
+    time_sync,
 )
 
 NAMES = ("planner", "writer", "critic")
+SELECTOR_NAMES = ("Hello", "writer", "critic")
+SELECTED = "Hello"  # the one participant the server's fixed answer names
 TURNS = 12
 SELECTOR_TURNS = 6
 CONCURRENCY = 100
+DESCRIPTION = "An agent that provides assistance with ability to use tools."
+SELECTOR_PROMPT = """You are in a role play game. The following roles are available:
+{roles}.
+Read the following conversation. Then select the next role from {participants} to play. Only return the role.
+
+{history}
+
+Read the above conversation. Then select the next role from {participants} to play. Only return the role.
+"""  # the default selector prompt of both frameworks
+
+
+async def _post(http: Any, messages: list[dict[str, Any]]) -> str:
+    response = await http.post("/chat/completions", json={"model": MODEL, "messages": messages})
+    response.raise_for_status()
+    return response.json()["choices"][0]["message"]["content"]
+
+
+def _speaker_messages(speaker: str, answers: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """What an AssistantAgent sends: its system message, the task, every answer so far."""
+    messages: list[dict[str, Any]] = [
+        {"role": "system", "content": f"You are the {speaker}."},
+        {"role": "user", "content": TASK, "name": "user"},
+    ]
+    for source, text in answers:
+        if source == speaker:
+            messages.append({"role": "assistant", "content": text})
+        else:
+            messages.append({"role": "user", "content": text, "name": source})
+    return messages
 
 
 async def raw_round_robin(http: Any) -> int:
     answers: list[tuple[str, str]] = []
     for turn in range(TURNS):
         speaker = NAMES[turn % len(NAMES)]
-        messages: list[dict[str, Any]] = [
-            {"role": "system", "content": f"You are the {speaker}."},
-            {"role": "user", "content": TASK, "name": "user"},
-        ]
-        for source, text in answers:
-            if source == speaker:
-                messages.append({"role": "assistant", "content": text})
-            else:
-                messages.append({"role": "user", "content": text, "name": source})
-        response = await http.post("/chat/completions", json={"model": MODEL, "messages": messages})
-        response.raise_for_status()
-        answers.append((speaker, response.json()["choices"][0]["message"]["content"]))
+        answers.append((speaker, await _post(http, _speaker_messages(speaker, answers))))
     return len(answers)
 
 
-async def raw_selector(http: Any) -> int:
-    answers: list[str] = []
+def _selector_prompt(names: tuple[str, ...], answers: list[tuple[str, str]]) -> str:
+    roles = "\n".join(f"{name}: {DESCRIPTION}" for name in names)
+    history = "\n".join(f"{s}: {t}\n\n" for s, t in [("user", TASK), *answers])
+    return SELECTOR_PROMPT.format(roles=roles, participants=str(list(names)), history=history)
+
+
+async def raw_selector(http: Any, retry: bool) -> int:
+    names = NAMES if retry else SELECTOR_NAMES
+    answers: list[tuple[str, str]] = []
     for turn in range(SELECTOR_TURNS):
-        for _ in range(3):  # the selector's attempts
-            prompt = "Select the next role.\n" + "\n".join(answers)
-            body = {"model": MODEL, "messages": [{"role": "system", "content": prompt}]}
-            (await http.post("/chat/completions", json=body)).raise_for_status()
-        speaker = NAMES[turn % len(NAMES)]
-        messages = [{"role": "system", "content": f"You are the {speaker}."}]
-        messages += [{"role": "user", "content": a} for a in [TASK, *answers]]
-        response = await http.post("/chat/completions", json={"model": MODEL, "messages": messages})
-        response.raise_for_status()
-        answers.append(response.json()["choices"][0]["message"]["content"])
+        selector = [{"role": "system", "content": _selector_prompt(names, answers)}]
+        for _ in range(3 if retry else 1):  # the selector's attempts
+            text = await _post(http, selector)
+            selector += [
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": f"No valid name was given. Answer with {names}."},
+            ]
+        speaker = names[turn % len(names)] if retry else SELECTED
+        answers.append((speaker, await _post(http, _speaker_messages(speaker, answers))))
     return len(answers)
 
 
-async def measure(impl: str, base_url: str, quick: bool, mode: str) -> dict[str, Any]:
+def _framework(impl: str) -> tuple[Any, Any, Any, Any]:
+    if impl == "agentparts":
+        return (
+            require("agentparts.models.openai", "OpenAIChatCompletionClient"),
+            require("agentparts.agents", "AssistantAgent"),
+            require("agentparts.teams", "RoundRobinGroupChat", "SelectorGroupChat"),
+            require("agentparts.conditions", "MaxMessageTermination", "TextMentionTermination"),
+        )
+    return (
+        require("autogen_ext.models.openai", "OpenAIChatCompletionClient"),
+        require("autogen_agentchat.agents", "AssistantAgent"),
+        require("autogen_agentchat.teams", "RoundRobinGroupChat", "SelectorGroupChat"),
+        require("autogen_agentchat.conditions", "MaxMessageTermination", "TextMentionTermination"),
+    )
+
+
+def framework_team(impl: str, client: Any, mode: str) -> tuple[Any, int]:
+    """A fresh team for one run, and how many answers the run must give."""
+    _, agents, teams, _ = _framework(impl)
+    names = SELECTOR_NAMES if mode == "selector" else NAMES
+    participants = [
+        agents.AssistantAgent(n, model_client=client, system_message=f"You are the {n}.")
+        for n in names
+    ]
+    if mode == "selector":
+        team = teams.SelectorGroupChat(
+            participants, client, max_turns=SELECTOR_TURNS, allow_repeated_speaker=True
+        )
+        return team, SELECTOR_TURNS
+    if mode == "selector_retry":
+        return teams.SelectorGroupChat(
+            participants, client, max_turns=SELECTOR_TURNS
+        ), SELECTOR_TURNS
+    return teams.RoundRobinGroupChat(participants, max_turns=TURNS), TURNS
+
+
+async def measure_runs(impl: str, base_url: str, quick: bool, mode: str) -> dict[str, Any]:
     if impl == "raw":
         http = raw_client(base_url)
 
         async def one() -> int:
-            if mode == "selector":
-                return await raw_selector(http)
+            if mode.startswith("selector"):
+                return await raw_selector(http, retry=mode == "selector_retry")
             return await raw_round_robin(http)
 
-        async def close() -> None:
-            await http.aclose()
+        close = http.aclose
     else:
-        root = "agentparts" if impl == "agentparts" else None
-        if root:
-            openai = require("agentparts.models.openai", "OpenAIChatCompletionClient")
-            agents = require("agentparts.agents", "AssistantAgent")
-            teams = require("agentparts.teams", "RoundRobinGroupChat", "SelectorGroupChat")
-        else:
-            openai = require("autogen_ext.models.openai", "OpenAIChatCompletionClient")
-            agents = require("autogen_agentchat.agents", "AssistantAgent")
-            teams = require("autogen_agentchat.teams", "RoundRobinGroupChat", "SelectorGroupChat")
-        client = openai.OpenAIChatCompletionClient(model=MODEL, base_url=base_url, api_key=API_KEY)
+        client = _framework(impl)[0].OpenAIChatCompletionClient(
+            model=MODEL, base_url=base_url, api_key=API_KEY
+        )
 
         async def one() -> int:
-            participants = [
-                agents.AssistantAgent(n, model_client=client, system_message=f"You are the {n}.")
-                for n in NAMES
-            ]
-            if mode == "selector":
-                team = teams.SelectorGroupChat(participants, client, max_turns=SELECTOR_TURNS)
-                expected = SELECTOR_TURNS
-            else:
-                team = teams.RoundRobinGroupChat(participants, max_turns=TURNS)
-                expected = TURNS
+            team, expected = framework_team(impl, client, mode)
             result = await team.run(task=TASK)
-            replies = [
-                m
-                for m in result.messages
-                if m.source in NAMES and type(m).__name__ == "TextMessage"
-            ]
-            assert len(replies) == expected, [type(m).__name__ for m in result.messages]
-            return len(replies)
+            replies = [m for m in result.messages if type(m).__name__ == "TextMessage"]
+            speakers = [m.source for m in replies[1:]]
+            assert len(speakers) == expected, [type(m).__name__ for m in result.messages]
+            if mode == "selector":  # the normal path: the server's answer was a valid choice
+                assert set(speakers) == {SELECTED}, speakers
+            return len(speakers)
 
-        async def close() -> None:
-            await client.close()
+        close = client.close
 
     try:
         if mode == "concurrent":
@@ -132,18 +187,109 @@ async def measure(impl: str, base_url: str, quick: bool, mode: str) -> dict[str,
     return {"metrics": metrics, "info": {}}
 
 
+def raw_round_trip() -> Any:
+    from pydantic import BaseModel
+
+    class Part(BaseModel):
+        provider: str
+        component_type: str
+        version: int = 1
+        config: dict[str, Any]
+
+    class AgentConfig(BaseModel):
+        name: str
+        system_message: str
+        description: str
+        model_client: Part
+
+    class Agent(BaseModel):
+        provider: str
+        component_type: str = "agent"
+        config: AgentConfig
+
+    class TeamConfig(BaseModel):
+        participants: list[Agent]
+        termination_condition: Part
+        max_turns: int
+
+    class TeamModel(BaseModel):
+        provider: str
+        component_type: str = "team"
+        config: TeamConfig
+
+    client = Part(provider="OpenAIChatCompletionClient", component_type="model",
+                  config={"model": MODEL, "base_url": "http://127.0.0.1:1/v1"})  # fmt: skip
+    mention = Part(provider="TextMentionTermination", component_type="termination",
+                   config={"text": "TERMINATE"})  # fmt: skip
+    most = Part(provider="MaxMessageTermination", component_type="termination",
+                config={"max_messages": 20})  # fmt: skip
+    condition = Part(provider="OrTerminationCondition", component_type="termination",
+                     config={"conditions": [most.model_dump(), mention.model_dump()]})  # fmt: skip
+    agents = [
+        Agent(
+            provider="AssistantAgent",
+            config=AgentConfig(
+                name=n,
+                system_message=f"You are the {n}.",
+                description=DESCRIPTION,
+                model_client=client,
+            ),
+        )
+        for n in NAMES
+    ]
+    team = TeamModel(
+        provider="RoundRobinGroupChat",
+        config=TeamConfig(participants=agents, termination_condition=condition, max_turns=TURNS),
+    )
+    return lambda: TeamModel.model_validate(team.model_dump())
+
+
+def framework_round_trip(impl: str) -> Any:
+    openai, agents, teams, conditions = _framework(impl)
+    # The key comes from the environment (a key given in code is masked on dump).
+    os.environ["OPENAI_API_KEY"] = API_KEY
+    client = openai.OpenAIChatCompletionClient(model=MODEL, base_url="http://127.0.0.1:1/v1")
+    participants = [
+        agents.AssistantAgent(n, model_client=client, system_message=f"You are the {n}.")
+        for n in NAMES
+    ]
+    condition = conditions.MaxMessageTermination(20) | conditions.TextMentionTermination(
+        "TERMINATE"
+    )
+    team: Any = teams.RoundRobinGroupChat(
+        participants, termination_condition=condition, max_turns=TURNS
+    )
+    cls: Any = team.__class__
+
+    def round_trip() -> Any:
+        loaded = cls.load_component(team.dump_component().model_dump())
+        assert type(loaded) is cls
+        return loaded
+
+    return round_trip
+
+
+def measure_round_trip(impl: str, quick: bool) -> dict[str, Any]:
+    warnings.simplefilter("ignore")
+    fn = raw_round_trip() if impl == "raw" else framework_round_trip(impl)
+    samples = time_sync(fn, iterations=100 if quick else 500, warmup=10 if quick else 50)
+    return {"metrics": {"round_trip": metric("ms", samples)}, "info": {}}
+
+
 def main() -> None:
-    args = parse_args(
-        __doc__.splitlines()[0],
-        lambda p: p.add_argument(
-            "--mode", choices=("round_robin", "selector", "concurrent"), default="round_robin"
-        ),
-    )
-    run(
-        f"team_{args.mode}",
-        args.impl,
-        lambda: measure(args.impl, args.base_url, args.quick, args.mode),
-    )
+    modes = ("round_robin", "selector", "selector_retry", "concurrent", "roundtrip")
+
+    def add_mode(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--mode", choices=modes, default="round_robin")
+
+    args = parse_args((__doc__ or "").splitlines()[0], add_mode)
+
+    async def measure() -> dict[str, Any]:
+        if args.mode == "roundtrip":
+            return measure_round_trip(args.impl, args.quick)
+        return await measure_runs(args.impl, args.base_url, args.quick, args.mode)
+
+    run(f"team_{args.mode}", args.impl, measure)
 
 
 if __name__ == "__main__":
