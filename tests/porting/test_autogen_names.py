@@ -1,11 +1,17 @@
 """Names AutoGen code imports exist after the rename and behave as AutoGen's (issue 19):
 ``agentparts.tools.code_execution``, ``agentparts.utils``, the message unions and
-``StructuredMessageFactory``."""
+``StructuredMessageFactory``; and the porting doc's table of every public name of the AutoGen
+0.7.5 modules agentparts mirrors is complete (checked against AutoGen's venv) and true."""
 
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -198,3 +204,182 @@ def test_structured_message_factory_round_trips_through_a_schema() -> None:
     assert message.to_text() == "Oslo: 3C"
     with pytest.raises(ValueError, match="json_schema"):
         StructuredMessageFactory()
+
+
+# --- the porting doc's table of every AutoGen public name --------------------------------
+
+ROOT = Path(__file__).parents[2]
+PORTING_DOC = ROOT / "docs" / "porting-from-autogen.md"
+AUTOGEN_PYTHON = ROOT / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
+LIST_NAMES = Path(__file__).parent / "data" / "list_autogen075_names.py"
+MIRRORED_MODULES = (
+    "autogen_core",
+    "autogen_core.code_executor",
+    "autogen_core.exceptions",
+    "autogen_core.logging",
+    "autogen_core.memory",
+    "autogen_core.model_context",
+    "autogen_core.models",
+    "autogen_core.tool_agent",
+    "autogen_core.tools",
+    "autogen_core.utils",
+    "autogen_agentchat",
+    "autogen_agentchat.agents",
+    "autogen_agentchat.base",
+    "autogen_agentchat.conditions",
+    "autogen_agentchat.messages",
+    "autogen_agentchat.state",
+    "autogen_agentchat.teams",
+    "autogen_agentchat.tools",
+    "autogen_agentchat.ui",
+    "autogen_agentchat.utils",
+    "autogen_ext.auth.azure",
+    "autogen_ext.cache_store.diskcache",
+    "autogen_ext.cache_store.redis",
+    "autogen_ext.code_executors",
+    "autogen_ext.code_executors.jupyter",
+    "autogen_ext.code_executors.local",
+    "autogen_ext.models.anthropic",
+    "autogen_ext.models.anthropic.config",
+    "autogen_ext.models.azure",
+    "autogen_ext.models.azure.config",
+    "autogen_ext.models.cache",
+    "autogen_ext.models.llama_cpp",
+    "autogen_ext.models.ollama",
+    "autogen_ext.models.ollama.config",
+    "autogen_ext.models.openai",
+    "autogen_ext.models.openai.config",
+    "autogen_ext.models.replay",
+    "autogen_ext.teams.magentic_one",
+    "autogen_ext.tools.code_execution",
+    "autogen_ext.tools.mcp",
+    "autogen_ext.ui",
+)
+_HEADING = re.compile(r"^#### `(autogen_[a-z_.]+)`$")
+_ROW = re.compile(r"^\| `([A-Za-z_][A-Za-z0-9_]*)` \| (same|different|missing) \| (.*) \|$")
+_PATH = re.compile(r"`(agentparts(?:\.[A-Za-z_][A-Za-z0-9_]*)+)`")
+_SHARE = re.compile(r"\*\*(\d+) of (\d+) names \((\d+)%\) exist after the\s+rename\.\*\*")
+
+
+@dataclass(frozen=True)
+class Row:
+    module: str
+    name: str
+    status: str
+    note: str
+
+
+def _table_rows() -> list[Row]:
+    text = PORTING_DOC.read_text(encoding="utf-8")
+    section = text.split("## 5. Every AutoGen public name", 1)[1]
+    rows: list[Row] = []
+    module = ""
+    for line in section.splitlines():
+        if heading := _HEADING.match(line):
+            module = heading.group(1)
+        elif row := _ROW.match(line):
+            assert module, f"a row before any module heading: {line}"
+            rows.append(Row(module, row.group(1), row.group(2), row.group(3).strip()))
+    return rows
+
+
+def _renamed(module: str) -> str:
+    return re.sub(r"^autogen_(core|agentchat|ext)", "agentparts", module)
+
+
+def _exists(module: str, name: str) -> bool:
+    try:
+        found = importlib.import_module(_renamed(module))
+    except ImportError:
+        return False
+    return hasattr(found, name)
+
+
+def _object_exists(path: str) -> bool:
+    parts = path.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            if not hasattr(found, attribute):
+                return False
+            found = getattr(found, attribute)
+        return True
+    return False
+
+
+def _autogen_names() -> dict[str, list[str]]:
+    done = subprocess.run(
+        [str(AUTOGEN_PYTHON), str(LIST_NAMES), *MIRRORED_MODULES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+needs_autogen = pytest.mark.skipif(
+    not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)"
+)
+
+
+@needs_autogen
+def test_the_table_lists_every_autogen_public_name_once() -> None:
+    listed: dict[str, list[str]] = {}
+    for row in _table_rows():
+        listed.setdefault(row.module, []).append(row.name)
+    autogen = _autogen_names()
+    assert list(listed) == list(MIRRORED_MODULES), "one heading per mirrored module, in order"
+    for module, names in autogen.items():
+        assert names, f"AutoGen's {module} has no public names: the lister is broken"
+        assert listed[module] == names, (
+            f"docs/porting-from-autogen.md, {module}: add {sorted(set(names) - set(listed[module]))}"
+            f", remove {sorted(set(listed[module]) - set(names))} (rows sorted, no repeats)"
+        )
+
+
+def test_names_the_table_calls_same_or_different_exist_after_the_rename() -> None:
+    rows = _table_rows()
+    assert len(rows) > 250
+    absent = [
+        f"{_renamed(r.module)}.{r.name}"
+        for r in rows
+        if r.status != "missing" and not _exists(r.module, r.name)
+    ]
+    assert not absent, f"the porting table says these exist, but they do not import: {absent}"
+
+
+def test_names_the_table_calls_missing_do_not_exist_and_say_what_instead() -> None:
+    problems: list[str] = []
+    for row in _table_rows():
+        if row.status != "missing":
+            continue
+        where = f"{row.module}.{row.name}"
+        if _exists(row.module, row.name):
+            problems.append(f"{where} exists now: call it same or different")
+        paths = _PATH.findall(row.note)
+        unknown = [p for p in paths if not _object_exists(p)]
+        if unknown:
+            problems.append(f"{where}: the note names {unknown}, which do not exist")
+        if not (re.search(r"#\d+", row.note) or "not planned:" in row.note or paths):
+            problems.append(f"{where}: the note names no issue, no replacement, no reason")
+    assert not problems, "\n".join(problems)
+
+
+def test_names_the_table_calls_different_say_how() -> None:
+    silent = [
+        f"{r.module}.{r.name}" for r in _table_rows() if r.status == "different" and not r.note
+    ]
+    assert not silent, f"'different' needs a note saying how and why: {silent}"
+
+
+def test_the_stated_share_of_names_that_exist_is_the_tables() -> None:
+    rows = _table_rows()
+    stated = _SHARE.search(PORTING_DOC.read_text(encoding="utf-8"))
+    assert stated, "the doc states how many names exist after the rename"
+    exist = sum(r.status != "missing" for r in rows)
+    assert (int(stated.group(1)), int(stated.group(2))) == (exist, len(rows))
+    assert int(stated.group(3)) == round(100 * exist / len(rows))
