@@ -14,6 +14,7 @@ Example:
 
 from ._results import BatchResult as BatchResult
 from ._results import read_results as read_results
+from ._runner import BatchOptions as BatchOptions
 from ._runner import BatchReport as BatchReport
 from ._runner import run_batch as run_batch
 from ._runner import run_batch_async as run_batch_async
@@ -23,6 +24,7 @@ from ._tasks import TaskLineError as TaskLineError
 from ._tasks import read_tasks as read_tasks
 
 __all__ = [
+    "BatchOptions",
     "BatchReport",
     "BatchResult",
     "BatchTask",

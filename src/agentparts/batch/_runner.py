@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
+
+from typing_extensions import Unpack
 
 from .._cancellation_token import CancellationToken
 from ..errors import BatchInputError, ComponentLoadError
@@ -19,10 +21,34 @@ from ._execute import AgentFactory, AgentSource, as_config, run_task
 from ._results import BatchResult, ResultsFile
 from ._tasks import BatchTask, TaskLineError, coerce_tasks, read_tasks
 
-__all__ = ["BatchReport", "TaskSource", "check_out_path", "run_batch", "run_batch_async"]
+__all__ = [
+    "BatchOptions",
+    "BatchReport",
+    "TaskSource",
+    "check_out_path",
+    "run_batch",
+    "run_batch_async",
+]
 
 TaskSource = str | os.PathLike[str] | Iterable[BatchTask | str | Mapping[str, Any]]
 """What a batch takes as its tasks: a JSONL file path, or tasks, strings or mappings."""
+
+
+class BatchOptions(TypedDict, total=False):
+    """The keyword arguments :func:`run_batch` passes on to :func:`run_batch_async`
+    (documented there)."""
+
+    out: str | os.PathLike[str] | None
+    concurrency: int
+    timeout: float | None
+    ray: bool
+    ray_address: str | None
+    ray_workers: int | None
+    retry_failed: bool
+    allowed_providers: Sequence[str] | None
+    cancellation_token: CancellationToken | None
+    on_start: Callable[[int, int], None] | None
+    on_result: Callable[[BatchResult], None] | None
 
 
 @dataclass
@@ -166,15 +192,7 @@ async def run_batch_async(
         RayClusterError: Ray is not installed or the cluster cannot be reached.
     """
     started = time.perf_counter()
-    if concurrency < 1:
-        raise BatchInputError(f"concurrency must be at least 1, got {concurrency}.")
-    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
-        raise BatchInputError(
-            f"timeout must be a finite positive number of seconds, got {timeout!r}; "
-            "use None for no limit."
-        )
-    if out is not None and isinstance(tasks, str | os.PathLike):
-        check_out_path(out, tasks)
+    _check_arguments(concurrency, timeout, out, tasks)
     try:
         config = as_config(agent)
     except ComponentLoadError as exc:
@@ -182,15 +200,8 @@ async def run_batch_async(
             f"The agent config cannot be read, so no task was run: {exc}"
         ) from exc
     report = BatchReport(out=None if out is None else Path(out))
-    if isinstance(tasks, str | os.PathLike):
-        task_file = read_tasks(tasks)
-        all_tasks, report.input_errors = task_file.tasks, task_file.errors
-    else:
-        all_tasks = coerce_tasks(tasks)
     results_file = None if out is None else ResultsFile(out)
-    done = {} if results_file is None else results_file.existing()
-    pending = [t for t in all_tasks if not _is_done(done.get(t.id), retry_failed)]
-    report.skipped = len(all_tasks) - len(pending)
+    pending = _pending_tasks(tasks, results_file, retry_failed, report)
     factory = AgentFactory(config, allowed_providers)
     backend: _Backend
     if ray or ray_address is not None:
@@ -211,6 +222,7 @@ async def run_batch_async(
             on_start(0, report.skipped)
         report.elapsed = time.perf_counter() - started
         return report
+    progress = _Progress(report, results_file, on_result)
     try:
         await backend.start()
         if results_file is not None:
@@ -218,17 +230,8 @@ async def run_batch_async(
         if on_start is not None:
             on_start(len(pending), report.skipped)
         report.startup = time.perf_counter() - started
-
-        def record(result: BatchResult) -> None:
-            if results_file is not None:
-                results_file.write(result)
-            report.results.append(result)
-            if on_result is not None:
-                on_result(result)
-
-        report.cancelled = await _run_all(
-            backend, pending, concurrency, record, cancellation_token or CancellationToken()
-        )
+        token = cancellation_token or CancellationToken()
+        report.cancelled = await _run_all(backend, pending, concurrency, progress.record, token)
     finally:
         try:
             await backend.close()
@@ -239,22 +242,57 @@ async def run_batch_async(
     return report
 
 
+def _check_arguments(
+    concurrency: int, timeout: float | None, out: str | os.PathLike[str] | None, tasks: TaskSource
+) -> None:
+    if concurrency < 1:
+        raise BatchInputError(f"concurrency must be at least 1, got {concurrency}.")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise BatchInputError(
+            f"timeout must be a finite positive number of seconds, got {timeout!r}; "
+            "use None for no limit."
+        )
+    if out is not None and isinstance(tasks, str | os.PathLike):
+        check_out_path(out, tasks)
+
+
+def _pending_tasks(
+    tasks: TaskSource, results_file: ResultsFile | None, retry_failed: bool, report: BatchReport
+) -> list[BatchTask]:
+    """The tasks still to run (bad input lines and the skipped count go to ``report``)."""
+    if isinstance(tasks, str | os.PathLike):
+        task_file = read_tasks(tasks)
+        all_tasks, report.input_errors = task_file.tasks, task_file.errors
+    else:
+        all_tasks = coerce_tasks(tasks)
+    done = {} if results_file is None else results_file.existing()
+    pending = [t for t in all_tasks if not _is_done(done.get(t.id), retry_failed)]
+    report.skipped = len(all_tasks) - len(pending)
+    return pending
+
+
+@dataclass
+class _Progress:
+    """Records each result: in the report, the results file and the caller's callback."""
+
+    report: BatchReport
+    results_file: ResultsFile | None
+    on_result: Callable[[BatchResult], None] | None
+
+    def record(self, result: BatchResult) -> None:
+        if self.results_file is not None:
+            self.results_file.write(result)
+        self.report.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+
+
 def run_batch(
     agent: AgentSource,
     tasks: TaskSource,
     *,
-    out: str | os.PathLike[str] | None = None,
-    concurrency: int = 8,
-    timeout: float | None = None,
-    ray: bool = False,
-    ray_address: str | None = None,
-    ray_workers: int | None = None,
-    retry_failed: bool = False,
-    allowed_providers: Sequence[str] | None = None,
-    cancellation_token: CancellationToken | None = None,
-    on_start: Callable[[int, int], None] | None = None,
-    on_result: Callable[[BatchResult], None] | None = None,
     handle_sigint: bool = True,
+    **options: Unpack[BatchOptions],
 ) -> BatchReport:
     """Run a fresh agent on every task and record the results; see :func:`run_batch_async`.
 
@@ -268,17 +306,10 @@ def run_batch(
     Args:
         agent: The saved agent (component model, dict, JSON/YAML path) or an agent.
         tasks: A JSONL tasks file, or tasks given in Python.
-        out: The JSONL results file (appended, flushed per result, resumed by id).
-        concurrency: How many runs may be in flight at once.
-        timeout: Seconds a run may take before it is recorded as an error.
-        ray: Run the tasks on Ray (a local instance unless already connected).
-        ray_address: The address of a Ray cluster; implies ``ray=True``.
-        ray_workers: How many Ray worker actors run tasks.
-        retry_failed: Also re-run tasks whose recorded result is an error.
-        allowed_providers: Extra provider prefixes to trust when loading the agent.
-        cancellation_token: Cancel it to stop the batch.
-        on_start: Called with (tasks to run, tasks skipped) before the first run.
-        on_result: Called with each result as it is recorded.
+        options: ``out``, ``concurrency``, ``timeout``, ``ray``, ``ray_address``,
+            ``ray_workers``, ``retry_failed``, ``allowed_providers``,
+            ``cancellation_token``, ``on_start``, ``on_result``: see
+            :func:`run_batch_async`.
         handle_sigint: When called in the main thread, the first Ctrl-C stops the batch
             gracefully (the report comes back with ``cancelled=True``) and a second one
             raises :class:`KeyboardInterrupt`.
@@ -298,25 +329,12 @@ def run_batch(
             "run_batch() was called inside a running event loop: use "
             "'await run_batch_async(...)' there instead."
         )
-    token = cancellation_token or CancellationToken()
+    token = options.get("cancellation_token") or CancellationToken()
+    options["cancellation_token"] = token
 
     async def main() -> BatchReport:
         with _SigintStops(token, enabled=handle_sigint):
-            return await run_batch_async(
-                agent,
-                tasks,
-                out=out,
-                concurrency=concurrency,
-                timeout=timeout,
-                ray=ray,
-                ray_address=ray_address,
-                ray_workers=ray_workers,
-                retry_failed=retry_failed,
-                allowed_providers=allowed_providers,
-                cancellation_token=token,
-                on_start=on_start,
-                on_result=on_result,
-            )
+            return await run_batch_async(agent, tasks, **options)
 
     return asyncio.run(main())
 
