@@ -9,19 +9,16 @@ import asyncio
 import contextlib
 import math
 import os
-import socket
 from collections.abc import Sequence
 from typing import Any
 
 from .._component_model import ComponentModel
-from ..errors import BatchInputError, RayClusterError
+from ..errors import AgentRuntimeUnavailableError, BatchInputError, RayClusterError
 from ._execute import AgentFactory, run_task
 from ._results import BatchResult
 from ._tasks import BatchTask
 
 __all__ = ["BatchWorker", "RayBackend"]
-
-_PROBE_TIMEOUT_S = 5.0
 
 
 class BatchWorker:
@@ -93,9 +90,8 @@ class RayBackend:
             RayClusterError: Ray is missing or the cluster cannot be reached.
             BatchInputError: The workers cannot load the agent config.
         """
-        ray = _import_ray()
-        self._ray = ray
-        self._started_ray = _connect(ray, self._address)
+        self._ray, self._started_ray = await _connect(self._address)
+        ray = self._ray
         try:
             count = self._workers or min(self._concurrency, _cluster_cpus(ray))
             count = max(1, min(count, self._concurrency))
@@ -157,60 +153,19 @@ class RayBackend:
             self._started_ray = False
 
 
-def _import_ray() -> Any:
-    try:
-        import ray
-    except ImportError:
-        raise RayClusterError(
-            "Ray mode needs Ray, which is not installed: pip install 'agentparts[ray]', "
-            "or run the batch without --ray."
-        ) from None
-    return ray
+async def _connect(address: str | None) -> tuple[Any, bool]:
+    """Ray, and whether this call started (and so must stop) its instance.
 
+    Raises:
+        RayClusterError: Ray is missing or the cluster cannot be reached.
+    """
+    from ..runtimes.ray._cluster import connect, import_ray
 
-def _connect(ray: Any, address: str | None) -> bool:
-    """Connect to Ray; whether this call started (and so must stop) the instance."""
-    if ray.is_initialized():
-        return False
-    if address is not None:
-        _probe(address)
     try:
-        if address is None:
-            ray.init(include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(address=address, log_to_driver=False)
-    except Exception as exc:
-        where = "a local Ray instance" if address is None else f"the Ray cluster at {address}"
-        raise RayClusterError(
-            f"Cannot connect to {where}, so no task was run: {type(exc).__name__}: {exc}. "
-            "Check that the cluster is running ('ray status' on its head node) and that "
-            "the address is right."
-        ) from None
-    return True
-
-
-def _probe(address: str) -> None:
-    """Fail fast, with a clear error, when ``host:port`` does not accept connections."""
-    target = address.removeprefix("ray://")
-    if target in ("auto", "local") or ":" not in target:
-        return
-    host, _, port_text = target.rpartition(":")
-    try:
-        port = int(port_text)
-    except ValueError:
-        raise RayClusterError(
-            f"Ray address {address!r} is not HOST:PORT (or ray://HOST:PORT, or 'auto')."
-        ) from None
-    try:
-        with socket.create_connection((host.strip("[]"), port), timeout=_PROBE_TIMEOUT_S):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise RayClusterError(
-            f"The Ray cluster at {address} cannot be reached ({reason}), so no task was run. "
-            "Check that it is running ('ray status' on its head node), that the address "
-            "and port are right, and that this machine can connect to it."
-        ) from None
+        ray = import_ray()
+        return ray, await connect(address, {})
+    except AgentRuntimeUnavailableError as exc:
+        raise RayClusterError(f"{exc} No task was run (or run the batch without --ray).") from None
 
 
 def _cluster_cpus(ray: Any) -> int:
