@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from pydantic import BaseModel, SecretStr
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken, TaskCancelScope
+from ..._cancellation_token import CancellationToken, CancelScope
 from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
@@ -19,6 +19,7 @@ from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emi
 from .._events import emit_model_event
 from .._http import (
     HttpChatClient,
+    HttpLimits,
     Redactor,
     RetryPolicy,
     Transport,
@@ -77,6 +78,70 @@ def _thinking_on(thinking: Any) -> bool:
     if not isinstance(thinking, dict):
         return False
     return cast("dict[str, Any]", thinking).get("type") == "enabled"
+
+
+def _check_create_args(create_args: dict[str, Any]) -> None:
+    """Refuse unknown request fields and non-finite numbers; a ``thinking`` model as a dict."""
+    unknown = sorted(set(create_args) - set(CREATE_ARG_NAMES))
+    if unknown:
+        raise TypeError(
+            f"AnthropicChatCompletionClient got unknown arguments {', '.join(unknown)}. "
+            f"Request fields it takes: {', '.join(CREATE_ARG_NAMES)}; pass others per "
+            "call with extra_create_args=."
+        )
+    check_finite_numbers(create_args, "the client's arguments")
+    thinking = create_args.get("thinking")
+    if isinstance(thinking, BaseModel):
+        create_args["thinking"] = thinking.model_dump(exclude_none=True)
+
+
+def _request_defaults(model: str, create_args: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The fields every request sends (``max_tokens`` defaulted per model, raised by a
+    thinking budget) and whether ``response_format`` asks for JSON mode."""
+    args = {k: v for k, v in create_args.items() if v is not None}
+    response_format: Any = args.pop("response_format", None)
+    json_mode = isinstance(response_format, dict) and (
+        cast("dict[str, Any]", response_format).get("type") == "json_object"
+    )
+    if "max_tokens" not in args:
+        args["max_tokens"] = default_max_tokens(model)
+        thinking = create_args.get("thinking")
+        budget = thinking.get("budget_tokens") if isinstance(thinking, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        if _thinking_on(thinking) and isinstance(budget, int):
+            args["max_tokens"] += budget  # Claude needs max_tokens > budget_tokens
+    return args, json_mode
+
+
+def _messages_transport(
+    model: str,
+    base_url: str | None,
+    secret: SecretStr | None,
+    anthropic_version: str,
+    default_headers: Mapping[str, str] | None,
+    limits: HttpLimits,
+    retry: RetryPolicy,
+) -> tuple[Transport, dict[str, str]]:
+    """The transport to ``<base_url>/v1/messages`` and the headers every request sends."""
+    key = secret.get_secret_value() if secret is not None else None
+    root = (base_url or ANTHROPIC_BASE_URL).rstrip("/")
+    headers = {
+        "content-type": "application/json",
+        "accept": "application/json",
+        "anthropic-version": anthropic_version,
+    }
+    if key:
+        headers["x-api-key"] = key
+    headers.update(default_headers or {})
+    transport = Transport(
+        root,
+        root + "/v1/messages",
+        model,
+        limits,
+        retry,
+        Redactor(key),
+        f"api_key= or the {KEY_VARIABLE} environment variable",
+    )
+    return transport, headers
 
 
 def _lacks_signed_thinking(wire: list[dict[str, Any]]) -> bool:
@@ -165,22 +230,12 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         tool_choice: Literal["auto", "any", "none"] | Mapping[str, Any] | None = None,
         **create_args: Any,
     ) -> None:
-        unknown = sorted(set(create_args) - set(CREATE_ARG_NAMES))
-        if unknown:
-            raise TypeError(
-                f"AnthropicChatCompletionClient got unknown arguments {', '.join(unknown)}. "
-                f"Request fields it takes: {', '.join(CREATE_ARG_NAMES)}; pass others per "
-                "call with extra_create_args=."
-            )
-        check_finite_numbers(create_args, "the client's arguments")
+        _check_create_args(create_args)
         limits = http_limits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
         )
         secret = _api_key(api_key, base_url)
         given_info = given_model_info(model_info, model_capabilities)
-        thinking = create_args.get("thinking")
-        if isinstance(thinking, BaseModel):
-            create_args["thinking"] = thinking = thinking.model_dump(exclude_none=True)
         self._config_values: dict[str, Any] = dict(
             model=model,
             api_key=secret,
@@ -204,40 +259,15 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         )
         self._model = model
         self._model_info = resolve_model_info(model, given_info)
-        args = {k: v for k, v in create_args.items() if v is not None}
-        response_format: Any = args.pop("response_format", None)
-        self._json_mode: bool = isinstance(response_format, dict) and (
-            cast("dict[str, Any]", response_format).get("type") == "json_object"
-        )
-        if "max_tokens" not in args:
-            args["max_tokens"] = default_max_tokens(model)
-            budget = thinking.get("budget_tokens") if isinstance(thinking, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-            if _thinking_on(thinking) and isinstance(budget, int):
-                args["max_tokens"] += budget  # Claude needs max_tokens > budget_tokens
-        self._create_args = args
+        self._create_args, self._json_mode = _request_defaults(model, create_args)
         self._default_tools = [dict(t) for t in tools] if tools else []
         self._default_choice = tool_choice
         self._memory = TurnMemory()
-        key = secret.get_secret_value() if secret is not None else None
-        root = (base_url or ANTHROPIC_BASE_URL).rstrip("/")
-        headers = {
-            "content-type": "application/json",
-            "accept": "application/json",
-            "anthropic-version": anthropic_version,
-        }
-        if key:
-            headers["x-api-key"] = key
-        headers.update(default_headers or {})
-        transport = Transport(
-            root,
-            root + "/v1/messages",
-            model,
-            limits,
-            RetryPolicy(
-                2 if max_retries is None else max_retries, retry_initial_delay, retry_max_delay
-            ),
-            Redactor(key),
-            f"api_key= or the {KEY_VARIABLE} environment variable",
+        retry = RetryPolicy(
+            2 if max_retries is None else max_retries, retry_initial_delay, retry_max_delay
+        )
+        transport, headers = _messages_transport(
+            model, base_url, secret, anthropic_version, default_headers, limits, retry
         )
         self._connect(transport, headers, max_connections)
 
@@ -339,7 +369,7 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
             messages, tools, tool_choice, json_output, extra_create_args, False
         )
         payload = encode_json(body)
-        with TaskCancelScope(cancellation_token):
+        with CancelScope(cancellation_token, whole_block=True):
             async with self._pool.lease() as http:
                 content = await self._transport.post(http, payload)
         data = decode_json(content, self.base_url)
@@ -379,7 +409,7 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         accumulator = StreamAccumulator(self.base_url, structured)
-        with TaskCancelScope(cancellation_token):
+        with CancelScope(cancellation_token, whole_block=True):
             async with self._pool.lease() as http:
                 stream = await self._transport.post_stream(http, payload)
                 try:

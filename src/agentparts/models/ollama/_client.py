@@ -12,7 +12,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken, TaskCancelScope
+from ..._cancellation_token import CancellationToken, CancelScope
 from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
@@ -27,6 +27,7 @@ from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emi
 from .._events import emit_model_event
 from .._http import (
     HttpChatClient,
+    HttpLimits,
     NdjsonStream,
     Redactor,
     RetryPolicy,
@@ -73,6 +74,50 @@ def normalize_host(host: str | None) -> str:
     if parts.port is None and parts.scheme == "http" and not parts.path:
         netloc = f"{netloc}:11434"
     return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
+
+
+def _format_schema(
+    response_format: type[BaseModel] | dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """AutoGen's ``response_format`` as the JSON schema Ollama's ``format`` takes."""
+    if isinstance(response_format, type):
+        return response_format.model_json_schema()
+    if response_format is not None and not isinstance(response_format, dict):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(
+            "response_format must be a Pydantic model type or its JSON schema (a dict); "
+            "prefer json_output= per call."
+        )
+    return response_format
+
+
+def _info_from_capabilities(capabilities: ModelCapabilities) -> ModelInfo:
+    """The :class:`ModelInfo` of AutoGen's deprecated ``model_capabilities``."""
+    return ModelInfo(
+        vision=capabilities["vision"],
+        function_calling=capabilities["function_calling"],
+        json_output=capabilities["json_output"],
+        family="unknown",
+        structured_output=capabilities["json_output"],
+    )
+
+
+def _request_defaults(
+    options: Mapping[str, Any] | None,
+    keep_alive: str | float | None,
+    think: bool | str | None,
+    format: str | dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The fields the client adds to every request (those given)."""
+    defaults: dict[str, Any] = {}
+    if options:
+        defaults["options"] = dict(options)
+    if keep_alive is not None:
+        defaults["keep_alive"] = keep_alive
+    if think is not None:
+        defaults["think"] = think
+    if format is not None:
+        defaults["format"] = format
+    return defaults
 
 
 class _OllamaTransport(Transport):
@@ -200,21 +245,9 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         )
         if options:
             check_finite_numbers(options, "options")
-        if isinstance(response_format, type):
-            response_format = response_format.model_json_schema()
-        if response_format is not None and not isinstance(response_format, dict):
-            raise ValueError(
-                "response_format must be a Pydantic model type or its JSON schema (a dict); "
-                "prefer json_output= per call."
-            )
+        response_format = _format_schema(response_format)
         if model_info is None and model_capabilities is not None:
-            model_info = ModelInfo(
-                vision=model_capabilities["vision"],
-                function_calling=model_capabilities["function_calling"],
-                json_output=model_capabilities["json_output"],
-                family="unknown",
-                structured_output=model_capabilities["json_output"],
-            )
+            model_info = _info_from_capabilities(model_capabilities)
         self._config_values: dict[str, Any] = dict(
             model=model,
             host=host,
@@ -241,23 +274,28 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         known = model_info if model_info is not None else lookup_model(model)
         self._info_known = known is not None
         self._model_info: ModelInfo = known if known is not None else provisional_info()
-        self._defaults: dict[str, Any] = {}
-        if options:
-            self._defaults["options"] = dict(options)
-        if keep_alive is not None:
-            self._defaults["keep_alive"] = keep_alive
-        if think is not None:
-            self._defaults["think"] = think
-        default_format = format if format is not None else response_format
-        if default_format is not None:
-            self._defaults["format"] = default_format
-        root = normalize_host(host)
+        self._defaults = _request_defaults(
+            options, keep_alive, think, format if format is not None else response_format
+        )
+        retry = RetryPolicy(max_retries, retry_initial_delay, retry_max_delay)
+        self._open(normalize_host(host), headers, limits, retry, max_connections)
+
+    def _open(
+        self,
+        root: str,
+        headers: Mapping[str, str] | None,
+        limits: HttpLimits,
+        retry: RetryPolicy,
+        max_connections: int,
+    ) -> None:
+        """Connect to ``/api/chat`` (and ``/api/show``) at ``root`` with ``headers``; values
+        of headers named like a secret are kept out of errors."""
         sent = {"content-type": "application/json", "accept": "application/json"}
         sent.update(headers or {})
         secrets = [v for k, v in sent.items() if any(h in k.lower() for h in _SECRET_HEADER_HINTS)]
-        retry = RetryPolicy(max_retries, retry_initial_delay, retry_max_delay)
         hint = "the headers= given to the client (Ollama itself needs no key)"
         redact = Redactor(*secrets)
+        model = self._model
         transport = _OllamaTransport(
             root, root + "/api/chat", model, limits, retry, redact, hint, stream_type=NdjsonStream
         )
@@ -377,7 +415,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
             ModelConnectionError: Ollama is not running at the host.
             ModelClientError: Another failure (timeout, server error after retries...).
         """
-        with TaskCancelScope(cancellation_token):
+        with CancelScope(cancellation_token, whole_block=True):
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, False
             )
@@ -417,7 +455,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         Raises:
             ModelStreamError: The stream broke, reported an error, or ended early.
         """
-        with TaskCancelScope(cancellation_token):
+        with CancelScope(cancellation_token, whole_block=True):
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, True
             )

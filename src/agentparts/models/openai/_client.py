@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken, TaskCancelScope
+from ..._cancellation_token import CancellationToken, CancelScope
 from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
@@ -166,6 +166,39 @@ def _headers(
     return headers
 
 
+def _sent_create_args(
+    create_args: Mapping[str, Any], extra_fields: Collection[str]
+) -> dict[str, Any]:
+    """The request fields the client sends on every call: those given a value, without
+    the fields a subclass handles itself (``extra_fields``)."""
+    return {
+        name: value
+        for name, value in create_args.items()
+        if value is not None and name not in extra_fields
+    }
+
+
+def _chat_transport(
+    root: str,
+    model: str,
+    key: str | None,
+    route: ProviderRoute | None,
+    limits: HttpLimits,
+    retry: RetryPolicy,
+) -> Transport:
+    """The transport to ``<root>/chat/completions``, with ``key`` kept out of errors."""
+    variable = route.key_variable if route else "OPENAI_API_KEY"
+    return Transport(
+        root,
+        root + "/chat/completions",
+        model,
+        limits,
+        retry,
+        Redactor(key),
+        f"api_key= or the {variable} environment variable",
+    )
+
+
 class BaseOpenAIChatCompletionClient(HttpChatClient):
     """The request machinery of the OpenAI client, under AutoGen's name.
 
@@ -238,7 +271,6 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         model_capabilities: ModelCapabilities | None = None,
         **create_args: Any,
     ) -> None:
-        given_organization, given_project = organization, project
         extra_fields = _check_create_args(create_args, type(self))
         limits = HttpLimits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
@@ -246,9 +278,6 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         route = provider_route(model) if base_url is None else None
         env_base_url = _env("OPENAI_BASE_URL") if base_url is None and route is None else None
         secret = _api_key(api_key, bool(base_url or env_base_url), route, model)
-        if route is None:  # OpenAI's own headers never go to another provider
-            organization = organization if organization is not None else _env("OPENAI_ORG_ID")
-            project = project if project is not None else _env("OPENAI_PROJECT_ID")
         model_info = given_model_info(model_info, model_capabilities)
         # Validated when the client is saved: building the config's validator at every
         # client start would cost more memory than the client itself.
@@ -258,8 +287,8 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
             # the variable again by the same rule (declared by _capabilities).
             api_key=None if route is not None and isinstance(secret, EnvSecretStr) else secret,
             base_url=base_url,
-            organization=given_organization,
-            project=given_project,
+            organization=organization,
+            project=project,
             model_info=dict(model_info) if model_info is not None else None,
             timeout=timeout,
             stream_idle_timeout=stream_idle_timeout,
@@ -280,30 +309,19 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         )
         self._model = model
         self._model_info = resolve_model_info(model, model_info)
-        self._create_args = {
-            name: value
-            for name, value in create_args.items()
-            if value is not None and name not in extra_fields
-        }
+        self._create_args = _sent_create_args(create_args, extra_fields)
         self._include_name = include_name_in_message
         self._name_prefixes = add_name_prefixes
         self._stream_options: dict[str, Any] = {"include_usage": True} if stream_usage else {}
         self._stream_options.update(stream_options or {})
+        if route is None:  # OpenAI's own headers never go to another provider
+            organization = organization if organization is not None else _env("OPENAI_ORG_ID")
+            project = project if project is not None else _env("OPENAI_PROJECT_ID")
         key = secret.get_secret_value() if secret is not None else None
-        root = (base_url or (route and route.base_url) or env_base_url or OPENAI_BASE_URL).rstrip(
-            "/"
-        )
         self._headers = _headers(key, organization, project, default_headers)
-        transport = Transport(
-            root,
-            root + "/chat/completions",
-            model,
-            limits,
-            RetryPolicy(max_retries, retry_initial_delay, retry_max_delay),
-            Redactor(key),
-            f"api_key= or the {route.key_variable if route else 'OPENAI_API_KEY'} environment "
-            "variable",
-        )
+        root = base_url or (route and route.base_url) or env_base_url or OPENAI_BASE_URL
+        retry = RetryPolicy(max_retries, retry_initial_delay, retry_max_delay)
+        transport = _chat_transport(root.rstrip("/"), model, key, route, limits, retry)
         self._connect(transport, self._headers, max_connections)
 
     @property
@@ -375,7 +393,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
         payload = encode_json(body)
-        with TaskCancelScope(cancellation_token):
+        with CancelScope(cancellation_token, whole_block=True):
             async with self._pool.lease() as http:
                 content = await self._transport.post(http, payload)
         data = decode_json(content, self.base_url)
@@ -424,7 +442,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         payload = encode_json(body)
         if _events.isEnabledFor(logging.INFO):
             emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
-        with TaskCancelScope(cancellation_token):
+        with CancelScope(cancellation_token, whole_block=True):
             async with self._pool.lease() as http:
                 stream = await self._transport.post_stream(http, payload)
                 accumulator = StreamAccumulator(self.base_url)
