@@ -352,6 +352,25 @@ async def test_stream_yields_chunks_then_one_result_with_usage(
     assert client.total_usage() == RequestUsage(9, 4)
 
 
+async def test_streamed_usage_equals_the_whole_answers(
+    client: OpenAIChatCompletionClient, server: OpenAITestServer
+) -> None:
+    calls = [
+        ScriptedToolCall("add", {"a": 1, "b": 2}, id="c1"),
+        ScriptedToolCall("add", {"a": 3, "b": 4}, id="c2"),
+    ]
+    for reply in (
+        ScriptedReply("one two three", prompt_tokens=12, completion_tokens=3),
+        ScriptedReply(tool_calls=calls, prompt_tokens=30, completion_tokens=17),
+    ):
+        server.script(reply, reply)
+        whole = await client.create(MESSAGES)
+        _, streamed = await collect(client.create_stream(MESSAGES))
+        assert streamed.content == whole.content
+        assert streamed.usage == whole.usage
+        assert whole.usage == RequestUsage(reply.prompt_tokens or 0, reply.completion_tokens or 0)
+
+
 async def test_stream_without_usage_chunk_estimates_usage(
     client: OpenAIChatCompletionClient, server: OpenAITestServer
 ) -> None:

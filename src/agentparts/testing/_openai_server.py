@@ -70,6 +70,8 @@ class OpenAITestServer:
         context_window: If set, requests whose messages hold more words answer 400
             ``context_length_exceeded``.
         record: Whether to record requests.
+        usage_in_every_stream: Send the usage chunk at the end of every stream, asked for
+            with ``stream_options`` or not (as Azure AI model inference endpoints do).
 
     Attributes:
         requests: The recorded requests, in arrival order.
@@ -96,7 +98,9 @@ class OpenAITestServer:
         record: bool = True,
         deployments: Collection[str] | None = None,
         api_versions: Collection[str] | None = None,
+        usage_in_every_stream: bool = False,
     ) -> None:
+        self.usage_in_every_stream = usage_in_every_stream
         self.deployments = None if deployments is None else frozenset(deployments)
         self.api_versions = None if api_versions is None else frozenset(api_versions)
         self.host = host
@@ -538,7 +542,7 @@ class OpenAITestServer:
                 await writer.drain()
                 await asyncio.sleep(reply.chunk_delay)
         options = _as_dict(body.get("stream_options"))
-        if reply.include_usage and options.get("include_usage"):
+        if reply.include_usage and (self.usage_in_every_stream or options.get("include_usage")):
             usage = json.dumps(self._usage(reply, body)).encode()
             _write_event(
                 writer,

@@ -106,6 +106,26 @@ async def test_streaming_tools_and_retries(server: OpenAITestServer) -> None:
     assert len(server.requests) == 2
 
 
+async def test_streaming_usage_equals_the_whole_answers() -> None:
+    """Azure AI endpoints end every stream with the usage (no ``stream_options``): the
+    streamed result reports the server's count, the same as the whole answer."""
+    reply = ScriptedReply("Paris is the capital.", prompt_tokens=11, completion_tokens=5)
+    async with OpenAITestServer(
+        [reply, reply], api_key=KEY, usage_in_every_stream=True
+    ) as usage_server:
+        client = make(usage_server)
+        whole = await client.create(MESSAGES)
+        streamed: CreateResult | None = None
+        async for item in client.create_stream(MESSAGES):
+            if isinstance(item, CreateResult):
+                streamed = item
+    assert streamed is not None and streamed.content == whole.content
+    assert streamed.usage == whole.usage
+    assert (whole.usage.prompt_tokens, whole.usage.completion_tokens) == (11, 5)
+    assert "stream_options" not in usage_server.last_request.body
+    assert client.total_usage().completion_tokens == 10
+
+
 async def test_model_info_is_required_and_enforced(server: OpenAITestServer) -> None:
     with pytest.raises(TypeError, match="model_info"):
         AzureAIChatCompletionClient(endpoint=server.azure_endpoint, credential=KEY)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
