@@ -27,8 +27,6 @@ def _make_single_threaded(**kwargs: Any) -> AgentRuntime:
 
 
 def _make_ray(**kwargs: Any) -> AgentRuntime:
-    if "intervention_handlers" in kwargs:
-        pytest.skip("RayAgentRuntime has no intervention handlers")
     from agentparts.runtimes.ray import RayAgentRuntime
 
     return RayAgentRuntime(**kwargs)

@@ -1,16 +1,44 @@
 """What only the Ray runtime has to show: payloads between processes, dead actors, the
-cluster address, and shutdown that leaves no actor behind."""
+cluster address, and shutdown that leaves no actor behind; and interventions on the traffic
+between agents (which Ray runs in the actors), the same on both runtimes."""
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 import pytest
 
-from agentparts import AgentId, AgentRuntime
-from agentparts.errors import AgentDiedError, AgentRuntimeUnavailableError
+from agentparts import (
+    AgentId,
+    AgentRuntime,
+    DefaultInterventionHandler,
+    MessageContext,
+    TopicId,
+    TypeSubscription,
+)
+from agentparts.errors import (
+    AgentDiedError,
+    AgentRuntimeUnavailableError,
+    MessageDroppedException,
+)
 
-from .agents import Big, Crash, Ping, Pong, Query, Recorder, Seen, Unserializable
+from .agents import (
+    Ask,
+    Big,
+    Crash,
+    Forward,
+    Note,
+    Ping,
+    Pong,
+    Query,
+    Recorder,
+    Seen,
+    Unserializable,
+)
+from .conftest import EventLog, RuntimeMaker
+from .test_interventions import Doubler, DropPings
 
 pytestmark = pytest.mark.slow
 
@@ -81,3 +109,77 @@ async def test_1000_rpcs_then_no_actor_left(runtime: AgentRuntime, ray_only: Non
     assert alive == [], f"left running: {alive}"
     print(f"1000 RPCs in {elapsed:.2f} s")
     assert ray.is_initialized()
+
+
+async def test_interventions_change_what_agents_send_each_other(
+    make_runtime: RuntimeMaker,
+) -> None:
+    runtime = make_runtime(intervention_handlers=[Doubler()])
+    await Recorder.register(runtime, "rec", Recorder)
+    runtime.start()
+    # rec/a sends Ping(5) to rec/b: doubled on the way, +100 on the way back (Pong(111)),
+    # then the driver's answer gets +100 again.
+    assert await runtime.send_message(Ask(5, "rec", "b"), AgentId("rec", "a")) == Pong(211)
+    assert await runtime.send_message(Query(), AgentId("rec", "b")) == Seen(["ping:10:rec/a"])
+
+
+async def test_a_message_dropped_between_agents_raises_in_the_sending_agent(
+    make_runtime: RuntimeMaker,
+) -> None:
+    runtime = make_runtime(intervention_handlers=[DropPings()])
+    await Recorder.register(runtime, "rec", Recorder)
+    runtime.start()
+    with pytest.raises(MessageDroppedException, match="DropPings dropped the message to rec/b"):
+        await runtime.send_message(Ask(1, "rec", "b"), AgentId("rec", "a"))
+    assert await runtime.send_message(Query(), AgentId("rec", "b")) == Seen([])
+
+
+async def test_a_publish_dropped_inside_an_agent_is_not_delivered(
+    make_runtime: RuntimeMaker,
+) -> None:
+    runtime = make_runtime(intervention_handlers=[Doubler()])
+    await Recorder.register(runtime, "rec", Recorder)
+    await Recorder.register(runtime, "listener", Recorder)
+    await runtime.add_subscription(TypeSubscription("t", "listener"))
+    runtime.start()
+    await runtime.send_message(Forward("drop", "t"), AgentId("rec", "k"))
+    await runtime.send_message(Forward("keep", "t"), AgentId("rec", "k"))
+    await runtime.stop_when_idle()
+    runtime.start()
+    seen = await runtime.send_message(Query(), AgentId("listener", "k"))
+    assert seen == Seen(["note:keep:t/k:rec/k"])
+
+
+class RaisesOnPublish(DefaultInterventionHandler):
+    async def on_publish(self, message: Any, *, message_context: MessageContext) -> Any:
+        raise KeyError("no route for this topic")
+
+
+async def test_an_intervention_that_raises_on_publish_is_reported(
+    make_runtime: RuntimeMaker, events: EventLog
+) -> None:
+    runtime = make_runtime(intervention_handlers=[RaisesOnPublish()])
+    await Recorder.register(runtime, "rec", Recorder)
+    await runtime.add_subscription(TypeSubscription("t", "rec"))
+    runtime.start()
+    await runtime.publish_message(Note("x"), TopicId("t", "k"))
+    await runtime.stop_when_idle()
+    [reported] = events.of_type("MessageHandlerException")
+    assert reported["reason"] == "intervention_failed"
+    assert "no route for this topic" in reported["exception"]
+    runtime.start()
+    assert await runtime.send_message(Query(), AgentId("rec", "k")) == Seen([])
+
+
+class HoldsALock(DefaultInterventionHandler):
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+
+async def test_an_intervention_handler_that_cannot_be_pickled_is_refused(
+    ray_only: None,
+) -> None:
+    from agentparts.runtimes.ray import RayAgentRuntime
+
+    with pytest.raises(TypeError, match=r"HoldsALock cannot be pickled .* every agent actor"):
+        RayAgentRuntime(intervention_handlers=[HoldsALock()])

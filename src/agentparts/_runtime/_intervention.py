@@ -76,7 +76,7 @@ def _dropped(changed: Any) -> bool:
 
 
 def _unchanged_if_none(changed: Any, original: Any, handler: object, method: str) -> Any:
-    if changed is None:
+    if changed is None and original is not None:  # None passed on unchanged is no mistake
         warnings.warn(
             f"Intervention handler {type(handler).__name__}.{method} returned None; the "
             "message goes on unchanged. Return the message, or DropMessage to drop it.",

@@ -4,6 +4,9 @@ A direct message goes straight to the recipient's actor (its handle is asked of 
 directory once, then kept); a published message goes to the directory, which delivers it
 to every subscriber. Agents that live in the driver (closures, registered instances) are
 reached through the directory too, when the sender is an actor.
+
+Intervention handlers run here, in the sender's process: ``on_send`` and ``on_publish``
+before a message leaves, ``on_response`` when its answer comes back.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from ..._cancellation_token import CancellationToken
+from ..._runtime._context import MessageContext
 from ..._runtime._ids import AgentId, TopicId
+from ..._runtime._intervention import DropMessage, InterventionChain
 from ..._runtime._serialization import SerializationRegistry
 from ...errors import AgentDiedError, UndeliverableException
-from ._wire import Wire, WireContext, decode, encode
+from ._wire import Wire, WireContext, decode, encode, portable_error
 
 __all__ = ["Courier", "raise_result"]
 
@@ -48,6 +53,7 @@ class Courier:
         registry: The serializers of this process.
         deliver_here: Delivers to an agent that lives in this process (the driver), or None
             in an actor.
+        interventions: The runtime's intervention handlers (this process's copies).
     """
 
     def __init__(
@@ -56,10 +62,12 @@ class Courier:
         registry: SerializationRegistry,
         deliver_here: Callable[[AgentId, Any, WireContext, CancellationToken], Awaitable[Any]]
         | None = None,
+        interventions: InterventionChain | None = None,
     ) -> None:
         self.directory = directory
         self.registry = registry
         self._deliver_here = deliver_here
+        self._interventions = interventions or InterventionChain((), repr)
         self._routes: dict[AgentId, Any] = {}
 
     async def route(self, agent_id: AgentId) -> Any:
@@ -89,10 +97,29 @@ class Courier:
         token: CancellationToken | None,
         message_id: str | None,
     ) -> Any:
-        """Deliver ``message`` to ``recipient`` and return its answer (see AgentRuntime)."""
+        """Deliver ``message`` to ``recipient`` and return its answer (see AgentRuntime).
+
+        Raises:
+            MessageDroppedException: An intervention handler dropped the message or answer.
+        """
         token = token or CancellationToken()
         if token.is_cancelled():
             raise asyncio.CancelledError("The cancellation token was cancelled before the call.")
+        if not self._interventions:
+            return await self._send(message, recipient, sender, token, message_id)
+        ctx = MessageContext(sender, None, True, token, message_id)
+        message = await self._interventions.on_send(message, ctx, recipient)
+        response = await self._send(message, recipient, sender, token, message_id)
+        return await self._interventions.on_response(response, recipient, sender)
+
+    async def _send(
+        self,
+        message: Any,
+        recipient: AgentId,
+        sender: AgentId | None,
+        token: CancellationToken,
+        message_id: str | None,
+    ) -> Any:
         route = await self.route(recipient)
         context = WireContext.of(sender, None, True, message_id)
         if route == LOCAL and self._deliver_here is not None:
@@ -150,9 +177,26 @@ class Courier:
         sender: AgentId | None,
         message_id: str | None,
     ) -> None:
-        """Hand a published message to the directory, which delivers it to each subscriber."""
-        wire: Wire = encode(self.registry, message)
+        """Hand a published message to the directory, which delivers it to each subscriber.
+
+        A message an intervention handler drops is not sent; one whose handler raises is
+        reported as a failed delivery (``intervention_failed``), as in-process.
+        """
         context = WireContext.of(sender, topic_id, False, message_id)
+        if self._interventions:
+            ctx = MessageContext(sender, topic_id, False, CancellationToken(), message_id)
+            try:
+                changed = await self._interventions.on_publish(message, ctx)
+            except Exception as error:
+                failure = (encode(self.registry, message), context, None, "intervention_failed")
+                await self.directory.add_failure.remote(
+                    *failure, portable_error(error, "An intervention handler")
+                )
+                return
+            if changed is DropMessage:
+                return
+            message = changed
+        wire: Wire = encode(self.registry, message)
         accepted: bool = await self.directory.publish.remote(wire, context)
         if not accepted:
             raise UndeliverableException(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..._runtime._ids import TopicId
@@ -40,10 +40,12 @@ class Directory:
 
     Args:
         agent_concurrency: How many messages one agent actor handles at once.
+        interventions: The runtime's intervention handlers, handed to every agent actor.
     """
 
-    def __init__(self, agent_concurrency: int = 1000) -> None:
+    def __init__(self, agent_concurrency: int = 1000, interventions: Sequence[Any] = ()) -> None:
         self._agent_concurrency = agent_concurrency
+        self._interventions = list(interventions)
         self._factories: dict[str, tuple[Callable[[], Any], type[Any] | None]] = {}
         self._local_types: set[str] = set()
         self._subscriptions = SubscriptionManager()
@@ -138,8 +140,9 @@ class Directory:
         me = ray.get_runtime_context().current_actor
         host_class: Any = ray.remote(AgentHost)
         host = host_class.options(max_concurrency=self._agent_concurrency).remote(
-            agent_id, factory, expected, me, list(self._serializers), self._states.get(agent_id)
-        )
+            agent_id, factory, expected, me, list(self._serializers), self._states.get(agent_id),
+            self._interventions,
+        )  # fmt: skip
         try:
             status, value = await host.ready.remote()
         except ray.exceptions.RayActorError as error:
@@ -289,6 +292,13 @@ class Directory:
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._idle_waiters.append(waiter)
             await waiter
+
+    def add_failure(
+        self, wire: Wire, context: WireContext, recipient: str | None, reason: str,
+        error: BaseException,
+    ) -> None:  # fmt: skip
+        """Keep a failure that happened elsewhere (an intervention handler that raised)."""
+        self._failures.append((wire, context, recipient, reason, error))
 
     def take_failures(self) -> list[Failure]:
         """The failed deliveries since the last call."""

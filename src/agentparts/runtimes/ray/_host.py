@@ -13,12 +13,13 @@ from ..._runtime._agent_runtime import AgentRuntime
 from ..._runtime._agent_table import AgentTable
 from ..._runtime._context import MessageHandlerContext
 from ..._runtime._ids import AgentId, AgentMetadata, AgentType, TopicId
+from ..._runtime._intervention import InterventionChain, InterventionHandler
 from ..._runtime._serialization import MessageSerializer, SerializationRegistry
 from ..._runtime._subscriptions import Subscription
 from ...errors import NotAccessibleError
 from ._calls import CallTable
 from ._courier import Courier
-from ._wire import Wire, WireContext, decode, encode, portable_error
+from ._wire import Wire, WireContext, decode, describe, encode, portable_error
 
 __all__ = ["ActorRuntime", "AgentHost"]
 
@@ -139,6 +140,8 @@ class AgentHost:
         directory: The directory actor's handle.
         serializers: The runtime's serializers.
         state: The agent's last saved state, loaded after creation (None: a new agent).
+        interventions: The runtime's intervention handlers (this actor's copies), run on
+            what this agent sends and publishes.
     """
 
     def __init__(
@@ -149,13 +152,15 @@ class AgentHost:
         directory: Any,
         serializers: list[MessageSerializer[Any]],
         state: Mapping[str, Any] | None,
+        interventions: Sequence[InterventionHandler] = (),
     ) -> None:
         self._id = AgentId.from_str(agent_id)
         self._factory = factory
         self._expected = expected_class
         self._registry = SerializationRegistry()
         self._registry.add_serializer(serializers)
-        self._runtime = ActorRuntime(Courier(directory, self._registry))
+        chain = InterventionChain(interventions, lambda m: describe(self._registry, m))
+        self._runtime = ActorRuntime(Courier(directory, self._registry, None, chain))
         self._state = state
         self._agent: Agent | None = None
         self._calls = CallTable()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -17,6 +18,7 @@ from ..._runtime._closure_agent import ClosureAgent
 from ..._runtime._context import MessageHandlerContext
 from ..._runtime._envelope import DeadLetter, DeadLetterHandler
 from ..._runtime._ids import AgentId, AgentMetadata, AgentType, TopicId
+from ..._runtime._intervention import InterventionChain, InterventionHandler
 from ..._runtime._serialization import MessageSerializer, SerializationRegistry
 from ..._runtime._subscriptions import Subscription
 from ...errors import NotAccessibleError
@@ -24,7 +26,7 @@ from ...logging import MessageHandlerExceptionEvent, emit
 from ._cluster import connect, import_ray
 from ._courier import LOCAL, Courier
 from ._directory import Directory, Failure
-from ._wire import WireContext, decode, encode, portable_error
+from ._wire import WireContext, decode, describe, encode, portable_error
 
 __all__ = ["RayAgentRuntime"]
 
@@ -46,6 +48,11 @@ class RayAgentRuntime(AgentRuntime):
         address: A Ray cluster to connect to (``"ray://host:10001"``, ``"host:6379"``,
             ``"auto"``); None starts a local Ray instance unless this process is connected
             already. A cluster that does not answer is an error at once.
+        intervention_handlers: See, change or drop every message, in this order, as for
+            :class:`SingleThreadedAgentRuntime`. They run in the sender's process: in this
+            one for what the driver sends and publishes, in an agent's actor (a pickled
+            copy of each handler) for what that agent sends and publishes. So they must be
+            picklable, and state they keep is per process.
         ignore_unhandled_exceptions: As for :class:`SingleThreadedAgentRuntime`.
         dead_letter_handler: Called with a :class:`DeadLetter` per failed publish delivery.
         agent_concurrency: How many messages one agent actor handles at once.
@@ -59,12 +66,15 @@ class RayAgentRuntime(AgentRuntime):
         self,
         address: str | None = None,
         *,
+        intervention_handlers: Sequence[InterventionHandler] | None = None,
         ignore_unhandled_exceptions: bool = True,
         dead_letter_handler: DeadLetterHandler | None = None,
         agent_concurrency: int = 1000,
         ray_init_kwargs: dict[str, Any] | None = None,
     ) -> None:
         import_ray()  # fails at once, clearly, without the extra
+        self._interventions = list(intervention_handlers or ())
+        _check_picklable(self._interventions)
         self._address = address
         self._init_kwargs = dict(ray_init_kwargs or {})
         self._ignore_unhandled = ignore_unhandled_exceptions
@@ -101,9 +111,10 @@ class RayAgentRuntime(AgentRuntime):
         ray = import_ray()
         directory_class: Any = ray.remote(Directory)
         self._directory = directory_class.options(max_concurrency=100_000).remote(
-            self._agent_concurrency
+            self._agent_concurrency, self._interventions
         )
-        self._courier = Courier(self._directory, self._registry, self._deliver_here)
+        chain = InterventionChain(self._interventions, lambda m: describe(self._registry, m))
+        self._courier = Courier(self._directory, self._registry, self._deliver_here, chain)
         return self._courier
 
     async def _call(self, ref: Any) -> Any:
@@ -482,3 +493,18 @@ class RayAgentRuntime(AgentRuntime):
         if self._started_ray:
             self._started_ray = False
             await asyncio.to_thread(ray.shutdown)
+
+
+def _check_picklable(handlers: list[InterventionHandler]) -> None:
+    """Intervention handlers travel to every agent actor: fail now if one cannot."""
+    cloudpickle: Any = importlib.import_module("ray.cloudpickle")
+    for handler in handlers:
+        try:
+            cloudpickle.dumps(handler)
+        except Exception as error:
+            raise TypeError(
+                f"Intervention handler {type(handler).__name__} cannot be pickled "
+                f"({type(error).__name__}: {error}), and RayAgentRuntime runs a copy of each "
+                "handler in every agent actor. Keep what it holds picklable (no open files, "
+                "locks or clients), or use SingleThreadedAgentRuntime."
+            ) from None

@@ -17,7 +17,7 @@ from ..._runtime._ids import AgentId, TopicId
 from ..._runtime._serialization import JSON_DATA_CONTENT_TYPE, SerializationRegistry, type_name
 from ...errors import MessageHandlerException
 
-__all__ = ["Wire", "WireContext", "decode", "encode", "portable_error"]
+__all__ = ["Wire", "WireContext", "decode", "describe", "encode", "portable_error"]
 
 Wire = tuple[str, str, bytes]
 """A serialized message: type name, content type, payload."""
@@ -75,6 +75,14 @@ def decode(registry: SerializationRegistry, wire: Wire) -> Any:
         return None
     name, content_type, data = wire
     return registry.deserialize(data, type_name=name, data_content_type=content_type)
+
+
+def describe(registry: SerializationRegistry, message: Any) -> str:
+    """``message`` as text for an event: its JSON form, else its ``repr``."""
+    try:
+        return registry.serialize(message, type_name=type_name(message)).decode()
+    except Exception:
+        return repr(message)
 
 
 def portable_error(error: BaseException, where: str) -> BaseException:
