@@ -18,6 +18,7 @@ from ..._runtime import AgentId, AgentRuntime, MessageContext, RoutedAgent, rpc
 from ...base import ChatAgent, Response, TaskResult, Team
 from ...messages import BaseChatMessage, MessageFactory
 from ._participant import LocalParticipant
+from ._portable import GroupChatMessageSerializer, ParticipantFactory
 from ._types import Item
 
 __all__ = ["ParticipantAgent", "RuntimeParticipant"]
@@ -138,13 +139,19 @@ class RuntimeParticipant:
         """Register the participant's agent type on the runtime (once)."""
         if self._registered:
             return
-        agent, factory = self._agent, self._factory
+        factory = self._factory
         await ParticipantAgent.register(
             self._runtime,
             self._id.type,
-            lambda: ParticipantAgent(agent, factory),
+            ParticipantFactory(ParticipantAgent, self._agent, factory),
             skip_class_subscriptions=True,
         )
+        # Chat messages inside these cross processes as their dumps (replacing the
+        # dataclass serializers the registration added, which cannot carry them).
+        self._runtime.add_message_serializer(
+            [GroupChatMessageSerializer(DeliverMessages, factory),
+             GroupChatMessageSerializer(TurnOutput, factory)]
+        )  # fmt: skip
         self._registered = True
 
     async def deliver(self, messages: Sequence[BaseChatMessage]) -> None:
