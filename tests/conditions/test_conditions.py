@@ -164,13 +164,18 @@ async def test_cost_uses_the_price_table_and_overrides() -> None:
 
 
 async def test_timeout_fires_after_the_time_and_reset_restarts_the_clock() -> None:
-    condition = TimeoutTermination(0.05)
+    condition = TimeoutTermination(60)
     assert await condition([]) is None
-    await asyncio.sleep(0.06)
+    await condition.load_state({"elapsed": 60.0})  # as if a minute had passed
     stop = await condition([])
-    assert stop is not None and stop.content == "Timeout of 0.05 seconds reached"
+    assert stop is not None and stop.content == "Timeout of 60 seconds reached"
+    with pytest.raises(TerminatedException):
+        await condition([])
     await condition.reset()
     assert await condition([]) is None
+    short = TimeoutTermination(0.01)
+    await asyncio.sleep(0.02)  # the clock runs by itself too
+    assert await short([]) is not None
 
 
 async def test_external_fires_only_after_set() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -160,3 +161,124 @@ async def test_checkpoints_are_written_after_each_turn_and_load_into_a_new_team(
     store.close()
     with pytest.raises(RuntimeError, match="enable_checkpoints"):
         await RoundRobinGroupChat([assistant("a")]).load_checkpoint()
+
+
+ASKING = textwrap.dedent(
+    """
+    import asyncio, json, sys, time
+    from agentparts.agents import AssistantAgent, UserProxyAgent
+    from agentparts.messages import BaseChatMessage
+    from agentparts.models.openai import OpenAIChatCompletionClient
+    from agentparts.teams import RoundRobinGroupChat, SqliteCheckpointStore
+
+    def wait_for_a_person(prompt):
+        print("ASKED", flush=True)
+        time.sleep(60)  # nobody answers here: the process is killed
+        return "too late"
+
+    def answer_now(prompt):
+        return "Ship it."
+
+    async def main(base_url, db, role):
+        client = OpenAIChatCompletionClient(model="gpt-4o", base_url=base_url, api_key="k")
+        ask = wait_for_a_person if role == "ask" else answer_now
+        team = RoundRobinGroupChat(
+            [AssistantAgent("writer", client), UserProxyAgent("reviewer", input_func=ask)],
+            max_turns=3,
+        )
+        team.enable_checkpoints(SqliteCheckpointStore(db), key="review")
+        if role == "ask":
+            await team.run(task="Write a slogan.")
+            return
+        assert await team.load_checkpoint()
+        question = [m for m in (await team.save_state())["agent_states"]
+                    ["RoundRobinGroupChatManager"]["message_thread"]][-1]["content"]
+        pending = team.pending_speakers
+        result = await team.run()
+        print(json.dumps({"pending": pending, "question": question, "stop": result.stop_reason,
+                          "said": [f"{m.source}: {m.to_text()}" for m in result.messages
+                                   if isinstance(m, BaseChatMessage)]}))
+        await client.close()
+
+    asyncio.run(main(*sys.argv[1:]))
+    """
+)
+
+
+@pytest.mark.timeout(90)
+def test_a_user_proxy_question_is_answered_later_from_another_process(tmp_path: Path) -> None:
+    """The asking process is killed while the person has not answered; another process
+    finds the question pending in the checkpoint and answers it: the writer's turn is not
+    repeated."""
+    script = tmp_path / "asking.py"
+    script.write_text(ASKING)
+    db = tmp_path / "teams.db"
+    count = 0
+
+    def reply(request: RecordedRequest) -> ScriptedReply:
+        nonlocal count
+        count += 1
+        return ScriptedReply(f"slogan {count}")
+
+    with OpenAITestServer(default_reply=reply) as server:
+        asking = subprocess.Popen(
+            [sys.executable, str(script), server.base_url, str(db), "ask"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_child_env(),
+        )
+        assert asking.stdout is not None
+        assert asking.stdout.readline().strip() == "ASKED"
+        asking.send_signal(signal.SIGKILL)
+        asking.wait(10)
+        asking.stdout.close()
+        report = _run_child(script, server.base_url, str(db), "answer")
+        calls = len(server.requests)
+    assert report["pending"] == ["reviewer"]
+    assert report["question"] == "slogan 1"
+    # The person's answer, then the writer's second (not repeated first) slogan.
+    assert report["said"] == ["reviewer: Ship it.", "writer: slogan 2"]
+    assert report["stop"] == "Maximum number of turns 3 reached."
+    assert calls == 2
+
+
+async def test_a_resumed_selector_turn_does_not_ask_the_selector_again(tmp_path: Path) -> None:
+    """Stopped during a speaker's turn (as by a kill), the resumed run gives that speaker
+    the turn: the selector model is not called again for it."""
+    from agentparts import CancellationToken
+    from agentparts.models.replay import ReplayChatCompletionClient
+    from agentparts.teams import SelectorGroupChat
+
+    from .conftest import Slow
+
+    store = SqliteCheckpointStore(tmp_path / "teams.db")
+    selector = ReplayChatCompletionClient(["slow", "fast"])
+    slow = Slow("slow", 30)
+    team = SelectorGroupChat(
+        [slow, assistant("fast", "f1")], selector, max_turns=2, allow_repeated_speaker=True
+    )
+    team.enable_checkpoints(store, key="pick")
+    token = CancellationToken()
+    running = asyncio.ensure_future(team.run(task="go", cancellation_token=token))
+    await slow.started.wait()
+    token.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert len(selector.calls) == 1
+
+    resumed_selector = ReplayChatCompletionClient(["fast"])
+    fresh = SelectorGroupChat(
+        [Slow("slow", 0), assistant("fast", "f1")],
+        resumed_selector,
+        max_turns=2,
+        allow_repeated_speaker=True,
+    )
+    fresh.enable_checkpoints(store, key="pick")
+    assert await fresh.load_checkpoint()
+    assert fresh.pending_speakers == ["slow"]
+    result = await fresh.run()
+    assert [m.to_text() for m in result.messages] == ["slow done", "f1"]
+    # One selector call, for the second turn: the first turn's choice came from the checkpoint.
+    assert len(resumed_selector.calls) == 1
+    assert fresh.pending_speakers == []
+    store.close()

@@ -4,7 +4,6 @@ replanning, the final answer, bad ledgers, state and configs."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from agentparts import ComponentLoader
@@ -54,9 +53,7 @@ async def test_plan_instruct_answer_and_finish() -> None:
     )
     coder = assistant("coder", "6 * 7 = 42")
     team = MagenticOneGroupChat([coder, assistant("writer")], orchestrator, emit_team_events=True)
-    started = time.monotonic()
     result = await team.run(task="What is 6 times 7?")
-    assert time.monotonic() - started < 0.5
     assert said(result) == [
         "user: What is 6 times 7?",
         "MagenticOneOrchestrator: We are working on this request:\n\nWhat is",

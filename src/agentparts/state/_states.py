@@ -47,11 +47,14 @@ class TeamState(BaseState):
 class BaseGroupChatManagerState(BaseState):
     """What every group chat manager saves: the conversation, the turn count and what the
     termination condition has counted (``termination_state``, an agentparts addition that
-    AutoGen ignores; ``None`` in AutoGen's states: the condition is left as it is)."""
+    AutoGen ignores; ``None`` in AutoGen's states: the condition is left as it is) and who
+    was chosen for the turn in progress (``pending_speakers``, also an addition)."""
 
     message_thread: list[Mapping[str, Any]] = Field(default_factory=list[Mapping[str, Any]])
     current_turn: int = Field(default=0)
     termination_state: Mapping[str, Any] | None = Field(default=None)
+    pending_speakers: list[str] = Field(default_factory=list[str])
+    """Who was chosen for the turn in progress (agentparts; empty between turns)."""
     type: str = Field(default="BaseGroupChatManagerState")
 
 

@@ -9,10 +9,9 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
-from ..._cancellation_token import CancellationToken
+from ..._cancellation_token import CancellationToken, CancelScope
 from ..._construct import construct
 from ...agents._base_chat_agent import Task, task_messages
-from ...agents._cancel import CancelScope
 from ...base import ChatAgent, Response, TaskResult, Team, TerminationCondition
 from ...messages import (
     BaseAgentEvent,
@@ -163,6 +162,14 @@ class BaseGroupChat(Team, ABC):
         return list(self._custom_message_types)
 
     @property
+    def pending_speakers(self) -> list[str]:
+        """Who was chosen for a turn that has not ended: after :meth:`load_checkpoint` (or
+        :meth:`load_state`) of a team stopped mid-turn, the participants the next ``run()``
+        gives the turn to first (a ``UserProxyAgent`` here has a question waiting for an
+        answer); empty between turns."""
+        return list(self._manager.pending_speakers)
+
+    @property
     def is_running(self) -> bool:
         """Whether a run is in progress."""
         return self._running
@@ -253,6 +260,7 @@ class BaseGroupChat(Team, ABC):
         manager = self._manager
         await manager.validate_group_state(messages or None)
         if messages:
+            manager.pending_speakers = []  # a new task: the next speaker is chosen anew
             if output_task_messages:
                 for message in messages:
                     yield message
@@ -268,47 +276,75 @@ class BaseGroupChat(Team, ABC):
             if not self._unpaused.is_set():
                 await scope.run(self._unpaused.wait())
             async with self._turn_lock:
-                speakers = await scope.run(manager.select_speaker(manager.message_thread))
-                names = [speakers] if isinstance(speakers, str) else list(speakers)
-                for name in names:
-                    if name not in self._by_name:
-                        raise RuntimeError(
-                            f"The manager of {self._name!r} chose {name!r}, which is not a "
-                            f"participant ({', '.join(self._by_name)})."
-                        )
-                if manager.outbox:
-                    outbox, manager.outbox = manager.outbox, []
-                    for entry in outbox:
-                        if isinstance(entry, ResetParticipants):
-                            reset_token = CancellationToken()
-                            for member in self._members:
-                                await member.reset(reset_token)
-                            continue
-                        if isinstance(entry, BaseChatMessage):
-                            for member in self._members:
-                                await member.deliver([entry])
-                        yield entry
-                if not names:
-                    reason, manager.stop_reason = manager.stop_reason, None
-                    await manager.end_run()
-                    await self._checkpoint()
-                    yield _End(reason or "No speaker was selected.")
-                    return
-                if self._emit_team_events:
-                    yield construct(SelectSpeakerEvent, content=names, source=self._manager_name)
-                delta: list[Item] = []
-                if len(names) == 1:
-                    turn = self._turn(self._by_name[names[0]], token, scope, delta)
-                else:
-                    turn = self._concurrent_turns(names, token, scope, delta)
+                turn = self._one_turn(token, scope)
                 async with aclosing(turn):
                     async for item in turn:
                         yield item
-                stop = await manager.apply_termination(delta, increment_turn=True)
+                        if isinstance(item, _End):
+                            return
+
+    async def _one_turn(
+        self, token: CancellationToken, scope: CancelScope
+    ) -> AsyncGenerator[Item | _End, None]:
+        """Choose the speakers (unless a loaded state had chosen them), run their turn,
+        check the stop; ends with an ``_End`` if the run stops."""
+        manager = self._manager
+        names = list(manager.pending_speakers)
+        if not names:
+            for item in await self._select(scope):
+                yield item
+            if not manager.pending_speakers:
+                reason, manager.stop_reason = manager.stop_reason, None
+                await manager.end_run()
                 await self._checkpoint()
-            if stop is not None:
-                yield _End(stop.content)
+                yield _End(reason or "No speaker was selected.")
                 return
+            names = list(manager.pending_speakers)
+            # Saved before the turn: a resumed run gives these speakers the turn without
+            # choosing again (no repeated selector call; a question stays pending).
+            await self._checkpoint()
+        if self._emit_team_events:
+            yield construct(SelectSpeakerEvent, content=names, source=self._manager_name)
+        delta: list[Item] = []
+        if len(names) == 1:
+            turn = self._turn(self._by_name[names[0]], token, scope, delta)
+        else:
+            turn = self._concurrent_turns(names, token, scope, delta)
+        async with aclosing(turn):
+            async for item in turn:
+                yield item
+        manager.pending_speakers = []
+        stop = await manager.apply_termination(delta, increment_turn=True)
+        await self._checkpoint()
+        if stop is not None:
+            yield _End(stop.content)
+
+    async def _select(self, scope: CancelScope) -> list[Item]:
+        """Ask the manager for the next speakers (kept in its ``pending_speakers``); handle
+        what the selection produced and return the items to yield."""
+        manager = self._manager
+        speakers = await scope.run(manager.select_speaker(manager.message_thread))
+        names = [speakers] if isinstance(speakers, str) else list(speakers)
+        for name in names:
+            if name not in self._by_name:
+                raise RuntimeError(
+                    f"The manager of {self._name!r} chose {name!r}, which is not a "
+                    f"participant ({', '.join(self._by_name)})."
+                )
+        manager.pending_speakers = names
+        items: list[Item] = []
+        outbox, manager.outbox = manager.outbox, []
+        for entry in outbox:
+            if isinstance(entry, ResetParticipants):
+                reset_token = CancellationToken()
+                for member in self._members:
+                    await member.reset(reset_token)
+                continue
+            if isinstance(entry, BaseChatMessage):
+                for member in self._members:
+                    await member.deliver([entry])
+            items.append(entry)
+        return items
 
     async def _turn(
         self,

@@ -63,6 +63,9 @@ class GroupChatManager(ABC):
         participant; :data:`RESET_PARTICIPANTS` resets every participant."""
         self.stop_reason: str | None = None
         """Why :meth:`select_speaker` chose nobody (the run then stops with it)."""
+        self.pending_speakers: list[str] = []
+        """Who was chosen for the turn in progress (saved, so a resumed run gives them the
+        turn without choosing again); empty between turns."""
 
     async def validate_group_state(self, messages: Sequence[BaseChatMessage] | None) -> None:
         """Check the team can start (or continue) with these task messages.
@@ -119,6 +122,7 @@ class GroupChatManager(ABC):
     async def reset(self) -> None:
         """Forget the conversation and start the speaker order over."""
         self.message_thread.clear()
+        self.pending_speakers = []
         self.current_turn = 0
         if self.termination_condition is not None:
             await self.termination_condition.reset()
@@ -141,6 +145,7 @@ class GroupChatManager(ABC):
             message_thread=[dict(m.dump()) for m in self.message_thread],
             current_turn=self.current_turn,
             termination_state=None if condition is None else await save_condition_state(condition),
+            pending_speakers=list(self.pending_speakers),
             **self.state_fields(),
         ).model_dump()
 
@@ -153,6 +158,9 @@ class GroupChatManager(ABC):
         saved = self.state_class.model_validate(state)
         self.message_thread = [self.message_factory.create(m) for m in saved.message_thread]
         self.current_turn = saved.current_turn
+        known = set(self.participant_names)
+        pending = saved.pending_speakers
+        self.pending_speakers = list(pending) if known.issuperset(pending) else []
         if self.termination_condition is not None and saved.termination_state is not None:
             await load_condition_state(self.termination_condition, saved.termination_state)
         self.load_state_fields(saved)
