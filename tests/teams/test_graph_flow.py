@@ -31,10 +31,14 @@ def approved(message: BaseChatMessage) -> bool:
     return "APPROVE" in message.to_text()
 
 
-def review_loop() -> tuple[GraphFlow, list[AssistantAgent]]:
-    writer = assistant("writer", "draft 1", "draft 2", "draft 3")
-    reviewer = assistant("reviewer", "REVISE please", "APPROVE", "APPROVE")
-    publisher = assistant("publisher", "published", "published again")
+def review_loop(
+    drafts: tuple[str, ...] = ("draft 1", "draft 2", "draft 3"),
+    reviews: tuple[str, ...] = ("REVISE please", "APPROVE", "APPROVE"),
+    publications: tuple[str, ...] = ("published", "published again"),
+) -> tuple[GraphFlow, list[AssistantAgent]]:
+    writer = assistant("writer", *drafts)
+    reviewer = assistant("reviewer", *reviews)
+    publisher = assistant("publisher", *publications)
     builder = DiGraphBuilder()
     builder.add_node(writer).add_node(reviewer).add_node(publisher)
     builder.add_edge(writer, reviewer)
@@ -199,3 +203,60 @@ async def test_autogen_graph_flow_config_loads_unchanged_and_runs() -> None:
         "publisher",
     ]
     assert result.stop_reason == "Digraph execution is complete"
+
+
+async def test_a_state_saved_mid_loop_continues_in_a_new_flow() -> None:
+    looped, agents = review_loop()
+    flow = GraphFlow(
+        agents, looped.graph, termination_condition=SourceMatchTermination(["reviewer"])
+    )
+    await flow.run(task="Write.")  # stops after "reviewer: REVISE please"
+    state = json.loads(json.dumps(await flow.save_state()))
+    fresh_loop, fresh_agents = review_loop(("draft 2",), ("APPROVE",), ("published",))
+    fresh = GraphFlow(fresh_agents, fresh_loop.graph, max_turns=20)
+    await fresh.load_state(state)
+    result = await fresh.run()
+    assert chat(result) == ["writer: draft 2", "reviewer: APPROVE", "publisher: published"]
+    assert result.stop_reason == "Digraph execution is complete"
+
+
+async def test_a_flow_stopped_in_a_parallel_turn_resumes_and_completes(tmp_path: Path) -> None:
+    """Stopped while one branch is still working (as by a kill): the resumed flow runs that
+    turn again and the join once; the graph is not left complete with work to do."""
+    from agentparts.teams import SqliteCheckpointStore
+
+    def fan_out(left_delay: float) -> GraphFlow:
+        start, join = assistant("start", "go"), assistant("join", "joined")
+        left, right = Slow("left", left_delay), Slow("right", 0)
+        builder = DiGraphBuilder()
+        for agent in (start, left, right, join):
+            builder.add_node(agent)
+        builder.add_edge(start, left).add_edge(start, right)
+        builder.add_edge(left, join).add_edge(right, join)
+        return GraphFlow(builder.get_participants(), builder.build())
+
+    store = SqliteCheckpointStore(tmp_path / "flows.db")
+    first = fan_out(30)
+    first.enable_checkpoints(store, key="fan")
+    token = CancellationToken()
+    seen: list[str] = []
+
+    async def consume() -> None:
+        async for item in first.run_stream(task="Fan out.", cancellation_token=token):
+            if isinstance(item, TextMessage):
+                seen.append(item.source)
+                if item.source == "right":
+                    token.cancel()  # left is still working
+
+    with pytest.raises(asyncio.CancelledError):
+        await consume()
+    assert seen == ["user", "start", "right"]
+    again = fan_out(0)
+    again.enable_checkpoints(store, key="fan")
+    assert await again.load_checkpoint()
+    assert sorted(again.pending_speakers) == ["left", "right"]
+    result = await again.run()
+    sources = [m.source for m in result.messages if isinstance(m, TextMessage)]
+    assert sorted(sources[:2]) == ["left", "right"] and sources[2:] == ["join"]
+    assert result.stop_reason == "Digraph execution is complete"
+    store.close()

@@ -127,3 +127,27 @@ async def test_dump_load_and_the_autogen_config() -> None:
     assert saved["provider"] == "agentparts.teams.MagenticOneGroupChat"
     again = ComponentLoader.load_component(saved, MagenticOneGroupChat)
     assert again.dump_component() == team.dump_component()
+
+
+async def test_a_state_saved_mid_task_continues_without_a_new_plan() -> None:
+    from agentparts.conditions import SourceMatchTermination
+
+    first = ReplayChatCompletionClient(["facts", "- coder multiplies", ledger("coder", "Go.")])
+    team = MagenticOneGroupChat(
+        [assistant("coder", "6 * 7 = 42"), assistant("writer")],
+        first,
+        termination_condition=SourceMatchTermination(["coder"]),
+    )
+    stopped = await team.run(task="What is 6 times 7?")
+    assert said(stopped)[-1] == "coder: 6 * 7 = 42"
+    state = json.loads(json.dumps(await team.save_state()))
+
+    later = ReplayChatCompletionClient([ledger("coder", "-", done=True), "It is 42."])
+    fresh = MagenticOneGroupChat([assistant("coder"), assistant("writer")], later)
+    await fresh.load_state(state)
+    result = await fresh.run()
+    assert said(result) == ["MagenticOneOrchestrator: It is 42."]
+    # The progress ledger saw the whole conversation; no new facts or plan were asked for.
+    assert len(later.calls) == 2
+    ledger_prompt = str(later.calls[0]["messages"])
+    assert "6 * 7 = 42" in ledger_prompt and "What is 6 times 7?" in ledger_prompt
