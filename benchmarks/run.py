@@ -73,6 +73,7 @@ SCENARIO_LIST = [
     Scenario("import_ollama", "import_time.py", ("--what", "ollama")),
     Scenario("roundtrip_nested", "component_roundtrip.py", ("--what", "nested")),
     Scenario("roundtrip_agent", "component_roundtrip.py", ("--what", "agent")),
+    Scenario("roundtrip_team", "component_roundtrip.py", ("--what", "team")),
     Scenario("model_single", "model_client.py", ("--mode", "single")),
     Scenario("model_concurrent", "model_client.py", ("--mode", "concurrent"), rounds=3),
     Scenario("model_stream", "model_client.py", ("--mode", "stream")),
@@ -138,6 +139,8 @@ ROWS = [
     Row("import_ollama", "import", "Ollama client module (vs httpx, pydantic)", Target("ratio", 1.3, I22)),
     Row("roundtrip_nested", "round_trip", "dump+load, nested component", Target("below", 1.0, I2)),
     Row("roundtrip_agent", "round_trip", "dump+load, agent config"),
+    Row("roundtrip_team", "round_trip", "dump+load, 3-agent round-robin team config",
+        Target("below", 2.0, I20)),
     Row("model_single", "call", "one non-streamed call", Target("ratio", 1.3, I3)),
     Row("model_concurrent", "wall", "500 concurrent calls (wall)", Target("ratio", 1.5, I3)),
     Row("model_stream", "first_chunk", "500-token stream: first chunk"),
@@ -213,6 +216,9 @@ MICRO_ROWS = [
     MicroRow("micro_cancel", "cancel_scope", "anyio_scope",
              "one awaited step under `CancelScope` vs an `anyio.CancelScope` the token "
              "cancels through the loop"),
+    MicroRow("micro_cancel", "cancel_scope_block", "anyio_scope",
+             "a whole block under `CancelScope(token, whole_block=True)` (model calls, async "
+             "tools, runtime handlers) vs the same `anyio.CancelScope`"),
     MicroRow("micro_cancel", "cancel_scope", "task_per_step",
              "the same vs a task per step linked to the token (AutoGen's way)"),
 ]  # fmt: skip

@@ -15,7 +15,7 @@ ms per operation); the report divides agentparts' own by the library's.
 - ``sse``: reading a 500-event stream with ``EventStream`` (deadline and size limits) vs
   ``httpx-sse`` (when installed) vs ``response.aiter_lines()`` and a ``data:`` check.
 - ``cancel``: one awaited step under a token-driven cancel scope: agentparts'
-  ``CancelScope`` vs an ``anyio.CancelScope`` cancelled through the loop vs a task per
+  ``CancelScope`` (a step, and a whole block) vs an ``anyio.CancelScope`` cancelled through the loop vs a task per
   step linked to the token (AutoGen's way), vs a bare await.
 """
 
@@ -275,13 +275,11 @@ async def _step() -> int:
 async def measure_cancel(quick: bool) -> Metrics:
     import anyio
 
-    from agentparts import _cancellation_token as tokens
+    from agentparts import CancellationToken
+    from agentparts._cancellation_token import CancelScope
 
-    token = tokens.CancellationToken()
+    token = CancellationToken()
     loop = asyncio.get_running_loop()
-    CancelScope = getattr(tokens, "CancelScope", None)
-    if CancelScope is None:  # before the two scopes became one
-        from agentparts.agents._cancel import CancelScope
 
     async def bare() -> None:
         await _step()
@@ -289,6 +287,10 @@ async def measure_cancel(quick: bool) -> Metrics:
     async def ours() -> None:
         with CancelScope(token) as scope:
             await scope.run(_step())
+
+    async def whole_block() -> None:
+        with CancelScope(token, whole_block=True):
+            await _step()
 
     async def with_anyio() -> None:
         with anyio.CancelScope() as scope:
@@ -305,16 +307,13 @@ async def measure_cancel(quick: bool) -> Metrics:
     async def task_per_step() -> None:
         await token.link_future(asyncio.ensure_future(_step()))
 
-    variants: dict[str, Callable[[], Awaitable[object]]] = {"cancel_scope": ours}
-    task_scope = getattr(tokens, "TaskCancelScope", None)
-    if task_scope is not None:  # before the two scopes became one
-
-        async def whole_task() -> None:
-            with task_scope(token):
-                await _step()
-
-        variants["task_cancel_scope"] = whole_task
-    variants.update(anyio_scope=with_anyio, task_per_step=task_per_step, bare_await=bare)
+    variants: dict[str, Callable[[], Awaitable[object]]] = {
+        "cancel_scope": ours,
+        "cancel_scope_block": whole_block,
+        "anyio_scope": with_anyio,
+        "task_per_step": task_per_step,
+        "bare_await": bare,
+    }
     return await interleave_async(
         variants,
         batch=500,

@@ -4,7 +4,7 @@ How a message travels, and why it is fast:
 
 - A direct message (RPC) sent while the runtime runs is handled in the sender's own task:
   no queue, no task, no future. The sender's cancellation token cancels the handler where
-  it waits (a :class:`TaskCancelScope`), and whatever the handler raises reaches the sender.
+  it waits (a :class:`CancelScope`), and whatever the handler raises reaches the sender.
 - A published message goes to the queue only when it must wait (the runtime is not
   running, intervention handlers must see it first, or older messages are still queued);
   otherwise each subscriber's delivery starts at once as a task of its own, in publish order.
@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from .._cancellation_token import CancellationToken, TaskCancelScope
+from .._cancellation_token import CancellationToken, CancelScope
 from .._ids import new_uuid4
 from ..errors import (
     UndeliverableException,
@@ -307,7 +307,7 @@ class SingleThreadedAgentRuntime(AgentRuntime):
                 token = CancellationToken()
                 scope = None
             else:
-                scope = TaskCancelScope(token)
+                scope = CancelScope(token, whole_block=True)
             try:
                 ctx = MessageContext(sender, None, True, token, message_id)
                 if self._interventions:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
 
-from .._cancellation_token import CancellationToken
+from .._cancellation_token import CancellationToken, CancelScope
 from .._capabilities import Capability, host_code
 from .._component import Component
 from .._construct import construct
@@ -50,7 +50,6 @@ from ._assistant_steps import (
     without_images,
 )
 from ._base_chat_agent import BaseChatAgent
-from ._cancel import CancelScope
 from ._release import release_parts
 from ._telemetry import agent_span
 

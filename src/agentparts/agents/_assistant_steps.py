@@ -8,7 +8,7 @@ import warnings
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Any
 
-from .._cancellation_token import CancellationToken
+from .._cancellation_token import CancellationToken, CancelScope
 from .._construct import construct
 from .._function_call import FunctionCall
 from .._image import Image
@@ -23,7 +23,6 @@ from ..models import (
     LLMMessage,
     UserMessage,
 )
-from ._cancel import CancelScope
 from ._telemetry import tool_span
 
 __all__ = [

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from .._cancellation_token import CancellationToken
+from .._cancellation_token import CancellationToken, CancelScope
 from .._component import Component
 from .._component_model import ComponentModel
 from .._ids import new_uuid4
@@ -35,7 +35,6 @@ from ..models import (
 )
 from ._assistant_steps import call_model
 from ._base_chat_agent import BaseChatAgent
-from ._cancel import CancelScope
 from ._release import release_parts
 from ._telemetry import agent_span
 

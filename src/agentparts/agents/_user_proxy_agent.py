@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar, cast
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from .._cancellation_token import CancellationToken
+from .._cancellation_token import CancellationToken, CancelScope
 from .._capabilities import Capability, host_code
 from .._component import Component
 from .._construct import construct
@@ -28,7 +28,6 @@ from ..messages import (
     UserInputRequestedEvent,
 )
 from ._base_chat_agent import BaseChatAgent
-from ._cancel import CancelScope
 
 __all__ = ["AsyncInputFunc", "InputFunc", "SyncInputFunc", "UserProxyAgent", "UserProxyAgentConfig"]
 
