@@ -19,6 +19,9 @@ def test_the_page_has_an_example_per_team_type() -> None:
         "RoundRobinGroupChat",
         "SelectorGroupChat",
         "Swarm",
+        "DiGraphBuilder",
+        "GraphFlow",
+        "MagenticOneGroupChat",
         "SocietyOfMindAgent",
         "TeamTool",
     ):
