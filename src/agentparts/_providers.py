@@ -81,8 +81,6 @@ _AUTOGEN_SPECIAL: dict[str, str] = {
     "autogen_ext.tools.code_execution.PythonCodeExecutionTool": "agentparts.tools.PythonCodeExecutionTool",
     "autogen_ext.models.cache.ChatCompletionCache": "agentparts.models.cache.ChatCompletionCache",
     "autogen_core.InMemoryStore": "agentparts.models.cache.InMemoryStore",
-    "autogen_ext.tools.mcp.StdioMcpToolAdapter": "agentparts.tools.mcp.McpToolAdapter",
-    "autogen_ext.tools.mcp.StreamableHttpMcpToolAdapter": "agentparts.tools.mcp.McpToolAdapter",
 }
 
 _registered_classes: dict[str, list[type[Any]]] = {}

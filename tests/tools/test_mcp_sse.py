@@ -101,7 +101,15 @@ async def test_sse_tool_adapter_as_autogen(sse_server_url: str) -> None:
         autogen["provider"] = "autogen_ext.tools.mcp.SseMcpToolAdapter"
         autogen["config"] = {
             "server_params": {"type": "SseServerParams", "url": sse_server_url},
-            "tool": {"name": "add", "description": "Add two integers.", "inputSchema": {}},
+            "tool": {
+                "name": "add",
+                "description": "Add two integers.",
+                "inputSchema": {
+                    "type": "object",
+                    "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+                    "required": ["a", "b"],
+                },
+            },
         }
         loaded = BaseTool.load_component(autogen)
         assert isinstance(loaded, SseMcpToolAdapter)
