@@ -145,16 +145,41 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             raise ValueError(
                 "Give tools or workbench, not both: put the tools into the workbench instead."
             )
-        self._model_client = model_client
+        self._set_model(model_client, system_message, model_client_stream)
+        self._set_output(output_content_type, output_content_type_format, reflect_on_tool_use)
+        self._tool_call_summary_format = tool_call_summary_format
+        self._tool_call_summary_formatter = tool_call_summary_formatter
+        self._max_tool_iterations = max_tool_iterations
+        self._tool_call_timeout = tool_call_timeout
+        self._metadata = dict(metadata) if metadata else {}
+        self._memory = list(memory) if memory else []
+        self._agent_id = new_uuid4()
+        self._set_tools(tools, workbench, handoffs)
+        self._model_context: ChatCompletionContext = (
+            model_context if model_context is not None else UnboundedChatCompletionContext()
+        )
+
+    def _set_model(
+        self, model_client: ChatCompletionClient, system_message: str | None, stream: bool
+    ) -> None:
         if system_message is not None and not isinstance(system_message, str):
             raise TypeError(
                 f"system_message must be a string or None, got {type(system_message).__name__}."
             )
+        self._model_client = model_client
         self._system_messages: list[LLMMessage] = (
             [construct(SystemMessage, content=system_message)] if system_message else []
         )
         self._system_message = system_message
-        self._model_client_stream = model_client_stream
+        self._model_client_stream = stream
+        self._vision = bool(model_client.model_info.get("vision", False))
+
+    def _set_output(
+        self,
+        output_content_type: type[BaseModel] | None,
+        output_content_type_format: str | None,
+        reflect_on_tool_use: bool | None,
+    ) -> None:
         self._output_content_type = output_content_type
         self._output_content_type_format = output_content_type_format
         self._structured_message_class: Any = (
@@ -165,16 +190,14 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             if reflect_on_tool_use is not None
             else output_content_type is not None
         )
-        self._tool_call_summary_format = tool_call_summary_format
-        self._tool_call_summary_formatter = tool_call_summary_formatter
-        self._max_tool_iterations = max_tool_iterations
-        self._tool_call_timeout = tool_call_timeout
-        self._metadata = dict(metadata) if metadata else {}
-        self._memory = list(memory) if memory else []
-        self._agent_id = new_uuid4()
-        info = model_client.model_info
-        self._vision = bool(info.get("vision", False))
 
+    def _set_tools(
+        self,
+        tools: Sequence[Any] | None,
+        workbench: Workbench | Sequence[Workbench] | None,
+        handoffs: Sequence[Handoff | str] | None,
+    ) -> None:
+        """Tools and workbenches, handoffs, and what the model is offered."""
         handoff_map = _handoff_map(handoffs) if handoffs else {}
         self._handoffs = handoff_map
         self._tools: list[Any] = [_as_tool(t) for t in tools] if tools else []
@@ -192,16 +215,13 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             self._workbenches = list(workbench) if isinstance(workbench, Sequence) else [workbench]  # pyright: ignore[reportUnknownArgumentType]
             self._own_workbench = False
             self._toolset = ToolSet(self._workbenches, handoff_map, None)
-        if (self._tools or _offers_tools(self._workbenches) or handoff_map) and not info.get(
-            "function_calling", False
-        ):
+        uses_tools = self._tools or _offers_tools(self._workbenches) or handoff_map
+        if uses_tools and not self._model_client.model_info.get("function_calling", False):
             raise ValueError(
-                f"The model of {type(model_client).__name__} does not support function calling "
-                "(model_info['function_calling'] is False), so it cannot use tools or handoffs."
+                f"The model of {type(self._model_client).__name__} does not support function "
+                "calling (model_info['function_calling'] is False), so it cannot use tools or "
+                "handoffs."
             )
-        self._model_context: ChatCompletionContext = (
-            model_context if model_context is not None else UnboundedChatCompletionContext()
-        )
 
     # -- properties ------------------------------------------------------------------
 
@@ -259,130 +279,119 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     async def _turn(
         self, messages: Sequence[BaseChatMessage], token: CancellationToken, scope: CancelScope
     ) -> AsyncGenerator[Event | Response, None]:
+        await self._add_to_context(messages)
+        inner: list[Event] = []
+        if self._memory:
+            async for event in self._recall(scope, inner):
+                yield event
+        answer = _Answer()
+        async for event in self._call(scope, token, inner, answer, with_tools=True):
+            yield event
+        rounds: list[_Round] = []
+        while isinstance(answer.result.content, list):
+            async for item in self._tool_round(answer.result, scope, token, inner, rounds):
+                yield item
+                if isinstance(item, Response):  # a handoff ends the turn
+                    return
+            if len(rounds) >= self._max_tool_iterations:
+                break
+            answer = _Answer()
+            async for event in self._call(scope, token, inner, answer, with_tools=True):
+                yield event
+        if not rounds or isinstance(answer.result.content, str):
+            # No tools, or the model answered in text after them: that is the answer.
+            message = self._final_message(answer.result, answer.message_id)
+            yield Response(chat_message=message, inner_messages=inner)
+            return
+        async for item in self._after_tools(rounds, scope, token, inner):
+            yield item
+
+    async def _add_to_context(self, messages: Sequence[BaseChatMessage]) -> None:
         context = self._model_context
         for message in messages:
             if isinstance(message, HandoffMessage):
                 for item in message.context:
                     await context.add_message(item)
             await context.add_message(message.to_model_message())
-        inner: list[Event] = []
 
+    async def _recall(self, scope: CancelScope, inner: list[Event]) -> AsyncGenerator[Event, None]:
+        """Each memory adds what it recalls to the model context; a MemoryQueryEvent says so."""
         for memory in self._memory:
-            recalled = await scope.run(memory.update_context(context))
+            recalled = await scope.run(memory.update_context(self._model_context))
             if recalled.memories.results:
                 event = MemoryQueryEvent(content=recalled.memories.results, source=self._name)
                 inner.append(event)
                 yield event
 
-        result: CreateResult | None = None
-        message_id = self._new_message_id()
-        async for item in self._call(scope, token, message_id, inner, with_tools=True):
-            if isinstance(item, CreateResult):
-                result = item
+    async def _tool_round(
+        self,
+        result: CreateResult,
+        scope: CancelScope,
+        token: CancellationToken,
+        inner: list[Event],
+        rounds: list[_Round],
+    ) -> AsyncGenerator[Event | Response, None]:
+        """Run the tool calls the model asked for: the request, the events of stream tools,
+        the results; then a ``Response`` if one of the calls was a handoff."""
+        calls = list(cast(list[FunctionCall], result.content))
+        request = construct(
+            ToolCallRequestEvent, content=calls, source=self._name, models_usage=result.usage
+        )
+        inner.append(request)
+        yield request
+        _, owners = await self._toolset.for_model()
+        results: list[FunctionExecutionResult] = []
+        async for item in run_tool_calls(
+            calls,
+            owners,
+            self._handoffs,
+            scope=scope,
+            token=token,
+            timeout=self._tool_call_timeout,
+        ):
+            if isinstance(item, list):
+                results = item
             else:
                 yield item
-        assert result is not None
-
-        rounds: list[tuple[list[FunctionCall], list[FunctionExecutionResult]]] = []
-        iteration = 0
-        while isinstance(result.content, list):
-            calls = list(result.content)
-            request = construct(
-                ToolCallRequestEvent, content=calls, source=self._name, models_usage=result.usage
-            )
-            inner.append(request)
-            yield request
-            _, owners = await self._toolset.for_model()
-            results: list[FunctionExecutionResult] = []
-            async for item in run_tool_calls(
-                calls,
-                owners,
-                self._handoffs,
-                scope=scope,
-                token=token,
-                timeout=self._tool_call_timeout,
-            ):
-                if isinstance(item, list):
-                    results = item
-                else:
-                    yield item
-                    inner.append(item)
-            await context.add_message(construct(FunctionExecutionResultMessage, content=results))
-            executed = construct(ToolCallExecutionEvent, content=results, source=self._name)
-            inner.append(executed)
-            yield executed
-            rounds.append((calls, results))
-
-            handoff = next(
-                (self._handoffs[c.name] for c in calls if c.name in self._handoffs), None
-            )
-            if handoff is not None:
-                _warn_if_several_handoffs(calls, self._handoffs)
-                yield Response(
-                    chat_message=HandoffMessage(
-                        content=handoff.message,
-                        target=handoff.target,
-                        source=self._name,
-                        context=handoff_context(
-                            calls, results, self._handoffs, self._name, result.thought
-                        ),
-                    ),
-                    inner_messages=inner,
-                    stop_reason=f"Handed off to {handoff.target}.",
-                )
-                return
-
-            iteration += 1
-            if iteration >= self._max_tool_iterations:
-                break
-            result = None
-            message_id = self._new_message_id()
-            async for item in self._call(scope, token, message_id, inner, with_tools=True):
-                if isinstance(item, CreateResult):
-                    result = item
-                else:
-                    yield item
-            assert result is not None
-
-        if not rounds:
-            yield Response(
-                chat_message=self._final_message(result, message_id), inner_messages=inner
-            )
-            return
-        if isinstance(result.content, str):
-            # The model answered in text after the tools: that is the answer.
-            yield Response(
-                chat_message=self._final_message(result, message_id), inner_messages=inner
-            )
-            return
-
-        # With one round (the default) answering from the results is the designed flow, not a
-        # limit that was hit; with more, the model still wanted tools when the budget ran out.
-        stop_reason = (
-            None
-            if self._max_tool_iterations == 1
-            else (
-                f"Reached max_tool_iterations={self._max_tool_iterations}: no more tool rounds are "
-                "allowed in this turn, so "
-                + (
-                    "the model was asked to answer from the tool results."
-                    if self._reflect_on_tool_use
-                    else "the turn ends with a summary of the tool results."
-                )
-            )
+                inner.append(item)
+        await self._model_context.add_message(
+            construct(FunctionExecutionResultMessage, content=results)
         )
+        executed = construct(ToolCallExecutionEvent, content=results, source=self._name)
+        inner.append(executed)
+        yield executed
+        rounds.append((calls, results))
+        handoff = next((self._handoffs[c.name] for c in calls if c.name in self._handoffs), None)
+        if handoff is not None:
+            _warn_if_several_handoffs(calls, self._handoffs)
+            context = handoff_context(calls, results, self._handoffs, self._name, result.thought)
+            yield Response(
+                chat_message=HandoffMessage(
+                    content=handoff.message,
+                    target=handoff.target,
+                    source=self._name,
+                    context=context,
+                ),
+                inner_messages=inner,
+                stop_reason=f"Handed off to {handoff.target}.",
+            )
+
+    async def _after_tools(
+        self,
+        rounds: list[_Round],
+        scope: CancelScope,
+        token: CancellationToken,
+        inner: list[Event],
+    ) -> AsyncGenerator[Event | Response, None]:
+        """End a turn whose model still asked for tools: a reflection, else a summary."""
+        stop_reason = self._tool_limit_reason()
         if self._reflect_on_tool_use:
-            reflection: CreateResult | None = None
-            message_id = self._new_message_id()
-            async for item in self._call(scope, token, message_id, inner, with_tools=False):
-                if isinstance(item, CreateResult):
-                    reflection = item
-                else:
-                    yield item
-            assert reflection is not None
-            if isinstance(reflection.content, str):
+            reflection = _Answer()
+            async for event in self._call(scope, token, inner, reflection, with_tools=False):
+                yield event
+            if isinstance(reflection.result.content, str):
                 yield Response(
-                    chat_message=self._final_message(reflection, message_id),
+                    chat_message=self._final_message(reflection.result, reflection.message_id),
                     inner_messages=inner,
                     stop_reason=stop_reason,
                 )
@@ -398,17 +407,33 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             stop_reason=stop_reason,
         )
 
+    def _tool_limit_reason(self) -> str | None:
+        # With one round (the default) answering from the results is the designed flow, not a
+        # limit that was hit; with more, the model still wanted tools when the budget ran out.
+        if self._max_tool_iterations == 1:
+            return None
+        then = (
+            "the model was asked to answer from the tool results."
+            if self._reflect_on_tool_use
+            else "the turn ends with a summary of the tool results."
+        )
+        return (
+            f"Reached max_tool_iterations={self._max_tool_iterations}: no more tool rounds are "
+            f"allowed in this turn, so {then}"
+        )
+
     async def _call(
         self,
         scope: CancelScope,
         token: CancellationToken,
-        message_id: str | None,
         inner: list[Event],
+        answer: _Answer,
         *,
         with_tools: bool,
-    ) -> AsyncGenerator[Event | CreateResult, None]:
-        """One model call: streamed chunks, a ThoughtEvent (also kept in ``inner``) if the
-        model reasoned, then the result, which is already added to the model context."""
+    ) -> AsyncGenerator[Event, None]:
+        """One model call: streamed chunks, then a ThoughtEvent (also kept in ``inner``) if
+        the model reasoned. The result goes into ``answer`` and the model context."""
+        message_id = answer.message_id = self._new_message_id()
         history = await self._model_context.get_messages()
         messages = [*self._system_messages, *history] if self._system_messages else history
         if not self._vision:
@@ -427,25 +452,21 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             source=self._name,
             message_id=message_id or "",
         ):
-            if isinstance(item, CreateResult):
-                await self._model_context.add_message(
-                    construct(
-                        AssistantMessage,
-                        content=item.content,
-                        source=self._name,
-                        thought=item.thought,
-                    )
+            if not isinstance(item, CreateResult):
+                yield item
+                continue
+            answer.result = item
+            await self._model_context.add_message(
+                construct(
+                    AssistantMessage, content=item.content, source=self._name, thought=item.thought
                 )
-                if item.thought:
-                    thought = construct(
-                        ThoughtEvent,
-                        content=item.thought,
-                        source=self._name,
-                        models_usage=item.usage,
-                    )
-                    inner.append(thought)
-                    yield thought
-            yield item
+            )
+            if item.thought:
+                thought = construct(
+                    ThoughtEvent, content=item.thought, source=self._name, models_usage=item.usage
+                )
+                inner.append(thought)
+                yield thought
 
     def _new_message_id(self) -> str | None:
         # Streamed chunks name the message they add up to; the message then takes that id.
@@ -537,6 +558,23 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     def _capabilities(cls, config: AssistantAgentConfig) -> list[Capability]:
         references = (config.tool_call_summary_formatter, config.output_content_type)
         return [host_code(r, "Python reference, imported in-process") for r in references if r]
+
+
+_Round = tuple[list[FunctionCall], list[FunctionExecutionResult]]
+"""The calls of one model answer and their results."""
+
+
+class _Answer:
+    """What one model call gave: filled in by ``AssistantAgent._call``."""
+
+    __slots__ = ("message_id", "result")
+
+    def __init__(self) -> None:
+        self.message_id: str | None = None
+        self.result: CreateResult = _NO_RESULT
+
+
+_NO_RESULT: Any = None
 
 
 def _offers_tools(workbenches: list[Any]) -> bool:
