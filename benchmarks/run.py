@@ -167,6 +167,8 @@ ROWS = [
     Row("team_selector", "run", "selector team, 6 turns (12 calls, valid selections)",
         Target("ratio", 1.2, I20)),
     Row("team_selector_retry", "run", "selector team, 6 turns, invalid answers (3 attempts each)"),
+    Row("team_round_robin", "cpu", "3-agent round robin, 12 model turns: client CPU per run"),
+    Row("team_selector", "cpu", "selector team, 6 turns: client CPU per run"),
     Row("team_roundtrip", "round_trip", "dump+load, 3-agent round-robin team",
         Target("below", 2.0, I20)),
     Row("team_concurrent", "wall", "100 concurrent round-robin teams: wall", Target("ratio", 1.5, I20)),

@@ -12,6 +12,7 @@ first attempt: the normal path. The raw baseline sends, per turn, the selector p
 (roles, candidates, history) and then the speaker's request.
 ``--mode selector_retry``: the same with agents the answer does not name: each selection
 makes 3 attempts and falls back (the raw baseline sends 6 x (3 + 1) requests).
+Runs report wall ms per run (``run``) and the client process's CPU ms per run (``cpu``).
 ``--mode concurrent``: 100 round-robin teams at once (wall ms, peak RSS MiB).
 ``--mode roundtrip``: ``dump_component()`` -> dict -> ``load_component`` of a 3-agent
 ``RoundRobinGroupChat`` (OpenAI client, ``MaxMessageTermination | TextMentionTermination``);
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import time
 import warnings
 from typing import Any
 
@@ -180,8 +182,17 @@ async def measure_runs(impl: str, base_url: str, quick: bool, mode: str) -> dict
             samples = await time_async(batch, iterations=1 if quick else 3, warmup=1)
             metrics = {"wall": metric("ms", samples), "peak_rss": metric("MiB", [peak_rss_mib()])}
         else:
-            samples = await time_async(one, iterations=10 if quick else 40, warmup=3)
-            metrics = {"run": metric("ms", samples)}
+            cpu: list[float] = []
+
+            async def timed() -> None:
+                began = time.process_time()
+                await one()
+                cpu.append((time.process_time() - began) * 1000.0)
+
+            samples = await time_async(timed, iterations=10 if quick else 40, warmup=3)
+            # The client process's CPU per run: far less sensitive than wall time to other
+            # work on a loaded machine (the server's share is left out for every impl).
+            metrics = {"run": metric("ms", samples), "cpu": metric("ms", cpu[-len(samples) :])}
     finally:
         await close()
     return {"metrics": metrics, "info": {}}
