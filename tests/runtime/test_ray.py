@@ -4,8 +4,11 @@ between agents (which Ray runs in the actors), the same on both runtimes."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,10 +16,13 @@ import pytest
 from agentparts import (
     AgentId,
     AgentRuntime,
+    CancellationToken,
     DefaultInterventionHandler,
     MessageContext,
+    RoutedAgent,
     TopicId,
     TypeSubscription,
+    rpc,
 )
 from agentparts.errors import (
     AgentDiedError,
@@ -183,3 +189,52 @@ async def test_an_intervention_handler_that_cannot_be_pickled_is_refused(
 
     with pytest.raises(TypeError, match=r"HoldsALock cannot be pickled .* every agent actor"):
         RayAgentRuntime(intervention_handlers=[HoldsALock()])
+
+
+@dataclass
+class Stubborn:
+    """Handle by waiting forever, ignoring every cancellation."""
+
+
+class Deaf(RoutedAgent):
+    def __init__(self) -> None:
+        super().__init__("ignores cancellation")
+        self.started = False
+
+    @rpc
+    async def on_stubborn(self, message: Stubborn, ctx: MessageContext) -> None:
+        self.started = True
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+
+    async def save_state(self) -> Mapping[str, Any]:
+        return {"started": self.started}
+
+
+async def test_a_lost_cancel_still_ends_the_call(
+    runtime: AgentRuntime, ray_only: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ray.cancel can miss an async actor's task (ray-project/ray#52628), and a handler can
+    ignore the cancel by call id: the caller still gets CancelledError, not a hang."""
+    ray = pytest.importorskip("ray")
+    from agentparts.runtimes.ray import _courier
+
+    monkeypatch.setattr(_courier, "CANCEL_GRACE_S", 1.0)
+    monkeypatch.setattr(ray, "cancel", lambda *args, **kwargs: None)  # the lost cancel
+    await Deaf.register(runtime, "deaf", Deaf)
+    runtime.start()
+    agent = AgentId("deaf", "default")
+    token = CancellationToken()
+    call = asyncio.create_task(runtime.send_message(Stubborn(), agent, cancellation_token=token))
+    for _ in range(1200):  # bounded: a handler that never starts fails the test
+        if (await runtime.agent_save_state(agent))["started"]:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the Stubborn handler never started")
+    token.cancel()
+    with pytest.raises(asyncio.CancelledError, match="did not stop within 1 s"):
+        await call

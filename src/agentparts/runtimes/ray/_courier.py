@@ -12,6 +12,7 @@ before a message leaves, ``on_response`` when its answer comes back.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import uuid
 from collections.abc import Awaitable, Callable
@@ -25,10 +26,13 @@ from ..._runtime._serialization import SerializationRegistry
 from ...errors import AgentDiedError, UndeliverableException
 from ._wire import Wire, WireContext, decode, encode, portable_error
 
-__all__ = ["Courier", "raise_result"]
+__all__ = ["CANCEL_GRACE_S", "Courier", "raise_result"]
 
 LOCAL = "local"
 """The route of an agent that lives in the driver."""
+
+CANCEL_GRACE_S = 20.0
+"""How long a cancelled call waits for its handler to confirm before giving up."""
 
 
 def _ray() -> Any:
@@ -148,19 +152,38 @@ class Courier:
         """Await a Ray call; the token (or cancelling this task) cancels it on the cluster.
 
         ``ray.cancel`` can miss an async actor's task (ray-project/ray#52628), so a host call
-        is also cancelled by its id through ``cancel_call``.
+        is also cancelled by its id through ``cancel_call``. A cancel that is still
+        unanswered after ``CANCEL_GRACE_S`` (lost, or a handler that ignores it) ends the
+        wait anyway: the caller gets ``CancelledError``, never a hang.
         """
         ray = _ray()
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[Any] = ref.as_future()
+        gave_up = False
+
+        def give_up() -> None:
+            nonlocal gave_up
+            if not answer.done():
+                gave_up = True
+                answer.cancel()
 
         def cancel() -> None:
             ray.cancel(ref)
             if cancel_call is not None:
                 cancel_call()
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(loop.call_later, CANCEL_GRACE_S, give_up)
 
         token.add_callback(cancel)
         try:
-            return await ref
+            return await answer
         except asyncio.CancelledError:
+            if gave_up:
+                raise asyncio.CancelledError(
+                    f"The message was cancelled, but its handler did not stop within "
+                    f"{CANCEL_GRACE_S:g} s (it may ignore cancellation); it was left to end "
+                    "on its own."
+                ) from None
             cancel()
             raise
         except ray.exceptions.TaskCancelledError:

@@ -18,7 +18,12 @@ from typing import Any
 from ..._runtime._ids import TopicId
 from ..._runtime._serialization import MessageSerializer
 from ..._runtime._subscriptions import Subscription, SubscriptionManager
-from ...errors import AgentDiedError, AgentTypeNotFoundError, NotAccessibleError
+from ...errors import (
+    AgentDiedError,
+    AgentTypeNotFoundError,
+    NotAccessibleError,
+    UndeliverableException,
+)
 from ._courier import LOCAL
 from ._host import AgentHost
 from ._wire import Wire, WireContext
@@ -29,6 +34,8 @@ Failure = tuple[Wire, WireContext, "str | None", str, BaseException]
 """A failed publish delivery: message, context, recipient, reason, error."""
 
 Result = tuple[str, Any]
+
+_CLOSE_AGENTS_S = 30.0  # how long shutdown waits for the agents' close() before killing them
 
 
 def _ray() -> Any:
@@ -209,7 +216,17 @@ class Directory:
         ray = _ray()
         hosts = list(self._hosts.values())
         self._hosts.clear()
-        await asyncio.gather(*(h.call.remote("close", None) for h in hosts), return_exceptions=True)
+        closing = asyncio.gather(
+            *(h.call.remote("close", None) for h in hosts), return_exceptions=True
+        )
+        with contextlib.suppress(asyncio.TimeoutError):  # an agent that hangs in close()
+            await asyncio.wait_for(closing, _CLOSE_AGENTS_S)
+        for waiter in self._local_waiters.values():  # actors waiting on the driver's agents
+            if waiter is not None and not waiter.done():
+                waiter.set_result(("error", UndeliverableException(
+                    "The runtime closed before the driver handled the message."
+                )))  # fmt: skip
+        self._local_waiters.clear()
         for host in hosts:
             with contextlib.suppress(Exception):
                 ray.kill(host)

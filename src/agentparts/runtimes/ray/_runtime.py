@@ -34,6 +34,8 @@ T = TypeVar("T", bound=Agent)
 _logger = logging.getLogger("agentparts.runtime")
 _HANDLER_VAR = MessageHandlerContext._VAR  # pyright: ignore[reportPrivateUsage]
 _POLL_S = 0.2  # how long one poll for messages to the driver's agents waits
+_STOP_WAIT_S = 30.0  # how long stop() waits for the poll under way (a busy cluster is slow)
+_CLOSE_WAIT_S = 60.0  # how long close() waits for the agents to close before killing them
 
 
 class RayAgentRuntime(AgentRuntime):
@@ -88,6 +90,7 @@ class RayAgentRuntime(AgentRuntime):
         self._started_ray = False
         self._connecting: asyncio.Future[Courier] | None = None
         self._pump: asyncio.Task[None] | None = None
+        self._stopping = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._local_outstanding = 0
         self._idle_waiters: list[asyncio.Future[None]] = []
@@ -260,7 +263,7 @@ class RayAgentRuntime(AgentRuntime):
     async def _poll(self) -> None:
         """Deliver the cluster's messages to the agents that live in this process."""
         courier = await self._ensure()
-        while True:
+        while not self._stopping:
             items = await courier.directory.next_local.remote(_POLL_S)
             for delivery, agent_id, wire, context in items:
                 self._local_outstanding += 1
@@ -420,6 +423,7 @@ class RayAgentRuntime(AgentRuntime):
         """
         if self._pump is not None:
             raise RuntimeError("The runtime is running already: call stop() before start().")
+        self._stopping = False
         self._pump = asyncio.get_running_loop().create_task(self._poll())
 
     async def stop(self) -> None:
@@ -432,9 +436,15 @@ class RayAgentRuntime(AgentRuntime):
         if self._pump is None:
             raise RuntimeError("The runtime is not running: call start() first.")
         pump, self._pump = self._pump, None
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pump
+        # The poll under way ends by itself (within _POLL_S): cancelling it would lose the
+        # messages the directory hands it, and stop_when_idle() would then wait forever.
+        self._stopping = True
+        try:
+            await asyncio.wait_for(asyncio.shield(pump), _STOP_WAIT_S)
+        except asyncio.TimeoutError:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
         while self._tasks:
             await asyncio.wait(list(self._tasks))
         if self._courier is not None:
@@ -486,8 +496,8 @@ class RayAgentRuntime(AgentRuntime):
         ray = import_ray()
         directory, self._directory, self._courier = self._directory, None, None
         self._connecting = None
-        with contextlib.suppress(Exception):
-            await directory.shutdown.remote()
+        with contextlib.suppress(Exception):  # a directory that does not answer is killed
+            await asyncio.wait_for(_resolve(directory.shutdown.remote()), _CLOSE_WAIT_S)
         with contextlib.suppress(Exception):
             ray.kill(directory)
         if self._started_ray:
@@ -508,3 +518,7 @@ def _check_picklable(handlers: list[InterventionHandler]) -> None:
                 "handler in every agent actor. Keep what it holds picklable (no open files, "
                 "locks or clients), or use SingleThreadedAgentRuntime."
             ) from None
+
+
+async def _resolve(ref: Any) -> Any:
+    return await ref
