@@ -213,7 +213,7 @@ def test_an_adapter_refuses_another_transports_parameters() -> None:
         StdioMcpToolAdapter(params, schema)
     with pytest.raises(ToolError, match="got SseServerParams"):
         StdioMcpToolAdapter(McpWorkbench(params), schema)
-    assert isinstance(McpToolAdapter(params, schema), McpToolAdapter)  # the base takes any
+    assert McpToolAdapter(params, schema).server_params == params  # the base takes any
     with pytest.raises(ToolError, match="needs a non-empty 'name'"):
         McpToolAdapter(params, {"inputSchema": {}})
 
@@ -236,3 +236,32 @@ def test_configs_agentparts_saved_before_still_load(stdio_params: StdioServerPar
         "inputSchema": {"type": "object", "properties": {"a": {"type": "integer"}}},
     }
     assert set(tool.args_type().model_fields) == {"a"}
+
+
+async def test_an_agent_gets_bad_arguments_back_as_an_error_result(
+    stdio_params: StdioServerParams,
+) -> None:
+    from agentparts import FunctionCall
+    from agentparts.agents import AssistantAgent
+    from agentparts.messages import ToolCallExecutionEvent
+    from agentparts.models import CreateResult, RequestUsage
+    from agentparts.models.replay import ReplayChatCompletionClient
+
+    ask = CreateResult(
+        finish_reason="function_calls",
+        content=[FunctionCall(id="c1", name="add", arguments='{"a": "one", "b": 2}')],
+        usage=RequestUsage(prompt_tokens=1, completion_tokens=1),
+    )
+    tools = await mcp_server_tools(stdio_params)
+    try:
+        agent = AssistantAgent("a", ReplayChatCompletionClient([ask, "sorry"]), tools=tools)
+        result = await agent.run(task="add")
+        executed = result.messages[-2]
+        assert isinstance(executed, ToolCallExecutionEvent)
+        [outcome] = executed.content
+        assert outcome.is_error
+        assert "Invalid arguments for tool 'add': a: Input should be a valid integer" in (
+            outcome.content
+        )
+    finally:
+        await tools[0].workbench.stop()
