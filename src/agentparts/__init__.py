@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._runtime._agent_runtime import AgentRuntime as AgentRuntime
     from ._runtime._base_agent import BaseAgent as BaseAgent
     from ._runtime._base_agent import default_subscription as default_subscription
+    from ._runtime._base_agent import handles as handles
     from ._runtime._base_agent import type_prefix_subscription as type_prefix_subscription
     from ._runtime._base_agent import type_subscription as type_subscription
     from ._runtime._closure_agent import ClosureAgent as ClosureAgent
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
     )
     from ._runtime._envelope import DeadLetter as DeadLetter
     from ._runtime._envelope import DeadLetterHandler as DeadLetterHandler
+    from ._runtime._genai_spans import trace_create_agent_span as trace_create_agent_span
+    from ._runtime._genai_spans import trace_invoke_agent_span as trace_invoke_agent_span
+    from ._runtime._genai_spans import trace_tool_span as trace_tool_span
     from ._runtime._ids import AgentId as AgentId
     from ._runtime._ids import AgentMetadata as AgentMetadata
     from ._runtime._ids import AgentType as AgentType
@@ -127,11 +131,15 @@ __all__ = [
     "UnknownPayload",
     "default_subscription",
     "event",
+    "handles",
     "is_component_class",
     "is_component_instance",
     "message_handler",
     "rpc",
     "secret_from_env",
+    "trace_create_agent_span",
+    "trace_invoke_agent_span",
+    "trace_tool_span",
     "try_get_known_serializers_for_type",
     "type_prefix_subscription",
     "type_subscription",
@@ -159,6 +167,7 @@ _LAZY_NAMES: dict[str, str] = {
     "AgentRuntime": "._runtime._agent_runtime",
     "BaseAgent": "._runtime._base_agent",
     "default_subscription": "._runtime._base_agent",
+    "handles": "._runtime._base_agent",
     "type_prefix_subscription": "._runtime._base_agent",
     "type_subscription": "._runtime._base_agent",
     "ClosureAgent": "._runtime._closure_agent",
@@ -169,6 +178,9 @@ _LAZY_NAMES: dict[str, str] = {
     "SubscriptionInstantiationContext": "._runtime._context",
     "DeadLetter": "._runtime._envelope",
     "DeadLetterHandler": "._runtime._envelope",
+    "trace_create_agent_span": "._runtime._genai_spans",
+    "trace_invoke_agent_span": "._runtime._genai_spans",
+    "trace_tool_span": "._runtime._genai_spans",
     "AgentId": "._runtime._ids",
     "AgentMetadata": "._runtime._ids",
     "AgentType": "._runtime._ids",

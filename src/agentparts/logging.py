@@ -60,7 +60,23 @@ class Event:
         return f"{type(self).__name__}({self.fields!r})"
 
 
-class LLMCallEvent(Event):
+class _TokenUsage(Event):
+    """An event carrying a model call's ``prompt_tokens`` and ``completion_tokens``."""
+
+    __slots__ = ()
+
+    @property
+    def prompt_tokens(self) -> int:
+        """The call's prompt tokens (0 if not logged)."""
+        return int(self.fields.get("prompt_tokens", 0))
+
+    @property
+    def completion_tokens(self) -> int:
+        """The call's completion tokens (0 if not logged)."""
+        return int(self.fields.get("completion_tokens", 0))
+
+
+class LLMCallEvent(_TokenUsage):
     """A finished, non-streamed model call: model, messages, response, token usage."""
 
     type = "LLMCall"
@@ -72,7 +88,7 @@ class LLMStreamStartEvent(Event):
     type = "LLMStreamStart"
 
 
-class LLMStreamEndEvent(Event):
+class LLMStreamEndEvent(_TokenUsage):
     """A streamed model call ended: response and token usage."""
 
     type = "LLMStreamEnd"

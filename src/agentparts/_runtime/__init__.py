@@ -10,6 +10,7 @@ from ._agent import AgentProxy as AgentProxy
 from ._agent_runtime import AgentRuntime as AgentRuntime
 from ._base_agent import BaseAgent as BaseAgent
 from ._base_agent import default_subscription as default_subscription
+from ._base_agent import handles as handles
 from ._base_agent import type_prefix_subscription as type_prefix_subscription
 from ._base_agent import type_subscription as type_subscription
 from ._closure_agent import ClosureAgent as ClosureAgent
@@ -20,6 +21,9 @@ from ._context import MessageHandlerContext as MessageHandlerContext
 from ._context import SubscriptionInstantiationContext as SubscriptionInstantiationContext
 from ._envelope import DeadLetter as DeadLetter
 from ._envelope import DeadLetterHandler as DeadLetterHandler
+from ._genai_spans import trace_create_agent_span as trace_create_agent_span
+from ._genai_spans import trace_invoke_agent_span as trace_invoke_agent_span
+from ._genai_spans import trace_tool_span as trace_tool_span
 from ._ids import AgentId as AgentId
 from ._ids import AgentMetadata as AgentMetadata
 from ._ids import AgentType as AgentType
@@ -80,8 +84,12 @@ __all__ = [
     "UnknownPayload",
     "default_subscription",
     "event",
+    "handles",
     "message_handler",
     "rpc",
+    "trace_create_agent_span",
+    "trace_invoke_agent_span",
+    "trace_tool_span",
     "try_get_known_serializers_for_type",
     "type_prefix_subscription",
     "type_subscription",

@@ -6,7 +6,7 @@ import contextlib
 import inspect
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, final
 
 from typing_extensions import Self
@@ -16,7 +16,7 @@ from ._agent import Agent
 from ._agent_runtime import AgentRuntime
 from ._context import AgentInstantiationContext, MessageContext, SubscriptionInstantiationContext
 from ._ids import AgentId, AgentMetadata, AgentType, TopicId
-from ._serialization import MessageSerializer
+from ._serialization import MessageSerializer, try_get_known_serializers_for_type
 from ._subscriptions import (
     DefaultSubscription,
     Subscription,
@@ -28,6 +28,7 @@ from ._subscriptions import (
 __all__ = [
     "BaseAgent",
     "default_subscription",
+    "handles",
     "subscription_factory",
     "type_prefix_subscription",
     "type_subscription",
@@ -267,6 +268,56 @@ def subscription_factory(
 
     def decorator(cls: type[BaseAgentT]) -> type[BaseAgentT]:
         cls.internal_unbound_subscriptions_list.append(subscription)
+        return cls
+
+    return decorator
+
+
+def handles(
+    message_type: type[Any],
+    serializer: MessageSerializer[Any] | Sequence[MessageSerializer[Any]] | None = None,
+) -> Callable[[type[BaseAgentT]], type[BaseAgentT]]:
+    """A class decorator: the agent class receives ``message_type``, carried by ``serializer``.
+
+    The runtime registers the serializer when the class is registered, so the type can
+    cross processes (the Ray runtime) even when no ``message_handler`` names it, e.g. for
+    a :class:`BaseAgent` that routes in ``on_message_impl``, or for a type no built-in
+    serializer knows.
+
+    Args:
+        message_type: The message class.
+        serializer: One serializer or several (None: the known one for a pydantic model,
+            dataclass or protobuf message, see
+            :func:`~agentparts.try_get_known_serializers_for_type`).
+
+    Raises:
+        ValueError: No serializer is given and none is known for ``message_type``.
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> from agentparts import BaseAgent, handles
+        >>> @dataclass
+        ... class Ping:
+        ...     text: str
+        >>> @handles(Ping)
+        ... class Pong(BaseAgent): ...
+    """
+    if serializer is None:
+        serializers = try_get_known_serializers_for_type(message_type)
+    elif isinstance(serializer, Sequence):
+        serializers = list(serializer)
+    else:
+        serializers = [serializer]
+    if not serializers:
+        name = getattr(message_type, "__name__", repr(message_type))
+        raise ValueError(
+            f"No serializer is known for message type {name!r}: make it a dataclass, a "
+            "pydantic model or a protobuf message, or pass serializer=... (a "
+            "MessageSerializer for it) to handles()."
+        )
+
+    def decorator(cls: type[BaseAgentT]) -> type[BaseAgentT]:
+        cls.internal_extra_handles_types.append((message_type, serializers))
         return cls
 
     return decorator

@@ -340,15 +340,18 @@ class RoutedAgent(BaseAgent):
         found: list[tuple[type[Any], list[MessageSerializer[Any]]]] = list(
             cls.internal_extra_handles_types
         )
+        declared = {message_type for message_type, _ in found}  # by @handles
         for handler in cls._discover_handlers():
             for target in handler.target_types:
+                if target in declared:
+                    continue
                 serializers = try_get_known_serializers_for_type(target)
                 if not serializers:
                     raise ValueError(
                         f"{cls.__name__}: no serializer is known for message type "
-                        f"{getattr(target, '__name__', target)!r}. Make messages dataclasses "
-                        "or pydantic models (or add a MessageSerializer for the type with "
-                        "BaseAgent.internal_extra_handles_types)."
+                        f"{getattr(target, '__name__', target)!r}. Make messages dataclasses, "
+                        "pydantic models or protobuf messages, or give the class a "
+                        "serializer for the type with @handles(Type, serializer=...)."
                     )
                 found.append((target, serializers))
             for produced in handler.produces_types:  # answers cross processes too

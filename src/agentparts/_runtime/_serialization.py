@@ -15,11 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, get_args, get_origin, runtime_checkable
 
+from ._protobuf import (
+    PROTOBUF_DATA_CONTENT_TYPE,
+    ProtobufMessageSerializer,
+    is_protobuf_message,
+    protobuf_full_name,
+)
+
 __all__ = [
     "JSON_DATA_CONTENT_TYPE",
     "PROTOBUF_DATA_CONTENT_TYPE",
     "DataclassJsonMessageSerializer",
     "MessageSerializer",
+    "ProtobufMessageSerializer",
     "PydanticJsonMessageSerializer",
     "SerializationRegistry",
     "UnknownPayload",
@@ -29,9 +37,6 @@ __all__ = [
 
 JSON_DATA_CONTENT_TYPE = "application/json"
 """The content type of JSON payloads."""
-
-PROTOBUF_DATA_CONTENT_TYPE = "application/x-protobuf"
-"""The content type of protobuf payloads (agentparts ships no protobuf serializer)."""
 
 T = TypeVar("T")
 
@@ -75,7 +80,9 @@ class UnknownPayload:
 
 
 def type_name(message_or_type: Any) -> str:
-    """The name a message type travels under: the class name."""
+    """The name a message type travels under: the class name (a protobuf's full name)."""
+    if is_protobuf_message(message_or_type):
+        return protobuf_full_name(message_or_type)
     cls = message_or_type if isinstance(message_or_type, type) else type(message_or_type)
     return cls.__name__
 
@@ -183,11 +190,12 @@ class PydanticJsonMessageSerializer(MessageSerializer[T]):
 
 
 def try_get_known_serializers_for_type(cls: type[Any]) -> list[MessageSerializer[Any]]:
-    """The serializers agentparts knows for ``cls``: pydantic models and dataclasses.
+    """The serializers agentparts knows for ``cls``: pydantic models, dataclasses, protobuf.
 
     Returns:
-        One serializer for a pydantic model or a dataclass; an empty list for any other
-        type (register a :class:`MessageSerializer` of your own for it).
+        One serializer for a pydantic model, a dataclass (JSON) or a protobuf message class
+        (:data:`PROTOBUF_DATA_CONTENT_TYPE`); an empty list for any other type (register a
+        :class:`MessageSerializer` of your own for it).
     """
     if not isinstance(cls, type):
         return []
@@ -196,6 +204,8 @@ def try_get_known_serializers_for_type(cls: type[Any]) -> list[MessageSerializer
         return [PydanticJsonMessageSerializer(cls)]
     if dataclasses.is_dataclass(cls):
         return [DataclassJsonMessageSerializer(cls)]
+    if is_protobuf_message(cls):
+        return [ProtobufMessageSerializer(cls)]
     return []
 
 

@@ -8,28 +8,34 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Generic, Literal
 
 from pydantic import BaseModel, ConfigDict
-from typing_extensions import Self
+from typing_extensions import Self, TypeVar
 
 from ..._capabilities import Capability, folder
 from ..._component import Component, ComponentBase
 
 __all__ = ["CacheStore", "DiskStore", "DiskStoreConfig", "InMemoryStore", "InMemoryStoreConfig"]
 
+T = TypeVar("T", default=Any)
+_MISSING: Any = object()
 
-class CacheStore(ComponentBase[BaseModel], ABC):
-    """A key-value store of JSON-ready values, keyed by hex digests."""
+
+class CacheStore(ComponentBase[BaseModel], ABC, Generic[T]):
+    """A key-value store of JSON-ready values, keyed by hex digests.
+
+    ``CacheStore[T]`` types the values, as ``autogen_core.CacheStore[T]`` does.
+    """
 
     component_type: ClassVar[Literal["cache_store"]] = "cache_store"  # pyright: ignore[reportIncompatibleVariableOverride]
 
     @abstractmethod
-    def get(self, key: str) -> Any | None:
-        """The value stored under ``key``, or None."""
+    def get(self, key: str, default: T | None = None) -> T | None:
+        """The value stored under ``key``, or ``default``."""
 
     @abstractmethod
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: T) -> None:
         """Store ``value`` (JSON-ready data) under ``key``."""
 
 
@@ -41,7 +47,7 @@ class InMemoryStoreConfig(BaseModel):
     max_entries: int | None = None
 
 
-class InMemoryStore(CacheStore, Component[InMemoryStoreConfig]):
+class InMemoryStore(CacheStore[T], Component[InMemoryStoreConfig]):
     """A store in this process's memory, optionally bounded (least recently used go first).
 
     Args:
@@ -53,16 +59,17 @@ class InMemoryStore(CacheStore, Component[InMemoryStoreConfig]):
 
     def __init__(self, max_entries: int | None = None) -> None:
         self.max_entries = max_entries
-        self._data: OrderedDict[str, Any] = OrderedDict()
+        self._data: OrderedDict[str, T] = OrderedDict()
 
-    def get(self, key: str) -> Any | None:
-        """The value stored under ``key``, or None."""
-        value = self._data.get(key)
-        if value is not None:
-            self._data.move_to_end(key)
+    def get(self, key: str, default: T | None = None) -> T | None:
+        """The value stored under ``key``, or ``default`` if there is none."""
+        value = self._data.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        self._data.move_to_end(key)
         return value
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: T) -> None:
         """Store ``value`` under ``key``, dropping the oldest value if full."""
         self._data[key] = value
         self._data.move_to_end(key)
@@ -89,7 +96,7 @@ class DiskStoreConfig(BaseModel):
     directory: str
 
 
-class DiskStore(CacheStore, Component[DiskStoreConfig]):
+class DiskStore(CacheStore[Any], Component[DiskStoreConfig]):
     """A store of one JSON file per key in a directory; survives restarts.
 
     Writes are atomic (a temporary file renamed into place), so concurrent processes
@@ -111,12 +118,12 @@ class DiskStore(CacheStore, Component[DiskStoreConfig]):
             raise ValueError(f"DiskStore keys are lowercase hex digests, got {key!r}.")
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> Any | None:
-        """The value stored under ``key``, or None (also for an unreadable file)."""
+    def get(self, key: str, default: Any | None = None) -> Any | None:
+        """The value stored under ``key``, or ``default`` (also for an unreadable file)."""
         try:
             return json.loads(self._path(key).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
-            return None
+            return default
 
     def set(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key``."""
