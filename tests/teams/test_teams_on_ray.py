@@ -15,7 +15,7 @@ from agentparts import CancellationToken, FunctionCall
 from agentparts.agents import AssistantAgent, BaseChatAgent
 from agentparts.base import Response, TaskResult, Team
 from agentparts.conditions import MaxMessageTermination, TextMentionTermination
-from agentparts.messages import BaseChatMessage, TextMessage
+from agentparts.messages import BaseChatMessage, BaseTextChatMessage
 from agentparts.models import CreateResult, RequestUsage
 from agentparts.models.openai import OpenAIChatCompletionClient
 from agentparts.models.replay import ReplayChatCompletionClient
@@ -200,6 +200,12 @@ async def test_graph_flow_on_ray_matches_in_process(ray_runtime: RayAgentRuntime
     ]  # fmt: skip
 
 
+class Tally(BaseTextChatMessage):
+    """A custom message type: it crosses processes through the team's message factory."""
+
+    count: int
+
+
 class Counter(BaseChatAgent):
     """An agent with no component config: it travels to its actor pickled."""
 
@@ -209,27 +215,33 @@ class Counter(BaseChatAgent):
 
     @property
     def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
-        return (TextMessage,)
+        return (Tally,)
 
     async def on_messages(
         self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
     ) -> Response:
         self.seen += len(messages)
-        return Response(chat_message=TextMessage(content=f"seen {self.seen}", source=self.name))
+        tally = Tally(content=f"seen {self.seen}", source=self.name, count=self.seen)
+        return Response(chat_message=tally)
 
     async def on_reset(self, cancellation_token: CancellationToken) -> None:
         self.seen = 0
 
 
-async def test_an_agent_without_a_config_travels_pickled(ray_runtime: RayAgentRuntime) -> None:
+async def test_an_agent_without_a_config_travels_pickled_with_custom_messages(
+    ray_runtime: RayAgentRuntime,
+) -> None:
     def make(runtime: Any) -> Team:
         return RoundRobinGroupChat(
             [Counter("one"), Counter("two")],
             termination_condition=MaxMessageTermination(5),
             runtime=runtime,
+            custom_message_types=[Tally],
         )
 
     result = await same_on_ray(make, ray_runtime, "count")
     assert [m.to_text() for m in result.messages] == [
         "count", "seen 1", "seen 2", "seen 2", "seen 3",
     ]  # fmt: skip
+    last = result.messages[-1]
+    assert isinstance(last, Tally) and last.count == 3

@@ -158,7 +158,7 @@ class Courier:
         """
         ray = _ray()
         loop = asyncio.get_running_loop()
-        answer: asyncio.Future[Any] = ref.as_future()
+        answer: asyncio.Future[Any] = asyncio.wrap_future(ref.future())
         gave_up = False
 
         def give_up() -> None:

@@ -104,21 +104,28 @@ class GroupChatMessageSerializer(MessageSerializer[T], Generic[T]):
         return {k: self._decode(v) for k, v in tagged[_MAPPING].items()}
 
 
+def _dump(message: BaseChatMessage | BaseAgentEvent) -> dict[str, Any]:
+    """The message's ``dump()``, with its ``type`` (a custom class may not declare one)."""
+    data = dict(message.dump())
+    data.setdefault("type", type(message).__name__)
+    return data
+
+
 def _encode(value: Any, where: str) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, BaseChatMessage | BaseAgentEvent):
-        return {_MESSAGE: dict(value.dump())}
+        return {_MESSAGE: _dump(value)}
     if isinstance(value, Response):
         inner = value.inner_messages
         return {_RESPONSE: {
-            "chat_message": dict(value.chat_message.dump()),
-            "inner_messages": None if inner is None else [dict(m.dump()) for m in inner],
+            "chat_message": _dump(value.chat_message),
+            "inner_messages": None if inner is None else [_dump(m) for m in inner],
             "stop_reason": value.stop_reason,
         }}  # fmt: skip
     if isinstance(value, TaskResult):
         return {_TASK_RESULT: {
-            "messages": [dict(m.dump()) for m in value.messages],
+            "messages": [_dump(m) for m in value.messages],
             "stop_reason": value.stop_reason,
         }}  # fmt: skip
     if isinstance(value, list | tuple):
