@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+import functools
 import json
 import os
 import typing
 import warnings
-from collections.abc import Generator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar, overload
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
 
 from ._capabilities import (
@@ -20,6 +20,7 @@ from ._capabilities import (
     refuse_untrusted,
 )
 from ._component_model import ComponentModel, ComponentType
+from ._config_secrets import resolve_secrets
 from ._limits import (
     ConfigLimits,
     check_structure,
@@ -31,11 +32,8 @@ from ._limits import (
 from ._providers import allowing_providers, register_class
 from ._references import import_provider
 from ._secrets import (
-    ENV_REFERENCE_KEY,
-    MASK,
     dump_config,
     env_permission,
-    env_reference_secret,
     including_secrets,
     loading_config,
     loading_untrusted,
@@ -48,7 +46,6 @@ from .errors import (
     ComponentValidationError,
     ComponentVersionError,
     EnvNotAllowedError,
-    SecretError,
 )
 from .logging import ComponentLoadEvent, emit
 
@@ -303,7 +300,7 @@ class ComponentLoader:
             if loading_untrusted():  # the whole tree, before anything is built
                 refuse_untrusted(inspect_model(component_model, strict=True))
             try:
-                instance = _load(component_model, target)
+                instance = _load_component_model(component_model, target)
             except EnvNotAllowedError as exc:
                 if not outermost:
                     raise
@@ -353,6 +350,7 @@ def is_component_instance(obj: Any) -> bool:
     return is_component_class(typing.cast("type[Any]", type(obj)))
 
 
+@functools.lru_cache(maxsize=1024)
 def _first_paragraph(doc: str | None) -> str | None:
     if not doc:
         return None
@@ -403,30 +401,36 @@ def _read_config_file(path: Path, limits: ConfigLimits) -> Any:
         raise parse_depth_error(label, limits) from None
 
 
-@contextmanager
-def only_load_errors(what: str) -> Generator[None]:
+class only_load_errors:
     """Let only :class:`ComponentLoadError` out of the block: anything else, ``SystemExit``
-    and ``KeyboardInterrupt`` included, becomes a :class:`ComponentConfigError` naming it."""
-    try:
-        yield
-    except ComponentLoadError:
-        raise
-    except RecursionError as exc:
+    and ``KeyboardInterrupt`` included, becomes a :class:`ComponentConfigError` naming it.
+
+    (A class rather than a generator: it wraps every ``load_component`` call.)
+    """
+
+    __slots__ = ("_what",)
+
+    def __init__(self, what: str) -> None:
+        self._what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, traceback: object
+    ) -> None:
+        if exc is None or isinstance(exc, ComponentLoadError):
+            return
+        if isinstance(exc, RecursionError):
+            raise ComponentConfigError(
+                f"Loading {self._what} failed: it nests too deeply for Python (RecursionError). "
+                "Flatten the config, or split it into smaller components."
+            ) from exc
         raise ComponentConfigError(
-            f"Loading {what} failed: it nests too deeply for Python (RecursionError). Flatten "
-            "the config, or split it into smaller components."
-        ) from exc
-    except BaseException as exc:
-        raise ComponentConfigError(
-            f"Loading {what} failed: its code raised {type(exc).__name__}: {exc}. Check the "
-            "config values; if they are right, the component is broken: report it to the "
+            f"Loading {self._what} failed: its code raised {type(exc).__name__}: {exc}. Check "
+            "the config values; if they are right, the component is broken: report it to the "
             "authors of its package."
         ) from exc
-
-
-def _load(component_model: ComponentModel, expected: type[Any] | None) -> Any:
-    with only_load_errors(repr(component_model.provider)):
-        return _load_component_model(component_model, expected)
 
 
 def _load_component_model(component_model: ComponentModel, expected: type[Any] | None) -> Any:
@@ -486,92 +490,4 @@ def _describe(exc: ValidationError, root: str) -> str:
     return "; ".join(parts)
 
 
-def _resolve_secrets(
-    data: dict[str, Any], schema: type[BaseModel], path: str, documented: Sequence[str] = ()
-) -> dict[str, Any]:
-    fields = schema.model_fields
-    return {
-        key: _resolve_value(
-            value, fields[key].annotation if key in fields else None, f"{path}.{key}", documented
-        )
-        for key, value in data.items()
-    }
-
-
-def _resolve_value(value: Any, annotation: Any, path: str, documented: Sequence[str] = ()) -> Any:
-    """Resolve env references and refuse masks, guided by the field's annotation.
-
-    Values under fields of unknown shape (such as nested component configs) keep their
-    references: the nested load resolves them against its own schema. A reference resolves
-    only if the variable is in ``documented`` (the component's own) or allowed by the
-    caller (see :func:`~agentparts._secrets.env_reference_secret`).
-    """
-    if isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}:  # pyright: ignore[reportUnknownArgumentType]
-        if annotation is None:
-            return value  # pyright: ignore[reportUnknownVariableType]
-        name = str(value[ENV_REFERENCE_KEY])  # pyright: ignore[reportUnknownArgumentType]
-        secret = env_reference_secret(name, path, documented)
-        return secret if _mentions_secret(annotation) else secret.get_secret_value()
-    if value == MASK:
-        raise SecretError(
-            f"{path} holds a masked secret ({MASK!r}): the config was saved without its secrets. "
-            "Put the real value there, or a reference {'$env': 'VARIABLE_NAME'}, or save it "
-            "with dump_component(include_secrets=True)."
-        )
-    if isinstance(value, dict):
-        sub = _model_in(annotation, value.get("type"))  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
-        if sub is not None:
-            return _resolve_secrets(value, sub, path, documented)  # pyright: ignore[reportUnknownArgumentType]
-        references = any(_is_reference(v) for v in value.values())  # pyright: ignore[reportUnknownVariableType]
-        inner = _secret_dict_values(annotation) if references else None  # MCP server env...
-        return {k: _resolve_value(v, inner, f"{path}.{k}", documented) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
-    if isinstance(value, list):
-        inner = _list_item_annotation(annotation)
-        return [_resolve_value(v, inner, f"{path}[{i}]", documented) for i, v in enumerate(value)]  # pyright: ignore[reportUnknownArgumentType,reportUnknownVariableType]
-    return value
-
-
-def _annotation_parts(annotation: Any) -> list[Any]:
-    parts: list[Any] = [annotation]
-    for arg in typing.get_args(annotation):
-        parts.extend(_annotation_parts(arg))
-    return parts
-
-
-def _mentions_secret(annotation: Any) -> bool:
-    return any(
-        isinstance(p, type) and issubclass(p, SecretStr) for p in _annotation_parts(annotation)
-    )
-
-
-def _model_in(annotation: Any, type_tag: Any = None) -> type[BaseModel] | None:
-    models = [
-        p
-        for p in _annotation_parts(annotation)
-        if isinstance(p, type) and issubclass(p, BaseModel) and p is not ComponentModel
-    ]
-    for model in models:  # a tagged union: the member whose "type" field matches
-        tag = model.model_fields.get("type")
-        if type_tag is not None and tag is not None and tag.default == type_tag:
-            return model
-    return models[0] if models else None
-
-
-def _is_reference(value: Any) -> bool:
-    return isinstance(value, dict) and set(value) == {ENV_REFERENCE_KEY}  # pyright: ignore[reportUnknownArgumentType]
-
-
-def _secret_dict_values(annotation: Any) -> Any:
-    for part in _annotation_parts(annotation):
-        args = typing.get_args(part)
-        if typing.get_origin(part) is dict and len(args) == 2 and _mentions_secret(args[1]):
-            return args[1]
-    return None
-
-
-def _list_item_annotation(annotation: Any) -> Any:
-    for part in _annotation_parts(annotation):
-        if typing.get_origin(part) in (list, Sequence, tuple):
-            args = typing.get_args(part)
-            return args[0] if args else None
-    return None
+_resolve_secrets = resolve_secrets  # the name agentparts._capabilities imports

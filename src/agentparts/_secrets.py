@@ -8,7 +8,9 @@ A config loaded by :func:`load_component` may read an environment variable throu
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -16,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
-from pydantic_core import to_jsonable_python
+from pydantic_core import SchemaSerializer, core_schema, to_jsonable_python
 
+from ._component_model import ComponentModel
 from .errors import CapabilityRefusedError, EnvNotAllowedError, SecretError
 
 __all__ = ["ALLOWED_ENV_VAR", "MASK", "EnvSecretStr", "EnvUse", "secret_from_env"]
@@ -243,14 +246,25 @@ def env_reference_secret(name: str, path: str, documented: Sequence[str] = ()) -
     return secret
 
 
-@contextmanager
-def including_secrets(include: bool) -> Generator[None]:
-    """While active, nested ``dump_component`` calls write (or mask) secrets alike."""
-    token = _include_secrets.set(include)
-    try:
-        yield
-    finally:
-        _include_secrets.reset(token)
+class including_secrets:
+    """While active, nested ``dump_component`` calls write (or mask) secrets alike.
+
+    (A class rather than a generator: it wraps every ``dump_component`` call.)
+    """
+
+    __slots__ = ("_include", "_token")
+
+    def __init__(self, include: bool) -> None:
+        self._include = include
+        self._token: Token[bool] | None = None
+
+    def __enter__(self) -> None:
+        self._token = _include_secrets.set(self._include)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _include_secrets.reset(self._token)
+            self._token = None
 
 
 def secrets_included() -> bool:
@@ -264,18 +278,115 @@ def dump_config(config: BaseModel) -> dict[str, Any]:
     included, any other secret is its plain value; otherwise it stays a ``SecretStr`` (so
     an in-memory dump and load keeps it, as in AutoGen), which
     :class:`~agentparts.ComponentModel` masks whenever it is written as JSON.
+
+    Fields holding nested components (a ``ComponentModel`` or a list of them) are not
+    dumped by Pydantic, whose copy of their ``config`` dicts costs more than the rest of
+    the dump: they are encoded here directly, with the same rules.
     """
     include = _include_secrets.get()
+    nested = _nested_component_fields(config)
+    if not nested:
+        return _encode(config.model_dump(mode="python"), include)
+    data = config.model_dump(mode="python", exclude=set(nested))
+    out: dict[str, Any] = {}
+    for name in type(config).__pydantic_fields__:
+        if name in nested:
+            out[name] = _encode_components(nested[name], include)
+        elif name in data:
+            out[name] = _encode(data.pop(name), include)
+    for name, value in data.items():  # computed fields, extra fields
+        out[name] = _encode(value, include)
+    return out
 
-    def encode(value: Any) -> Any:
-        if isinstance(value, EnvSecretStr):
-            return {ENV_REFERENCE_KEY: value.env_var}
-        if isinstance(value, SecretStr):
-            return value.get_secret_value() if include else value
-        if isinstance(value, dict):
-            return {str(k): encode(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
-        if isinstance(value, list | tuple | set | frozenset):
-            return [encode(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
-        return to_jsonable_python(value)
 
-    return encode(config.model_dump(mode="python"))
+# Values ``to_jsonable_python`` returns unchanged.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+# What ``model_dump(mode="python")`` makes of a value of any type.
+_PYTHON_MODE = SchemaSerializer(core_schema.any_schema())
+
+
+def _encode(value: Any, include: bool) -> Any:
+    kind = type(value)  # pyright: ignore[reportUnknownVariableType]
+    if kind is dict:
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _PLAIN else _encode(v, include))  # pyright: ignore[reportUnknownArgumentType]
+            for k, v in value.items()  # pyright: ignore[reportUnknownVariableType]
+        }
+    if kind is list:
+        return [v if type(v) in _PLAIN else _encode(v, include) for v in value]  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
+    if kind in _PLAIN:
+        return value
+    if isinstance(value, EnvSecretStr):
+        return {ENV_REFERENCE_KEY: value.env_var}
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() if include else value
+    if isinstance(value, dict):
+        return {str(k): _encode(v, include) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_encode(v, include) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    converted = _PYTHON_MODE.to_python(value)  # a model or dataclass in a nested config
+    if isinstance(converted, dict | list | tuple):
+        return _encode(converted, include)
+    return to_jsonable_python(value)
+
+
+def _encode_components(value: Any, include: bool) -> Any:
+    if isinstance(value, list | tuple):
+        return [_encode_component(v, include) for v in value]  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
+    return _encode_component(value, include)
+
+
+def _encode_component(model: Any, include: bool) -> dict[str, Any]:
+    """A nested ``ComponentModel`` as ``model_dump`` writes it, its config encoded."""
+    return {
+        "provider": model.provider,
+        "component_type": model.component_type,
+        "version": model.version,
+        "component_version": model.component_version,
+        "description": model.description,
+        "label": model.label,
+        "config": _encode(model.config, include),
+    }
+
+
+def _nested_component_fields(config: BaseModel) -> dict[str, Any]:
+    """The fields of ``config`` whose value is a ``ComponentModel`` or a list of them."""
+    found: dict[str, Any] = {}
+    values = config.__dict__
+    for name in _component_fields(type(config)):
+        value = values.get(name)
+        if type(value) is ComponentModel or (
+            isinstance(value, list | tuple)
+            and value
+            and all(type(v) is ComponentModel for v in value)  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
+        ):
+            found[name] = value
+    return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _component_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """Fields annotated with ``ComponentModel`` that ``model_dump`` writes plainly: under
+    their own name, with no serializer of their own."""
+    decorators = cls.__pydantic_decorators__
+    if decorators.model_serializers or cls.model_config.get("serialize_by_alias"):
+        return ()
+    serialized = {n for d in decorators.field_serializers.values() for n in d.info.fields}
+    if "*" in serialized:
+        return ()
+    return tuple(
+        name
+        for name, field in cls.__pydantic_fields__.items()
+        if name not in serialized
+        and not field.exclude
+        and field.serialization_alias is None
+        and getattr(field, "exclude_if", None) is None
+        and _mentions_component_model(field.annotation)
+    )
+
+
+def _mentions_component_model(annotation: Any) -> bool:
+    return annotation is ComponentModel or any(
+        _mentions_component_model(a) for a in typing.get_args(annotation)
+    )
