@@ -1,11 +1,13 @@
 """Teams whose participants are Ray actors give the same result as in-process teams.
 
 Each participant's agent is rebuilt in its actor from its component config (an agent
-with no config travels pickled); the team's manager stays in the driver.
+with no config travels pickled); the team's manager stays in the driver. The Ray tests are
+``slow``; the last two check the serializer and the factory without Ray.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
 
@@ -15,7 +17,13 @@ from agentparts import CancellationToken, FunctionCall
 from agentparts.agents import AssistantAgent, BaseChatAgent
 from agentparts.base import Response, TaskResult, Team
 from agentparts.conditions import MaxMessageTermination, TextMentionTermination
-from agentparts.messages import BaseChatMessage, BaseTextChatMessage
+from agentparts.messages import (
+    BaseChatMessage,
+    BaseTextChatMessage,
+    MessageFactory,
+    TextMessage,
+    ThoughtEvent,
+)
 from agentparts.models import CreateResult, RequestUsage
 from agentparts.models.openai import OpenAIChatCompletionClient
 from agentparts.models.replay import ReplayChatCompletionClient
@@ -26,11 +34,14 @@ from agentparts.teams import (
     SelectorGroupChat,
     Swarm,
 )
+from agentparts.teams._group_chat._portable import (
+    GroupChatMessageSerializer,
+    ParticipantFactory,
+)
+from agentparts.teams._group_chat._runtime_participant import DeliverMessages, TurnOutput
 from agentparts.testing import OpenAITestServer
 
 from .conftest import assistant, tool_model
-
-pytestmark = pytest.mark.slow
 
 ray = pytest.importorskip("ray")
 from agentparts.runtimes.ray import RayAgentRuntime  # noqa: E402
@@ -87,6 +98,7 @@ async def same_on_ray(make: TeamMaker, runtime: RayAgentRuntime, task: str) -> T
     return remote
 
 
+@pytest.mark.slow
 async def test_round_robin_team_on_ray_actors_matches_in_process(
     ray_runtime: RayAgentRuntime,
 ) -> None:
@@ -113,6 +125,7 @@ async def test_round_robin_team_on_ray_actors_matches_in_process(
     assert (await team.save_state())["agent_states"]["writer"] == state["agent_states"]["writer"]
 
 
+@pytest.mark.slow
 async def test_round_robin_team_over_http_builds_its_clients_in_the_actors(
     ray_runtime: RayAgentRuntime,
 ) -> None:
@@ -143,6 +156,7 @@ async def test_round_robin_team_over_http_builds_its_clients_in_the_actors(
         assert all(m.models_usage is not None for m in answers)
 
 
+@pytest.mark.slow
 async def test_selector_team_on_ray_matches_in_process(ray_runtime: RayAgentRuntime) -> None:
     def make(runtime: Any) -> Team:
         return SelectorGroupChat(
@@ -161,6 +175,7 @@ def handoff_to(target: str) -> CreateResult:
     return CreateResult(finish_reason="function_calls", content=[call], usage=RequestUsage(1, 1))
 
 
+@pytest.mark.slow
 async def test_swarm_on_ray_matches_in_process(ray_runtime: RayAgentRuntime) -> None:
     def make(runtime: Any) -> Team:
         alice = AssistantAgent("alice", tool_model(handoff_to("bob")), handoffs=["bob"])
@@ -181,6 +196,7 @@ def approved(message: BaseChatMessage) -> bool:
     return "APPROVE" in message.to_text()
 
 
+@pytest.mark.slow
 async def test_graph_flow_on_ray_matches_in_process(ray_runtime: RayAgentRuntime) -> None:
     def make(runtime: Any) -> Team:
         writer = assistant("writer", "draft 1", "draft 2")
@@ -228,6 +244,7 @@ class Counter(BaseChatAgent):
         self.seen = 0
 
 
+@pytest.mark.slow
 async def test_an_agent_without_a_config_travels_pickled_with_custom_messages(
     ray_runtime: RayAgentRuntime,
 ) -> None:
@@ -245,3 +262,48 @@ async def test_an_agent_without_a_config_travels_pickled_with_custom_messages(
     ]  # fmt: skip
     last = result.messages[-1]
     assert isinstance(last, Tally) and last.count == 3
+
+
+def test_protocol_messages_round_trip_through_json() -> None:
+    factory = MessageFactory()
+    factory.register(Tally)
+    deliver = GroupChatMessageSerializer(DeliverMessages, factory)
+    messages: list[Any] = [
+        TextMessage(content="hi", source="user"),
+        Tally(content="seen 1", source="one", count=1),
+    ]
+    back = deliver.deserialize(deliver.serialize(DeliverMessages(messages)))
+    assert back == DeliverMessages(messages)
+    output = GroupChatMessageSerializer(TurnOutput, factory)
+    thought = ThoughtEvent(content="hmm", source="a")
+    items: list[Any] = [
+        thought,
+        Response(chat_message=TextMessage(content="a1", source="a"), inner_messages=[thought]),
+        TaskResult(messages=[messages[0]], stop_reason="done"),
+    ]
+    assert output.deserialize(output.serialize(TurnOutput(items))) == TurnOutput(items)
+    # Without the custom type registered, the other side says what to do.
+    with pytest.raises(ValueError, match="Unknown message type 'Tally'"):
+        GroupChatMessageSerializer(DeliverMessages, MessageFactory()).deserialize(
+            deliver.serialize(DeliverMessages(messages))
+        )
+    with pytest.raises(ValueError, match="holds a value of type object, which cannot travel"):
+        deliver.serialize(DeliverMessages([object()]))
+
+
+def wrap(agent: Any, factory: MessageFactory) -> Any:
+    return agent
+
+
+def test_a_participant_factory_travels_as_its_config() -> None:
+    agent = assistant("writer", "draft")
+    factory = ParticipantFactory(wrap, agent, MessageFactory())
+    assert factory() is agent  # in this process: the live agent
+    rebuilt = pickle.loads(pickle.dumps(factory))()
+    assert isinstance(rebuilt, AssistantAgent) and rebuilt is not agent
+    assert rebuilt.dump_component() == agent.dump_component()
+    # An agent with no config travels as itself.
+    counter = pickle.loads(
+        pickle.dumps(ParticipantFactory(wrap, Counter("one"), MessageFactory()))
+    )()
+    assert isinstance(counter, Counter) and counter.name == "one"

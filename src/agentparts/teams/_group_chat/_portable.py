@@ -134,9 +134,9 @@ def _encode(value: Any, where: str) -> Any:
         items = cast(Mapping[Any, Any], value).items()
         return {_MAPPING: {str(k): _encode(v, where) for k, v in items}}
     raise ValueError(
-        f"Field {where!r} holds a {type(value).__name__}, which cannot travel to another "
-        "process: team protocol messages carry chat messages, events, Response, TaskResult "
-        "and JSON values."
+        f"Field {where!r} holds a value of type {type(value).__name__}, which cannot travel to "
+        "another process: team protocol messages carry chat messages, events, Response, "
+        "TaskResult and JSON values."
     )
 
 
