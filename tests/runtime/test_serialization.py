@@ -113,6 +113,8 @@ def test_protobuf_message_round_trip_under_its_full_name() -> None:
     back = registry.deserialize(data, type_name=name, data_content_type=PROTOBUF_DATA_CONTENT_TYPE)
     assert isinstance(back, wrappers_pb2.StringValue)
     assert back == message
+    with pytest.raises(ValueError, match=r"has serializers for application/x-protobuf only"):
+        registry.serialize(message, type_name=name)  # JSON asked for (the Ray runtime's wire)
 
 
 def test_protobuf_serializer_refuses_other_payloads_and_classes() -> None:

@@ -243,6 +243,14 @@ class SerializationRegistry:
         """
         serializer = self._serializers.get((type_name, data_content_type))
         if serializer is None:
+            others = sorted(ct for name, ct in self._serializers if name == type_name)
+            if others:
+                raise ValueError(
+                    f"Message type {type_name!r} has serializers for {', '.join(others)} "
+                    f"only, and {data_content_type} was asked for: send it where that "
+                    "content type is carried (protobuf messages travel in-process only), "
+                    f"or register a {data_content_type} serializer for it."
+                )
             raise ValueError(
                 f"No serializer for message type {type_name!r} ({data_content_type}): make it "
                 "a dataclass or pydantic model handled by a registered agent, or call "
