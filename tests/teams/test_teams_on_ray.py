@@ -7,6 +7,7 @@ with no config travels pickled); the team's manager stays in the driver. The Ray
 
 from __future__ import annotations
 
+import json
 import pickle
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.teams import (
     DiGraphBuilder,
     GraphFlow,
+    MagenticOneGroupChat,
     RoundRobinGroupChat,
     SelectorGroupChat,
     Swarm,
@@ -213,6 +215,42 @@ async def test_graph_flow_on_ray_matches_in_process(ray_runtime: RayAgentRuntime
     result = await same_on_ray(make, ray_runtime, "Write.")
     assert [m.source for m in result.messages] == [
         "user", "writer", "reviewer", "writer", "reviewer", "publisher",
+    ]  # fmt: skip
+
+
+def ledger(next_speaker: str, instruction: str, *, done: bool = False) -> str:
+    def answer(value: object) -> dict[str, object]:
+        return {"reason": "-", "answer": value}
+
+    return json.dumps({
+        "is_request_satisfied": answer(done),
+        "is_in_loop": answer(False),
+        "is_progress_being_made": answer(True),
+        "next_speaker": answer(next_speaker),
+        "instruction_or_question": answer(instruction),
+    })  # fmt: skip
+
+
+@pytest.mark.slow
+async def test_magentic_one_on_ray_matches_in_process(ray_runtime: RayAgentRuntime) -> None:
+    def make(runtime: Any) -> Team:
+        orchestrator = ReplayChatCompletionClient([
+            "FACTS: 6 and 7 are given.",
+            "- coder multiplies",
+            ledger("coder", "Compute 6 times 7."),
+            ledger("coder", "-", done=True),
+            "The answer is 42.",
+        ])  # fmt: skip
+        return MagenticOneGroupChat(
+            [assistant("coder", "6 * 7 = 42"), assistant("writer")],
+            orchestrator,
+            emit_team_events=True,
+            runtime=runtime,
+        )
+
+    result = await same_on_ray(make, ray_runtime, "What is 6 times 7?")
+    assert [m.source for m in result.messages if isinstance(m, TextMessage)][-2:] == [
+        "coder", "MagenticOneOrchestrator",
     ]  # fmt: skip
 
 
