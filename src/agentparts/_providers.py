@@ -28,6 +28,7 @@ __all__ = [
     "EntryPointComponent",
     "allowing_providers",
     "autogen_missing_message",
+    "closest_to_autogen",
     "import_provider",
     "installed_components",
     "is_allowed",
@@ -81,6 +82,77 @@ _AUTOGEN_SPECIAL: dict[str, str] = {
     "autogen_ext.tools.code_execution.PythonCodeExecutionTool": "agentparts.tools.PythonCodeExecutionTool",
     "autogen_ext.models.cache.ChatCompletionCache": "agentparts.models.cache.ChatCompletionCache",
     "autogen_core.InMemoryStore": "agentparts.models.cache.InMemoryStore",
+}
+
+# AutoGen components agentparts does not implement: the closest agentparts component, or the
+# issue that adds the missing subsystem. Keys are a provider or a module prefix of providers;
+# the longest one that matches wins. Every ``agentparts.`` path named here must exist
+# (tests/porting/test_autogen_missing_providers.py).
+_SANDBOX = "agentparts.code_executors.sandbox.SandboxedCodeExecutor"
+_AUTOGEN_MISSING: dict[str, str] = {
+    "autogen_ext.agents": "agentparts has no prebuilt AutoGen agents beyond AssistantAgent, "
+    "CodeExecutorAgent, UserProxyAgent, SocietyOfMindAgent and MessageFilterAgent; the closest "
+    "is agentparts.agents.AssistantAgent with the tools the agent needs.",
+    "autogen_ext.agents.web_surfer": "agentparts has no browser agent (AutoGen's drives "
+    "Playwright). Closest: an agentparts.agents.AssistantAgent with a browser MCP server "
+    "through agentparts.tools.mcp.McpWorkbench.",
+    "autogen_ext.agents.file_surfer": "Closest: an agentparts.agents.AssistantAgent with "
+    "agentparts.tools.search.SearchTool (local full-text search over a folder).",
+    "autogen_ext.agents.openai": "agentparts does not use OpenAI's Assistants API. Closest: "
+    "agentparts.agents.AssistantAgent with agentparts.models.openai.OpenAIChatCompletionClient.",
+    "autogen_ext.agents.azure": "Closest: agentparts.agents.AssistantAgent with "
+    "agentparts.models.azure.AzureAIChatCompletionClient.",
+    "autogen_ext.agents.magentic_one": "Closest: agentparts.agents.AssistantAgent for the "
+    "coder and agentparts.agents.CodeExecutorAgent to run its code, in an "
+    "agentparts.teams.MagenticOneGroupChat.",
+    "autogen_ext.code_executors": f"Closest: {_SANDBOX} (short name 'sandbox'), which isolates "
+    "code with bubblewrap on this machine.",
+    "autogen_ext.code_executors.docker": "agentparts runs no Docker containers. Closest: "
+    f"{_SANDBOX} (short name 'sandbox'): bubblewrap isolation, no network, no Docker engine.",
+    "autogen_ext.code_executors.docker_jupyter": "agentparts runs no Docker containers. "
+    "Closest: agentparts.code_executors.jupyter.JupyterCodeExecutor (on the host, trusted "
+    f"code only) or {_SANDBOX} (isolated).",
+    "autogen_ext.code_executors.azure": "agentparts does not call Azure Container Apps "
+    f"dynamic sessions. Closest: {_SANDBOX} (short name 'sandbox'), on this machine.",
+    "autogen_ext.models": "Closest: agentparts.models.openai.OpenAIChatCompletionClient, "
+    "which speaks to any OpenAI-compatible endpoint (set base_url and model_info), or the "
+    "native clients of issue #22 (agentparts.models.anthropic, agentparts.models.ollama, "
+    "agentparts.models.azure).",
+    "autogen_ext.models.semantic_kernel": "agentparts has no Semantic Kernel adapter. Use "
+    "the client of the model behind it: "
+    "agentparts.models.openai.OpenAIChatCompletionClient (any OpenAI-compatible endpoint), "
+    "agentparts.models.anthropic.AnthropicChatCompletionClient, "
+    "agentparts.models.ollama.OllamaChatCompletionClient or "
+    "agentparts.models.azure.AzureAIChatCompletionClient.",
+    "autogen_ext.tools": "Closest: agentparts.tools.FunctionTool around a function of your "
+    "own module, or the tools of an MCP server through agentparts.tools.mcp.McpWorkbench.",
+    "autogen_ext.tools.langchain": "agentparts does not wrap LangChain tools. Closest: "
+    "agentparts.tools.FunctionTool around a function of your own module that calls the "
+    "LangChain tool (saved as an import reference), or an MCP server through "
+    "agentparts.tools.mcp.McpWorkbench.",
+    "autogen_ext.tools.semantic_kernel": "agentparts does not wrap Semantic Kernel "
+    "functions. Closest: agentparts.tools.FunctionTool around a function of your own module.",
+    "autogen_ext.tools.http": "Closest: agentparts.tools.FunctionTool around a function of "
+    "your own module that makes the request.",
+    "autogen_ext.tools.graphrag": "agentparts has no GraphRAG tools. Closest: "
+    "agentparts.tools.search.SearchTool (local full-text search).",
+    "autogen_ext.tools.azure": "agentparts does not call Azure AI Search. Closest: "
+    "agentparts.tools.search.SearchTool (local full-text search).",
+    "autogen_ext.tools.mcp.McpSessionActor": "Sessions belong to a workbench here: use "
+    "agentparts.tools.mcp.McpWorkbench.",
+    "autogen_ext.memory": "agentparts has no vector memory stores (ChromaDB, Redis, Mem0) or "
+    "canvas memory. Closest: agentparts.memory.ListMemory, or a subclass of "
+    "agentparts.memory.Memory of your own.",
+    "autogen_ext.experimental": "Experimental AutoGen subsystems are not ported. Closest: "
+    "agentparts.memory.ListMemory.",
+    "autogen_ext.cache_store.diskcache": "Closest: agentparts.models.cache.DiskStore (short "
+    "name 'disk_store'), a store in one SQLite file.",
+    "autogen_ext.cache_store.redis": "agentparts has no Redis client. Closest: "
+    "agentparts.models.cache.DiskStore or agentparts.models.cache.InMemoryStore.",
+    "autogen_ext.runtimes.grpc": "The distributed runtime here is Ray (issue #21): "
+    "agentparts.runtimes.ray.RayAgentRuntime.",
+    "autogen_core.tool_agent": "Agents call their tools directly here: "
+    "agentparts.agents.AssistantAgent with its tools or agentparts.tools.StaticWorkbench.",
 }
 
 _registered_classes: dict[str, list[type[Any]]] = {}
@@ -220,10 +292,23 @@ def _is_autogen(provider: str) -> bool:
     return provider.strip().startswith(AUTOGEN_ROOTS)
 
 
+def closest_to_autogen(provider: str) -> str | None:
+    """What agentparts offers instead of an AutoGen provider it lacks (``None`` if unknown)."""
+    provider = provider.strip()
+    matches = [
+        prefix
+        for prefix in _AUTOGEN_MISSING
+        if provider == prefix or provider.startswith(prefix + ".")
+    ]
+    return _AUTOGEN_MISSING[max(matches, key=len)] if matches else None
+
+
 def _no_equivalent(provider: str) -> str:
+    advice = closest_to_autogen(provider)
     return (
         f"Provider {provider!r} is an AutoGen component that agentparts does not have. "
-        "Replace it in the config with an agentparts component (run 'agentparts components "
+        + (f"{advice} " if advice else "")
+        + "Replace it in the config with an agentparts component (run 'agentparts components "
         "list'), or register your own implementation through the "
         f"{ENTRY_POINT_GROUP!r} entry-point group; see docs/porting-from-autogen.md."
     )
