@@ -389,3 +389,5 @@ def test_the_stated_share_of_names_that_exist_is_the_tables() -> None:
     exist = sum(r.status != "missing" for r in rows)
     assert (int(stated.group(1)), int(stated.group(2))) == (exist, len(rows))
     assert int(stated.group(3)) == round(100 * exist / len(rows))
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{exist} of the {len(rows)} public names" in readme, "README.md states the share too"

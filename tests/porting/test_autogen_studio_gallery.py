@@ -127,6 +127,9 @@ async def test_exactly_18_of_21_load() -> None:
         await _close(component)
     assert loaded == set(LOADS_AS)
     assert len(loaded) == 18
+    for doc in ("README.md", "docs/porting-from-autogen.md"):
+        text = " ".join((Path(__file__).parents[2] / doc).read_text(encoding="utf-8").split())
+        assert "18 of the 21 components" in text or "18 of 21 load" in text, doc
 
 
 async def test_source_code_tools_load_sandboxed_without_running_or_importing_anything() -> None:
