@@ -7,18 +7,11 @@ import typing
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 from typing_extensions import Self
 
-from ._capabilities import (
-    Capability,
-    env_refusal,
-    inspect_model,
-    police_component,
-    refuse_untrusted,
-)
 from ._component_model import ComponentModel, ComponentType
 from ._config_secrets import resolve_secrets
 from ._limits import (
@@ -48,6 +41,9 @@ from .errors import (
     EnvNotAllowedError,
 )
 from .logging import ComponentLoadEvent, emit
+
+if TYPE_CHECKING:
+    from ._capabilities import Capability
 
 __all__ = [
     "Component",
@@ -298,12 +294,16 @@ class ComponentLoader:
             only_load_errors(repr(component_model.provider)),
         ):
             if loading_untrusted():  # the whole tree, before anything is built
+                from ._capabilities import inspect_model, refuse_untrusted
+
                 refuse_untrusted(inspect_model(component_model, strict=True))
             try:
                 instance = _load_component_model(component_model, target)
             except EnvNotAllowedError as exc:
                 if not outermost:
                     raise
+                from ._capabilities import env_refusal
+
                 raise env_refusal(component_model, exc) from None
         return typing.cast("Self | ExpectedT", instance)
 
@@ -458,7 +458,10 @@ def _load_component_model(component_model: ComponentModel, expected: type[Any] |
         raise ComponentTypeError(f"{component_class.__name__} declares no component_config_schema.")
     documented: tuple[str, ...] = getattr(component_class, "component_env_vars", ())
     config_data = _resolve_secrets(component_model.config, schema, "config", documented)
-    police_component(component_class, schema, config_data, provider)
+    if loading_untrusted():  # (imported here: the loader's own import stays small)
+        from ._capabilities import police_component
+
+        police_component(component_class, schema, config_data, provider)
     if saved < supported:
         try:
             instance = component_class._from_config_past_version(config_data, saved)

@@ -15,7 +15,6 @@ import functools
 import typing
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, SecretStr
@@ -30,15 +29,25 @@ __all__ = ["resolve_secrets"]
 _SCALARS = frozenset({int, float, bool, type(None)})
 
 
-@dataclass(frozen=True, slots=True)
 class _Shape:
     """What one annotation says about the values under it."""
 
-    annotation: Any
-    secret: bool  # mentions SecretStr: a reference resolves to the secret itself
-    models: tuple[type[BaseModel], ...]  # models a dict under it is validated as
-    dict_values: Any  # the value annotation of a dict of secrets (MCP server env...)
-    list_item: Any  # the item annotation of a list, tuple or sequence
+    __slots__ = ("annotation", "dict_values", "list_item", "models", "secret")
+
+    def __init__(
+        self,
+        annotation: Any,
+        *,
+        secret: bool,  # mentions SecretStr: a reference resolves to the secret itself
+        models: tuple[type[BaseModel], ...],  # models a dict under it is validated as
+        dict_values: Any,  # the value annotation of a dict of secrets (MCP server env...)
+        list_item: Any,  # the item annotation of a list, tuple or sequence
+    ) -> None:
+        self.annotation = annotation
+        self.secret = secret
+        self.models = models
+        self.dict_values = dict_values
+        self.list_item = list_item
 
 
 _OPAQUE = _Shape(None, secret=False, models=(), dict_values=None, list_item=None)

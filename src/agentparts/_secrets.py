@@ -36,13 +36,26 @@ ALLOWED_ENV_VAR = "AGENTPARTS_ALLOWED_ENV"
 _include_secrets: ContextVar[bool] = ContextVar("agentparts_include_secrets", default=False)
 
 
-@dataclass(frozen=True)
 class _EnvPermission:
-    loading: bool = False
-    untrusted: bool = False
-    allowed: frozenset[str] = frozenset()
-    recorded: list[EnvUse] | None = None  # set while inspecting: record, read nothing
-    source_tools_on_host: bool = False  # exec FunctionTools saved as source code in-process
+    """What config loads in this context may do (a plain class: a dataclass costs more to
+    define at import than the loader's whole module)."""
+
+    __slots__ = ("allowed", "loading", "recorded", "source_tools_on_host", "untrusted")
+
+    def __init__(
+        self,
+        *,
+        loading: bool = False,
+        untrusted: bool = False,
+        allowed: frozenset[str] = frozenset(),
+        recorded: list[EnvUse] | None = None,  # set while inspecting: record, read nothing
+        source_tools_on_host: bool = False,  # exec FunctionTools saved as source in-process
+    ) -> None:
+        self.loading = loading
+        self.untrusted = untrusted
+        self.allowed = allowed
+        self.recorded = recorded
+        self.source_tools_on_host = source_tools_on_host
 
 
 _NOT_LOADING = _EnvPermission()
@@ -302,8 +315,11 @@ def dump_config(config: BaseModel) -> dict[str, Any]:
 # Values ``to_jsonable_python`` returns unchanged.
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
-# What ``model_dump(mode="python")`` makes of a value of any type.
-_PYTHON_MODE = SchemaSerializer(core_schema.any_schema())
+
+@functools.cache
+def _python_mode() -> SchemaSerializer:
+    """What ``model_dump(mode="python")`` makes of a value of any type."""
+    return SchemaSerializer(core_schema.any_schema())
 
 
 def _encode(value: Any, include: bool) -> Any:
@@ -325,7 +341,7 @@ def _encode(value: Any, include: bool) -> Any:
         return {str(k): _encode(v, include) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
     if isinstance(value, list | tuple | set | frozenset):
         return [_encode(v, include) for v in value]  # pyright: ignore[reportUnknownVariableType]
-    converted = _PYTHON_MODE.to_python(value)  # a model or dataclass in a nested config
+    converted = _python_mode().to_python(value)  # a model or dataclass in a nested config
     if isinstance(converted, dict | list | tuple):
         return _encode(converted, include)
     return to_jsonable_python(value)

@@ -3,8 +3,10 @@
 Chat messages (:class:`BaseChatMessage`) go between agents and become model messages
 through ``to_model_message()``; events (:class:`BaseAgentEvent`) report what happens inside
 an agent. Every message saves with ``dump()`` and loads with ``load()`` or
-:class:`MessageFactory`.
+:class:`MessageFactory`. (``StructuredMessageFactory``, a component, is loaded on first use.)
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._base import BaseAgentEvent as BaseAgentEvent
 from ._base import BaseChatMessage as BaseChatMessage
@@ -28,9 +30,11 @@ from ._events import ToolCallExecutionEvent as ToolCallExecutionEvent
 from ._events import ToolCallRequestEvent as ToolCallRequestEvent
 from ._events import UserInputRequestedEvent as UserInputRequestedEvent
 from ._factory import MessageFactory as MessageFactory
-from ._structured_factory import StructuredMessageFactory as StructuredMessageFactory
 from ._unions import AgentEvent as AgentEvent
 from ._unions import ChatMessage as ChatMessage
+
+if TYPE_CHECKING:
+    from ._structured_factory import StructuredMessageFactory as StructuredMessageFactory
 
 __all__ = [
     "AgentEvent",
@@ -59,3 +63,16 @@ __all__ = [
     "ToolCallSummaryMessage",
     "UserInputRequestedEvent",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "StructuredMessageFactory":
+        from ._structured_factory import StructuredMessageFactory
+
+        globals()[name] = StructuredMessageFactory
+        return StructuredMessageFactory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
