@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from agentparts import CancellationToken
-from agentparts.agents import CodeExecutorAgent
+from agentparts.agents import ApprovalRequest, ApprovalResponse, CodeExecutorAgent
 from agentparts.code_executors.local import LocalCommandLineCodeExecutor
+from agentparts.errors import CapabilityRefusedError, ProviderNotAllowedError
 from agentparts.messages import CodeExecutionEvent, CodeGenerationEvent, TextMessage
 from agentparts.models import UserMessage
 from agentparts.models.replay import ReplayChatCompletionClient
@@ -159,3 +160,215 @@ async def test_default_executor_is_the_sandbox() -> None:
         assert result.messages[-1].to_text().strip() == "42"
     finally:
         await agent.close()
+
+
+# --- approval ----------------------------------------------------------------------------
+
+
+def refuse_file_writes(request: ApprovalRequest) -> ApprovalResponse:
+    """Module-level, so it can be saved as an import reference."""
+    if "write_text" in request.code:
+        return ApprovalResponse(approved=False, reason="no file writes")
+    return ApprovalResponse(approved=True, reason="read-only")
+
+
+def writes(path: Path, text: str = "ran") -> str:
+    return f"```python\nimport pathlib\npathlib.Path({str(path)!r}).write_text({text!r})\n```"
+
+
+async def test_refused_code_never_runs_and_the_reason_is_the_answer(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "refused.txt"
+    requests: list[ApprovalRequest] = []
+
+    def refuse(request: ApprovalRequest) -> ApprovalResponse:
+        requests.append(request)
+        return ApprovalResponse(approved=False, reason="Denied by user")
+
+    agent = CodeExecutorAgent("runner", code_executor=executor, approval_func=refuse)
+    result = await agent.run(task=writes(marker))
+    assert not marker.exists()
+    # AutoGen's words, as its code-only turn answers: the refusal text, not a script error.
+    assert (
+        result.messages[-1].to_text() == "Code execution was not approved. Reason: Denied by user"
+    )
+    event = result.messages[1]
+    assert isinstance(event, CodeExecutionEvent) and event.result.exit_code == 1
+    [request] = requests  # each block as AutoGen shows it (its code keeps its last newline)
+    assert (
+        request.code
+        == f"```python\nimport pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n\n```"
+    )
+    # Without a model the request's context is what the agent received this turn.
+    assert [m.content for m in request.context] == [writes(marker)]
+
+
+async def test_async_approval_lets_approved_code_run(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "approved.txt"
+    calls: list[str] = []
+
+    async def approve(request: ApprovalRequest) -> ApprovalResponse:
+        await asyncio.sleep(0)
+        calls.append(request.code)
+        return ApprovalResponse(approved=True, reason="fine")
+
+    agent = CodeExecutorAgent("runner", code_executor=executor, approval_func=approve)
+    result = await agent.run(task=writes(marker) + "\n" + PRINT)
+    assert marker.read_text() == "ran"
+    assert result.messages[-1].to_text().strip() == "42"
+    # Both blocks were shown at once, as markdown blocks separated by a blank line.
+    assert len(calls) == 1 and calls[0].count("```python\n") == 2 and "\n```\n\n```" in calls[0]
+
+
+async def test_sandbox_runs_the_approved_block_and_never_the_refused_one(tmp_path: Path) -> None:
+    pytest.importorskip("agentparts.code_executors.sandbox")
+    from agentparts.code_executors.sandbox import SandboxedCodeExecutor
+
+    work = tmp_path / "work"
+    work.mkdir()
+    allowed = "```python\nopen('allowed.txt', 'w').write('x')\nprint('ok')\n```"
+    refused = "```python\nimport pathlib\npathlib.Path('refused.txt').write_text('x')\n```"
+    async with SandboxedCodeExecutor(timeout=20, work_dir=work) as sandbox:
+        agent = CodeExecutorAgent("runner", code_executor=sandbox, approval_func=refuse_file_writes)
+        ran = await agent.run(task=allowed)
+        assert ran.messages[-1].to_text().strip() == "ok"
+        denied = await agent.run(task=refused)
+    assert (work / "allowed.txt").exists()
+    assert not (work / "refused.txt").exists()
+    assert (
+        denied.messages[-1].to_text() == "Code execution was not approved. Reason: no file writes"
+    )
+
+
+async def test_model_sees_the_refusal_and_writes_other_code(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "model.txt"
+    client = ReplayChatCompletionClient([writes(marker), PRINT, "It is 42."])
+    agent = CodeExecutorAgent(
+        "coder",
+        code_executor=executor,
+        model_client=client,
+        max_retries_on_error=1,
+        approval_func=refuse_file_writes,
+    )
+    result = await agent.run(task="Compute 6*7")
+    assert not marker.exists()
+    attempts = [m for m in result.messages if isinstance(m, CodeExecutionEvent)]
+    assert [(a.retry_attempt, a.result.exit_code) for a in attempts] == [(0, 1), (1, 0)]
+    assert attempts[0].result.output == "Code execution was not approved. Reason: no file writes"
+    assert result.messages[-1].to_text() == "It is 42." and result.stop_reason is None
+    history = await agent._model_context.get_messages()
+    shown = [m.content for m in history if isinstance(m, UserMessage) and m.source == "coder"]
+    assert shown[0] == "Code execution was not approved. Reason: no file writes"
+
+
+async def test_refusal_without_retries_is_the_stop_reason(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "model.txt"
+    seen: list[ApprovalRequest] = []
+
+    def refuse(request: ApprovalRequest) -> ApprovalResponse:
+        seen.append(request)
+        return ApprovalResponse(approved=False, reason="not today")
+
+    client = ReplayChatCompletionClient([writes(marker), "I was not allowed to run it."])
+    agent = CodeExecutorAgent(
+        "coder", code_executor=executor, model_client=client, approval_func=refuse
+    )
+    result = await agent.run(task="Write a file")
+    assert not marker.exists()
+    assert result.stop_reason is not None and "Reason: not today" in result.stop_reason
+    assert result.messages[-1].to_text() == "I was not allowed to run it."
+    # With a model the request's context is the model context: the task and the code.
+    assert [type(m).__name__ for m in seen[0].context] == ["UserMessage", "AssistantMessage"]
+
+
+async def test_bad_approval_answer_is_an_error_and_runs_nothing(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "bad.txt"
+
+    def says_yes(request: ApprovalRequest) -> bool:
+        return True
+
+    agent = CodeExecutorAgent("runner", code_executor=executor, approval_func=says_yes)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not an ApprovalResponse"):
+        await agent.run(task=writes(marker))
+    assert not marker.exists()
+    with pytest.raises(TypeError, match="approval_func must be a function"):
+        CodeExecutorAgent("runner", code_executor=executor, approval_func="yes")  # type: ignore[arg-type]
+
+
+async def test_direct_execute_code_block_asks_for_approval(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "direct.txt"
+    agent = CodeExecutorAgent("runner", code_executor=executor, approval_func=refuse_file_writes)
+    blocks = agent.extract_code_blocks(writes(marker))
+    result = await agent.execute_code_block(blocks, CancellationToken())
+    assert (result.exit_code, result.output) == (
+        1,
+        "Code execution was not approved. Reason: no file writes",
+    )
+    assert not marker.exists()
+
+
+async def test_approval_func_is_saved_as_an_import_reference(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    agent = CodeExecutorAgent("runner", code_executor=executor, approval_func=refuse_file_writes)
+    saved = json.loads(agent.dump_component().model_dump_json())
+    assert saved["config"]["approval_func"] == f"{__name__}.refuse_file_writes"
+    # Loading the reference goes through the one resolver: refused until the caller allows it.
+    with pytest.raises(ProviderNotAllowedError, match="approval_func"):
+        CodeExecutorAgent.load_component(saved)
+    allowed = ["tests.agents"]
+    loaded = CodeExecutorAgent.load_component(saved, allowed_providers=allowed)
+    marker = tmp_path / "loaded.txt"
+    try:
+        result = await loaded.run(task=writes(marker))
+    finally:
+        await loaded.close()
+    assert not marker.exists()
+    assert result.messages[-1].to_text().endswith("Reason: no file writes")
+    # An untrusted load refuses a function that would run in the host process.
+    with pytest.raises(CapabilityRefusedError, match="approval"):
+        CodeExecutorAgent.load_component(saved, allowed_providers=allowed, untrusted=True)
+    # AutoGen refuses to save an approval function; here a lambda or local function cannot
+    # be imported back, so saving one is an error too (a ValueError, as AutoGen's).
+    local = CodeExecutorAgent(
+        "runner",
+        code_executor=executor,
+        approval_func=lambda r: ApprovalResponse(approved=True, reason=""),
+    )
+    with pytest.raises(ValueError, match="module level"):
+        local.dump_component()
+    # A config AutoGen wrote has no approval_func: it loads with none.
+    del saved["config"]["approval_func"]
+    assert CodeExecutorAgent.load_component(saved)._approval_func is None
+
+
+async def test_cancel_while_waiting_for_approval(
+    executor: LocalCommandLineCodeExecutor, tmp_path: Path
+) -> None:
+    marker = tmp_path / "never.txt"
+    asked = asyncio.Event()
+
+    async def wait_forever(request: ApprovalRequest) -> ApprovalResponse:
+        asked.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    agent = CodeExecutorAgent("runner", code_executor=executor, approval_func=wait_forever)
+    token = CancellationToken()
+    run = asyncio.create_task(agent.run(task=writes(marker), cancellation_token=token))
+    await asyncio.wait_for(asked.wait(), 10)
+    token.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(run, 10)
+    assert not marker.exists()

@@ -14,6 +14,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._approval import ApprovalFuncType as ApprovalFuncType
+    from ._approval import ApprovalRequest as ApprovalRequest
+    from ._approval import ApprovalResponse as ApprovalResponse
     from ._assistant_agent import AssistantAgent as AssistantAgent
     from ._base_chat_agent import BaseChatAgent as BaseChatAgent
     from ._code_executor_agent import CodeExecutorAgent as CodeExecutorAgent
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
     from ._user_proxy_agent import UserProxyAgent as UserProxyAgent
 
 __all__ = [
+    "ApprovalFuncType",
+    "ApprovalRequest",
+    "ApprovalResponse",
     "AssistantAgent",
     "BaseChatAgent",
     "CodeExecutorAgent",
@@ -35,6 +41,9 @@ __all__ = [
 ]
 
 _LAZY_NAMES = {
+    "ApprovalFuncType": "._approval",
+    "ApprovalRequest": "._approval",
+    "ApprovalResponse": "._approval",
     "AssistantAgent": "._assistant_agent",
     "BaseChatAgent": "._base_chat_agent",
     "CodeExecutorAgent": "._code_executor_agent",

@@ -3,19 +3,21 @@ runs it, retrying on errors."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, CancelScope
+from .._capabilities import Capability, host_code
 from .._component import Component
 from .._component_model import ComponentModel
 from .._ids import new_uuid4
 from ..base import Response
 from ..code_executor import CodeBlock, CodeExecutor, CodeResult, extract_markdown_code_blocks
-from ..errors import ExecutorNotStartedError
+from ..errors import ComponentConfigError, ExecutorNotStartedError
 from ..messages import (
     BaseAgentEvent,
     BaseChatMessage,
@@ -33,6 +35,7 @@ from ..models import (
     SystemMessage,
     UserMessage,
 )
+from ._approval import ApprovalFuncType, ask_approval, refused_result
 from ._assistant_steps import call_model
 from ._base_chat_agent import BaseChatAgent
 from ._release import release_parts
@@ -68,6 +71,8 @@ class CodeExecutorAgentConfig(BaseModel):
     sources: list[str] | None = None
     supported_languages: list[str] | None = None
     max_retries_on_error: int = 0
+    approval_func: str | None = None
+    """Import reference (``module.function``) of the approval function, if any."""
 
 
 def describe_result(result: CodeResult) -> str:
@@ -113,6 +118,13 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         sources: Only run code from messages of these sources.
         supported_languages: Languages whose blocks are run (default python, sh, bash).
         max_retries_on_error: How many times the model may fix failing code.
+        approval_func: Called (sync or async) with an
+            :class:`~agentparts.agents.ApprovalRequest` before any code runs; when its
+            :class:`~agentparts.agents.ApprovalResponse` refuses, the code is not run and
+            the result is ``"Code execution was not approved. Reason: ..."`` with exit code 1
+            (the model, if any, sees it and may write other code). Saved as an import
+            reference, so a lambda or local function cannot be saved; loading the
+            reference is governed by the allowlist like any name in a config.
 
     Example:
         >>> from agentparts.code_executors.local import LocalCommandLineCodeExecutor
@@ -135,10 +147,17 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         system_message: str | None = DEFAULT_SYSTEM_MESSAGE,
         sources: Sequence[str] | None = None,
         supported_languages: Sequence[str] | None = None,
+        approval_func: ApprovalFuncType | None = None,
     ) -> None:
         super().__init__(name=name, description=description or DEFAULT_DESCRIPTION)
         if max_retries_on_error < 0:
             raise ValueError(f"max_retries_on_error must be 0 or more, got {max_retries_on_error}.")
+        if approval_func is not None and not callable(approval_func):
+            raise TypeError(
+                f"approval_func must be a function taking an ApprovalRequest, got "
+                f"{type(approval_func).__name__}."
+            )
+        self._approval_func = approval_func
         self._code_executor = code_executor
         self._owns_executor = code_executor is None
         self._executor_started = False
@@ -177,6 +196,32 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         return [b for b in extract_markdown_code_blocks(text) if b.language in self._languages]
 
     async def execute_code_block(
+        self, code_blocks: list[CodeBlock], cancellation_token: CancellationToken
+    ) -> CodeResult:
+        """Run ``code_blocks`` once the approval function (if any) approves them.
+
+        Code that is not approved is not run: the result has exit code 1 and the output
+        ``"Code execution was not approved. Reason: ..."``. The approval function sees the
+        model context's messages as the request's context.
+        """
+        context: list[LLMMessage] = (
+            await self._model_context.get_messages() if self._model_context is not None else []
+        )
+        refusal = await self._refusal(code_blocks, context, None)
+        if refusal is not None:
+            return refusal
+        return await self._run_blocks(code_blocks, cancellation_token)
+
+    async def _refusal(
+        self, blocks: list[CodeBlock], context: Sequence[LLMMessage], scope: CancelScope | None
+    ) -> CodeResult | None:
+        """The result to give instead of running ``blocks``, if the approval function refuses."""
+        if self._approval_func is None:
+            return None
+        answer = await ask_approval(self._approval_func, blocks, context, scope, self._name)
+        return None if answer.approved else refused_result(answer)
+
+    async def _run_blocks(
         self, code_blocks: list[CodeBlock], cancellation_token: CancellationToken
     ) -> CodeResult:
         """Run ``code_blocks``, starting the executor first if needed.
@@ -238,11 +283,14 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         if not blocks:
             yield Response(chat_message=TextMessage(content=NO_CODE_MESSAGE, source=self._name))
             return
-        result = await scope.run(self.execute_code_block(blocks, token))
+        context = [message.to_model_message() for message in messages]
+        refusal = await self._refusal(blocks, context, scope)
+        result = refusal if refusal else await scope.run(self._run_blocks(blocks, token))
         event = CodeExecutionEvent(retry_attempt=0, result=result, source=self._name)
         yield event
+        text = result.output if refusal is not None else describe_result(result)
         yield Response(
-            chat_message=TextMessage(content=describe_result(result), source=self._name),
+            chat_message=TextMessage(content=text, source=self._name),
             inner_messages=[event],
         )
 
@@ -254,6 +302,7 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             await context.add_message(message.to_model_message())
         inner: list[BaseAgentEvent | BaseChatMessage] = []
         last: CodeResult | None = None
+        refused = False
         for attempt in range(self._max_retries_on_error + 1):
             result: CreateResult | None = None
             async for item in self._call(scope, token):
@@ -281,15 +330,20 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             )
             inner.append(generated)
             yield generated
-            last = await scope.run(self.execute_code_block(blocks, token))
+            refusal = await self._refusal(blocks, await context.get_messages(), scope)
+            refused = refusal is not None
+            last = refusal if refusal else await scope.run(self._run_blocks(blocks, token))
             executed = CodeExecutionEvent(retry_attempt=attempt, result=last, source=self._name)
             inner.append(executed)
             yield executed
-            await context.add_message(UserMessage(content=describe_result(last), source=self._name))
+            shown = last.output if refused else describe_result(last)
+            await context.add_message(UserMessage(content=shown, source=self._name))
             if last.exit_code == 0:
                 break
         stop_reason = None
-        if last is not None and last.exit_code != 0:
+        if refused and last is not None:
+            stop_reason = f"{last.output}; the model was asked to answer anyway."
+        elif last is not None and last.exit_code != 0:
             stop_reason = (
                 f"The code still failed after {self._max_retries_on_error} retries "
                 f"(exit code {last.exit_code}); the model was asked to answer anyway."
@@ -386,7 +440,28 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             sources=self._sources,
             supported_languages=self._languages,
             max_retries_on_error=self._max_retries_on_error,
+            approval_func=self._approval_reference(),
         )
+
+    def _approval_reference(self) -> str | None:
+        func = self._approval_func
+        if func is None:
+            return None
+        if not inspect.isfunction(func):
+            raise ComponentConfigError(
+                f"Cannot save CodeExecutorAgent {self._name!r}: its approval_func {func!r} is "
+                "not a plain function (a bound method or callable object cannot be imported "
+                "back). Use a function defined at module level, or leave approval_func out "
+                "of the saved agent and pass it when you build the agent."
+            )
+        from ._references import reference_of
+
+        return reference_of(func, "approval_func")
+
+    @classmethod
+    def _capabilities(cls, config: CodeExecutorAgentConfig) -> list[Capability]:
+        func = config.approval_func
+        return [host_code(func, "approval function, in-process")] if func else []
 
     @classmethod
     def _from_config(cls, config: CodeExecutorAgentConfig) -> Self:
@@ -409,6 +484,20 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             system_message=config.system_message,
             sources=config.sources,
             supported_languages=config.supported_languages,
+            approval_func=_load_approval_func(config.approval_func),
         )
         agent.owns_parts = True
         return agent
+
+
+def _load_approval_func(reference: str | None) -> ApprovalFuncType | None:
+    if reference is None:
+        return None
+    from ._references import import_reference
+
+    found: Any = import_reference(reference, "approval_func")
+    if not callable(found):
+        raise ComponentConfigError(
+            f"approval_func {reference!r} names {found!r}, which is not callable."
+        )
+    return cast(ApprovalFuncType, found)
