@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .._cancellation_token import CancelScope
 from ..code_executor import CodeBlock, CodeResult
@@ -36,6 +36,8 @@ class ApprovalRequest(BaseModel):
             messages the agent received this turn (without one), as model messages.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     context: list[LLMMessage]
 
@@ -47,6 +49,8 @@ class ApprovalResponse(BaseModel):
         approved: Run the code (``True``) or not.
         reason: Why; a refusal's reason is shown to the model and in the agent's answer.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     approved: bool
     reason: str
