@@ -238,3 +238,13 @@ async def test_a_lost_cancel_still_ends_the_call(
     token.cancel()
     with pytest.raises(asyncio.CancelledError, match="did not stop within 1 s"):
         await call
+
+
+async def test_protobuf_messages_travel_in_their_own_encoding(runtime: AgentRuntime) -> None:
+    wrappers_pb2 = pytest.importorskip("google.protobuf.wrappers_pb2")
+    from .test_serialization import ProtoEcho
+
+    await ProtoEcho.register(runtime, "proto", lambda: ProtoEcho("echo"))
+    runtime.start()
+    answer = await runtime.send_message(wrappers_pb2.StringValue(value="a"), AgentId("proto", "k"))
+    assert answer == wrappers_pb2.StringValue(value="a!")

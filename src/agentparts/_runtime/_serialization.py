@@ -233,6 +233,16 @@ class SerializationRegistry:
         """The name ``message`` travels under."""
         return type_name(message)
 
+    def content_type_for(self, type_name: str) -> str:
+        """The content type a message of ``type_name`` travels in: JSON when a JSON
+        serializer is registered, else the one content type registered for it (protobuf)."""
+        if (type_name, JSON_DATA_CONTENT_TYPE) in self._serializers:
+            return JSON_DATA_CONTENT_TYPE
+        for name, content_type in self._serializers:
+            if name == type_name:
+                return content_type
+        return JSON_DATA_CONTENT_TYPE  # none: serialize() says what to do
+
     def serialize(
         self, message: Any, *, type_name: str, data_content_type: str = JSON_DATA_CONTENT_TYPE
     ) -> bytes:
@@ -248,8 +258,7 @@ class SerializationRegistry:
                 raise ValueError(
                     f"Message type {type_name!r} has serializers for {', '.join(others)} "
                     f"only, and {data_content_type} was asked for: send it where that "
-                    "content type is carried (protobuf messages travel in-process only), "
-                    f"or register a {data_content_type} serializer for it."
+                    f"content type is carried, or register a {data_content_type} serializer for it."
                 )
             raise ValueError(
                 f"No serializer for message type {type_name!r} ({data_content_type}): make it "

@@ -66,7 +66,12 @@ def encode(registry: SerializationRegistry, message: Any) -> Wire:
     if message is None:
         return _NONE
     name = type_name(message)
-    return (name, JSON_DATA_CONTENT_TYPE, registry.serialize(message, type_name=name))
+    content_type = registry.content_type_for(name)
+    return (
+        name,
+        content_type,
+        registry.serialize(message, type_name=name, data_content_type=content_type),
+    )
 
 
 def decode(registry: SerializationRegistry, wire: Wire) -> Any:
@@ -80,7 +85,11 @@ def decode(registry: SerializationRegistry, wire: Wire) -> Any:
 def describe(registry: SerializationRegistry, message: Any) -> str:
     """``message`` as text for an event: its JSON form, else its ``repr``."""
     try:
-        return registry.serialize(message, type_name=type_name(message)).decode()
+        name = type_name(message)
+        content_type = registry.content_type_for(name)
+        if content_type != JSON_DATA_CONTENT_TYPE:
+            return repr(message)
+        return registry.serialize(message, type_name=name).decode()
     except Exception:
         return repr(message)
 
