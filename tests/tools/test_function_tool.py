@@ -93,7 +93,6 @@ async def test_an_async_function_runs_in_the_callers_task() -> None:
     assert await FunctionTool(which_task).run_json({}, CancellationToken()) is True
 
 
-@pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.11 counts cancel requests")
 async def test_a_cancel_from_another_thread_stops_an_async_function_and_is_taken_back() -> None:
     tool = FunctionTool(slow_echo)
     token = CancellationToken()
