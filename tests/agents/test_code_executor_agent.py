@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from agentparts import CancellationToken
+from agentparts import CancellationToken, Image
 from agentparts.agents import ApprovalRequest, ApprovalResponse, CodeExecutorAgent
 from agentparts.code_executors.local import LocalCommandLineCodeExecutor
 from agentparts.errors import CapabilityRefusedError, ProviderNotAllowedError
-from agentparts.messages import CodeExecutionEvent, CodeGenerationEvent, TextMessage
+from agentparts.messages import (
+    CodeExecutionEvent,
+    CodeGenerationEvent,
+    MultiModalMessage,
+    TextMessage,
+)
 from agentparts.models import UserMessage
 from agentparts.models.replay import ReplayChatCompletionClient
 
@@ -22,9 +28,9 @@ FAIL = "```python\nraise SystemExit(3)\n```"
 
 
 @pytest.fixture
-async def executor(tmp_path: Path) -> LocalCommandLineCodeExecutor:
+async def executor(tmp_path: Path) -> AsyncIterator[LocalCommandLineCodeExecutor]:
     async with LocalCommandLineCodeExecutor(work_dir=tmp_path, timeout=20) as local:
-        yield local  # type: ignore[misc]
+        yield local
 
 
 async def test_runs_code_blocks_from_messages(executor: LocalCommandLineCodeExecutor) -> None:
@@ -85,7 +91,9 @@ async def test_model_writes_code_retries_after_an_error_then_answers(
     assert result.stop_reason is None
     # The model saw the failing output before retrying.
     history = await agent._model_context.get_messages()
-    outputs = [m.content for m in history if isinstance(m, UserMessage) and m.source == "coder"]
+    outputs = [
+        str(m.content) for m in history if isinstance(m, UserMessage) and m.source == "coder"
+    ]
     assert "exit code: 3" in outputs[0] and outputs[1].strip() == "42"
 
 
@@ -372,3 +380,21 @@ async def test_cancel_while_waiting_for_approval(
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(run, 10)
     assert not marker.exists()
+
+
+async def test_a_model_without_vision_gets_images_as_text(
+    executor: LocalCommandLineCodeExecutor,
+) -> None:
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    task = MultiModalMessage(content=["What is in", Image.from_base64(png)], source="user")
+    blind = ReplayChatCompletionClient(
+        ["No code needed."],
+        model_info={**ReplayChatCompletionClient([]).model_info, "vision": False},
+    )
+    seeing = ReplayChatCompletionClient(["No code needed."])
+    for client in (blind, seeing):
+        agent = CodeExecutorAgent("coder", code_executor=executor, model_client=client)
+        await agent.run(task=task)
+    [blind_call], [seeing_call] = blind.create_calls, seeing.create_calls
+    assert blind_call["messages"][-1].content == "What is in\n<image>"
+    assert isinstance(seeing_call["messages"][-1].content, list)

@@ -371,9 +371,14 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     ) -> AsyncGenerator[Any, None]:
         assert self._model_client is not None
         history = await self._model_context.get_messages()
+        messages: list[LLMMessage] = [*self._system_messages, *history]
+        if not self._model_client.model_info.get("vision", False):
+            from ..utils import remove_images
+
+            messages = remove_images(messages)  # as AutoGen: images become "<image>"
         async for item in call_model(
             self._model_client,
-            [*self._system_messages, *history],
+            messages,
             tools=[],
             json_output=None,
             stream=self._model_client_stream,
