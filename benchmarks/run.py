@@ -93,6 +93,8 @@ SCENARIO_LIST = [
     Scenario("team_selector_retry", "team.py", ("--mode", "selector_retry"), quick=False),
     Scenario("team_roundtrip", "team.py", ("--mode", "roundtrip")),
     Scenario("team_concurrent", "team.py", ("--mode", "concurrent"), rounds=3),
+    Scenario("team_cancel_latency", "team.py", ("--mode", "cancel_latency")),
+    Scenario("magentic_one_start", "team.py", ("--mode", "magentic_one")),
     Scenario("exec_local", "code_exec.py", ("--executor", "local")),
     Scenario("exec_sandbox", "code_exec.py", ("--executor", "sandbox"), impls=("raw", "agentparts", "autogen")),
     Scenario("exec_sandbox_x8", "code_exec.py", ("--executor", "sandbox", "--parallel", "8"),
@@ -170,6 +172,13 @@ ROWS = [
         Target("below", 2.0, I20)),
     Row("team_concurrent", "wall", "100 concurrent round-robin teams: wall", Target("ratio", 1.5, I20)),
     Row("team_concurrent", "peak_rss", "100 concurrent teams: peak RSS", Target("ratio", 1.5, I20)),
+    Row("team_cancel_latency", "cancel", "round robin, model call stalled: `token.cancel()` to "
+        "`run_stream` ending", Target("below", 100.0, I20)),
+    Row("magentic_one_start", "first_request", "Magentic-One: `run_stream` to the orchestrator's "
+        "first model call", Target("below", 1000.0, I20)),
+    Row("magentic_one_start", "first_speaker", "Magentic-One, fenced-JSON ledgers: `run_stream` "
+        "to the first agent's message", Target("below", 1000.0, I20)),
+    Row("magentic_one_start", "run", "Magentic-One, fenced-JSON ledgers: whole run (6 model calls)"),
     Row("exec_local", "run", "`print(1)`, local executor", Target("ratio", 1.2, I5)),
     Row("exec_sandbox", "run", "`print(1)`, sandboxed executor", Target("ratio", 1.3, I18)),
     Row("exec_sandbox_x8", "per_run", "`print(1)`, 8 sandboxes in parallel (per run)",
@@ -389,6 +398,7 @@ def extra_notes(table: dict[str, dict[str, Any]]) -> list[str]:
         ("batch_ray", "tasks_per_s", "tasks/s, batch of 1,000 (Ray mode)"),
         ("batch_ray", "ray_init_s", "s to start Ray (not in the batch time)"),
         ("search", "files", "files in the search corpus"),
+        ("team_cancel_latency", "tasks_left", "tasks left when a cancelled `run_stream` ended"),
     ):
         parts = []
         for impl in IMPLS:

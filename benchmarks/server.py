@@ -7,6 +7,13 @@ It answers by rule, so any number of concurrent clients get the same replies:
   first tool with ``{"a": 1, "b": 2}``;
 - a request whose last message is a tool result: ``"The answer is 3."``;
 - a user message starting with ``BENCH_LONG_REPLY``: 500 words (streamed one per chunk);
+- a last message starting with ``BENCH_STALL``: ``"late"`` after 60 s (a stalled model, for
+  the cancellation scenario);
+- a last message asking for a Magentic-One progress ledger (it names the keys
+  ``"is_request_satisfied"`` and ``"next_speaker"``): the ledger as JSON in a Markdown fence,
+  naming ``assistant`` with the instruction ``BENCH_LEDGER_STEP: say hello.``; the request
+  counts as satisfied once a message contains ``BENCH_LEDGER_DONE``;
+- a last message containing ``BENCH_LEDGER_STEP``: ``"BENCH_LEDGER_DONE: hello."``;
 - anything else: ``"Hello! How can I help you today?"``.
 
 Requests are not recorded (no memory growth over a long run). ``--protocol anthropic``
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from typing import Any
 
@@ -35,6 +43,11 @@ LONG_MARKER = "BENCH_LONG_REPLY"
 LONG_REPLY = ScriptedReply(" ".join(f"w{i}" for i in range(500)))
 SHORT_REPLY = ScriptedReply("Hello! How can I help you today?")
 TOOL_RESULT_REPLY = ScriptedReply("The answer is 3.")
+STALL_MARKER = "BENCH_STALL"
+STALLED_REPLY = ScriptedReply("late", delay=60.0)
+LEDGER_SPEAKER = "assistant"  # the participant of the magentic_one_start scenario
+LEDGER_STEP = "BENCH_LEDGER_STEP"
+LEDGER_DONE = "BENCH_LEDGER_DONE"
 
 
 def respond(request: RecordedRequest) -> ScriptedReply:
@@ -52,7 +65,30 @@ def respond(request: RecordedRequest) -> ScriptedReply:
     content = last.get("content")
     if isinstance(content, str) and content.startswith(LONG_MARKER):
         return LONG_REPLY
+    if isinstance(content, str) and content.startswith(STALL_MARKER):
+        return STALLED_REPLY
+    if (
+        isinstance(content, str)
+        and '"is_request_satisfied"' in content
+        and '"next_speaker"' in content
+    ):
+        done = any(LEDGER_DONE in str(m.get("content")) for m in messages[:-1])
+        return ScriptedReply(fenced_ledger(done))
+    if isinstance(content, str) and LEDGER_STEP in content:
+        return ScriptedReply(f"{LEDGER_DONE}: hello.")
     return SHORT_REPLY
+
+
+def fenced_ledger(satisfied: bool) -> str:
+    """A Magentic-One progress ledger the way weaker models write it: JSON in a fence."""
+    ledger = {
+        "is_request_satisfied": {"reason": "bench", "answer": satisfied},
+        "is_in_loop": {"reason": "bench", "answer": False},
+        "is_progress_being_made": {"reason": "bench", "answer": True},
+        "next_speaker": {"reason": "bench", "answer": LEDGER_SPEAKER},
+        "instruction_or_question": {"reason": "bench", "answer": f"{LEDGER_STEP}: say hello."},
+    }
+    return "```json\n" + json.dumps(ledger, indent=2) + "\n```"
 
 
 def respond_anthropic(request: RecordedRequest) -> ScriptedReply:

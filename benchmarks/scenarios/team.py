@@ -17,6 +17,20 @@ Runs report wall ms per run (``run``) and the client process's CPU ms per run (`
 ``--mode roundtrip``: ``dump_component()`` -> dict -> ``load_component`` of a 3-agent
 ``RoundRobinGroupChat`` (OpenAI client, ``MaxMessageTermination | TextMentionTermination``);
 the raw baseline is the same shape as plain Pydantic models.
+``--mode cancel_latency``: a fresh ``RoundRobinGroupChat`` of two agents runs ``run_stream`` with a
+``CancellationToken`` on a task the server stalls on (it answers after 60 s); once the first
+agent's model request is under way (its ``create`` was called, then 20 ms), the token is
+cancelled. ``cancel`` is the time from ``token.cancel()`` to the end of ``run_stream`` (ms);
+``tasks_left`` (info) counts the event loop's tasks still running at that moment. The raw
+baseline cancels an ``asyncio`` task awaiting the same request with plain httpx.
+``--mode magentic_one``: ``MagenticOneGroupChat([assistant], client, max_turns=5)`` with a
+model the frameworks know nothing about (no JSON mode, no structured output: what a local
+model gives), ``run_stream(task=...)``; the server answers every progress ledger with JSON
+in a Markdown fence (see benchmarks/server.py). ``first_request``: from the call of
+``run_stream`` to the orchestrator's first ``create`` on its model client (ms);
+``first_speaker``: to the assistant's first message, i.e. facts, plan and a fenced ledger
+read and acted on; ``run``: the whole run (6 model calls: facts, plan, ledger, the
+assistant, ledger, final answer). agentparts and AutoGen only (no raw baseline).
 """
 
 from __future__ import annotations
@@ -32,6 +46,7 @@ from _common import (
     API_KEY,
     MODEL,
     TASK,
+    NotMeasured,
     metric,
     parse_args,
     peak_rss_mib,
@@ -57,6 +72,9 @@ Read the following conversation. Then select the next role from {participants} t
 
 Read the above conversation. Then select the next role from {participants} to play. Only return the role.
 """  # the default selector prompt of both frameworks
+STALL_TASK = "BENCH_STALL: answer slowly."  # the server answers this after 60 s
+CANCEL_AFTER = 0.02  # seconds between the model request starting and token.cancel()
+STUCK_AFTER = 10.0  # a cancelled run not over by then is reported as an error
 
 
 async def _post(http: Any, messages: list[dict[str, Any]]) -> str:
@@ -287,8 +305,179 @@ def measure_round_trip(impl: str, quick: bool) -> dict[str, Any]:
     return {"metrics": {"round_trip": metric("ms", samples)}, "info": {}}
 
 
+def _client_class(impl: str, on_create: Any) -> Any:
+    """The framework's OpenAI client, calling ``on_create()`` when a request starts."""
+    base = _framework(impl)[0].OpenAIChatCompletionClient
+
+    class Watched(base):
+        async def create(self, *args: Any, **kwargs: Any) -> Any:
+            on_create()
+            parent: Any = super()
+            return await parent.create(*args, **kwargs)
+
+    return Watched
+
+
+UNKNOWN_MODEL = "bench-local-model"
+UNKNOWN_MODEL_INFO = {
+    "vision": False,
+    "function_calling": True,
+    "json_output": False,
+    "structured_output": False,
+    "family": "unknown",
+}
+
+
+def _live_tasks() -> int:
+    current = asyncio.current_task()
+    return sum(1 for t in asyncio.all_tasks() if t is not current and not t.done())
+
+
+async def _until_done(run: asyncio.Future[None], began: float) -> tuple[float, int]:
+    """Ms from ``began`` (the cancel) until ``run`` ended, and the tasks still running then.
+
+    A run still going after STUCK_AFTER seconds is an error, not a sample; so is a run
+    that ends with an exception other than the cancellation."""
+    finished, _ = await asyncio.wait({run}, timeout=STUCK_AFTER)
+    took = (time.perf_counter() - began) * 1000.0
+    left = _live_tasks()
+    if not finished:
+        raise RuntimeError(f"the run was still going {STUCK_AFTER:g} s after the cancel")
+    if not run.cancelled() and run.exception() is not None:
+        raise RuntimeError(f"the cancelled run failed: {run.exception()!r}")
+    return took, left
+
+
+async def _cancel_once_raw(base_url: str) -> tuple[float, int]:
+    http = raw_client(base_url)
+    try:
+        sent = asyncio.Event()
+
+        messages = [
+            {"role": "system", "content": f"You are the {NAMES[0]}."},
+            {"role": "user", "content": STALL_TASK, "name": "user"},
+        ]
+
+        async def request() -> None:
+            sent.set()
+            await _post(http, messages)
+
+        task = asyncio.ensure_future(request())
+        await sent.wait()
+        await asyncio.sleep(CANCEL_AFTER)
+        began = time.perf_counter()
+        task.cancel()
+        return await _until_done(task, began)
+    finally:
+        await http.aclose()
+
+
+async def _cancel_once(impl: str, base_url: str) -> tuple[float, int]:
+    if impl == "raw":
+        return await _cancel_once_raw(base_url)
+    core = require(
+        f"{'agentparts' if impl == 'agentparts' else 'autogen_core'}", "CancellationToken"
+    )
+    _, agents, teams, _ = _framework(impl)
+    started = asyncio.Event()
+    client = _client_class(impl, started.set)(model=MODEL, base_url=base_url, api_key=API_KEY)
+    participants = [
+        agents.AssistantAgent(n, model_client=client, system_message=f"You are the {n}.")
+        for n in NAMES[:2]
+    ]
+    team = teams.RoundRobinGroupChat(participants, max_turns=4)
+    token = core.CancellationToken()
+
+    async def consume() -> None:
+        async for _ in team.run_stream(task=STALL_TASK, cancellation_token=token):
+            pass
+
+    runner = asyncio.ensure_future(consume())
+    try:
+        await asyncio.wait_for(started.wait(), timeout=30)
+        await asyncio.sleep(CANCEL_AFTER)
+        assert not runner.done(), "the run ended before it was cancelled"
+        began = time.perf_counter()
+        token.cancel()
+        return await _until_done(runner, began)
+    finally:
+        runner.cancel()
+        await client.close()
+
+
+async def measure_cancel(impl: str, base_url: str, quick: bool) -> dict[str, Any]:
+    samples: list[float] = []
+    left: list[int] = []
+    for index in range(2 + (5 if quick else 15)):
+        took, tasks = await _cancel_once(impl, base_url)
+        if index >= 2:  # two warm-up runs
+            samples.append(took)
+            left.append(tasks)
+    return {"metrics": {"cancel": metric("ms", samples)}, "info": {"tasks_left": max(left)}}
+
+
+async def _magentic_once(impl: str, base_url: str) -> dict[str, float]:
+    _, agents, _, _ = _framework(impl)
+    teams = require(
+        "agentparts.teams" if impl == "agentparts" else "autogen_agentchat.teams",
+        "MagenticOneGroupChat",
+    )
+    marks: dict[str, float] = {}
+
+    def on_create() -> None:
+        marks.setdefault("first_request", time.perf_counter())
+
+    orchestrator_client = _client_class(impl, on_create)(
+        model=UNKNOWN_MODEL, base_url=base_url, api_key=API_KEY, model_info=UNKNOWN_MODEL_INFO
+    )
+    client = _framework(impl)[0].OpenAIChatCompletionClient(
+        model=UNKNOWN_MODEL, base_url=base_url, api_key=API_KEY, model_info=UNKNOWN_MODEL_INFO
+    )
+    assistant = agents.AssistantAgent("assistant", model_client=client)
+    team = teams.MagenticOneGroupChat([assistant], orchestrator_client, max_turns=5)
+    try:
+        began = time.perf_counter()
+        spoke: list[str] = []
+        async for event in team.run_stream(task=TASK):
+            if getattr(event, "source", None) == "assistant" and hasattr(event, "content"):
+                marks.setdefault("first_speaker", time.perf_counter())
+                spoke.append(str(event.content))
+            if type(event).__name__ == "TaskResult":
+                marks["run"] = time.perf_counter()
+                # One turn: the second fenced ledger's "satisfied" was read, so the run
+                # ended there (max_turns=5) with the orchestrator's final answer.
+                assert len(spoke) == 1 and "BENCH_LEDGER_DONE" in spoke[0], spoke
+                last = event.messages[-1]
+                assert last.source != "assistant", [type(m).__name__ for m in event.messages]
+        assert set(marks) == {"first_request", "first_speaker", "run"}, marks
+        return {key: (value - began) * 1000.0 for key, value in marks.items()}
+    finally:
+        await client.close()
+        await orchestrator_client.close()
+
+
+async def measure_magentic(impl: str, base_url: str, quick: bool) -> dict[str, Any]:
+    if impl == "raw":
+        raise NotMeasured("no raw baseline: the row is an absolute bound")
+    samples: dict[str, list[float]] = {"first_request": [], "first_speaker": [], "run": []}
+    for index in range(2 + (5 if quick else 15)):
+        marks = await _magentic_once(impl, base_url)
+        if index >= 2:  # two warm-up runs
+            for key, value in marks.items():
+                samples[key].append(value)
+    return {"metrics": {k: metric("ms", v) for k, v in samples.items()}, "info": {}}
+
+
 def main() -> None:
-    modes = ("round_robin", "selector", "selector_retry", "concurrent", "roundtrip")
+    modes = (
+        "round_robin",
+        "selector",
+        "selector_retry",
+        "concurrent",
+        "roundtrip",
+        "cancel_latency",
+        "magentic_one",
+    )
 
     def add_mode(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--mode", choices=modes, default="round_robin")
@@ -298,6 +487,10 @@ def main() -> None:
     async def measure() -> dict[str, Any]:
         if args.mode == "roundtrip":
             return measure_round_trip(args.impl, args.quick)
+        if args.mode == "cancel_latency":
+            return await measure_cancel(args.impl, args.base_url, args.quick)
+        if args.mode == "magentic_one":
+            return await measure_magentic(args.impl, args.base_url, args.quick)
         return await measure_runs(args.impl, args.base_url, args.quick, args.mode)
 
     run(f"team_{args.mode}", args.impl, measure)
