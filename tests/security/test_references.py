@@ -105,7 +105,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("agentparts.testing.mcp_server:main", "runs the command line"),
     # agentparts' own functions: internals, not tools (probe_bwrap runs the program it is given).
     ("agentparts.code_executors.sandbox._bwrap:probe_bwrap", "of agentparts itself"),
-    ("agentparts.code_executors._process:run_process", "of agentparts itself"),
+    ("agentparts.code_executors._process:kill_process_tree", "of agentparts itself"),
     ("agentparts._component:ComponentLoader.load_component", "of agentparts itself"),
     ("agentparts._providers.register_class", "of agentparts itself"),
     ("agentparts.tools._worker_threads:_shared", "of agentparts itself"),
