@@ -39,7 +39,7 @@ from agentparts.models.openai.config import (
     OpenAIClientConfigurationConfigModel,
     ResponseFormat,
 )
-from agentparts.testing import OpenAITestServer, ScriptedReply
+from agentparts.testing import AnthropicTestServer, OpenAITestServer, ScriptedReply
 
 ROOT = Path(__file__).parents[2]
 AUTOGEN_PYTHON = ROOT / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
@@ -402,3 +402,47 @@ async def test_azure_ai_typeddict_builds_an_azure_ai_client(server: OpenAITestSe
     assert request.path.startswith("/v1/chat/completions?api-version=")
     assert request.body["model"] == "Phi-4" and request.body["temperature"] == 0.4
     assert request.headers["authorization"] == "Bearer ai-key"
+
+
+class ClaudeLikeConfigModel(anthropic_config.BaseAnthropicClientConfigurationConfigModel):
+    workspace: str | None = None
+
+
+class ClaudeLikeChatCompletionClient(AnthropicChatCompletionClient):
+    """A client whose config builds on AutoGen's lower Anthropic layer."""
+
+    component_config_schema = ClaudeLikeConfigModel
+    component_provider_override = f"{__name__}.ClaudeLikeChatCompletionClient"
+
+    def __init__(self, workspace: str | None = None, **kwargs: Any) -> None:
+        self.workspace = workspace
+        super().__init__(**kwargs)
+
+
+async def test_autogens_anthropic_layer_configures_the_client() -> None:
+    async with AnthropicTestServer(["Hi from Claude."]) as server:
+        config = ClaudeLikeConfigModel.model_validate(
+            {
+                "model": "claude-like",
+                "api_key": "sk-ant",
+                "base_url": server.base_url,
+                "workspace": "w1",
+                "model_info": {
+                    "vision": False,
+                    "function_calling": True,
+                    "json_output": True,
+                    "family": "unknown",
+                    "structured_output": False,
+                },
+            }
+        )
+        client = ClaudeLikeChatCompletionClient._from_config(config)  # pyright: ignore[reportPrivateUsage, reportArgumentType]
+        try:
+            assert (await client.create(HELLO)).content == "Hi from Claude."
+        finally:
+            await client.close()
+    assert client.workspace == "w1"
+    body = server.last_request.body
+    # AutoGen's defaults of this layer reach the request.
+    assert (body["max_tokens"], body["temperature"]) == (4096, 1.0)
+    assert server.last_request.headers["x-api-key"] == "sk-ant"
