@@ -34,6 +34,7 @@ from agentparts.models import (
     UserMessage,
 )
 from agentparts.models.openai import OpenAIChatCompletionClient
+from agentparts.models.openai._config import OpenAIClientConfig
 from agentparts.testing import Fault, OpenAITestServer, ScriptedReply, ScriptedToolCall
 
 from .conftest import MESSAGES, TEST_INFO, free_port, make_client
@@ -526,6 +527,14 @@ async def test_timeout_is_retried_then_reported(server: OpenAITestServer) -> Non
         await client.create(MESSAGES)
     assert len(server.requests) == 2
     await client.close()
+
+
+def test_timeout_none_as_autogen_allows_means_the_default_limit(server: OpenAITestServer) -> None:
+    client = make_client(server, timeout=None)
+    assert client.dump_component().config["timeout"] == 60.0
+    saved = {"model": "gpt-4o", "api_key": "k", "base_url": server.base_url, "timeout": None}
+    loaded = OpenAIChatCompletionClient._from_config(OpenAIClientConfig.model_validate(saved))  # pyright: ignore[reportPrivateUsage]
+    assert loaded.dump_component().config["timeout"] == 60.0
 
 
 async def test_a_slow_reply_within_the_timeout_succeeds(

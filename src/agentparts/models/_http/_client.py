@@ -7,7 +7,7 @@ from typing import Any
 
 from .._client import ChatCompletionClient
 from .._model_info import ModelCapabilities, ModelInfo
-from ._limits import HttpLimits
+from ._limits import DEFAULT_TIMEOUT, HttpLimits
 from ._pool import ShardedPool, tls_may_be_needed
 from ._transport import Transport
 
@@ -53,9 +53,10 @@ def http_limits(
     max_response_bytes: int,
     max_event_bytes: int,
 ) -> HttpLimits:
-    """The limits of a client whose ``timeout=None`` means the default 60 seconds."""
+    """The limits of a client; ``timeout=None`` (AutoGen's "no timeout") means the default
+    limit, since agentparts never waits without bound."""
     return HttpLimits(
-        60.0 if timeout is None else timeout,
+        DEFAULT_TIMEOUT if timeout is None else timeout,
         stream_idle_timeout,
         stream_timeout,
         max_response_bytes,

@@ -28,6 +28,7 @@ from .._http import (
     decode_json,
     encode_json,
     given_model_info,
+    http_limits,
 )
 from .._http._limits import (
     DEFAULT_MAX_EVENT_BYTES,
@@ -254,7 +255,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         organization: str | None = None,
         project: str | None = None,
         model_info: ModelInfo | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_TIMEOUT,
         stream_idle_timeout: float | None = None,
         stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -272,7 +273,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         **create_args: Any,
     ) -> None:
         extra_fields = _check_create_args(create_args, type(self))
-        limits = HttpLimits(
+        limits = http_limits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
         )
         route = provider_route(model) if base_url is None else None
@@ -290,7 +291,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
             organization=organization,
             project=project,
             model_info=dict(model_info) if model_info is not None else None,
-            timeout=timeout,
+            timeout=limits.timeout,  # None (AutoGen's "no timeout") saved as the default
             stream_idle_timeout=stream_idle_timeout,
             stream_timeout=stream_timeout,
             max_response_bytes=max_response_bytes,
@@ -520,7 +521,8 @@ class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenA
         model_info: What the model can do. Required for models agentparts does not know;
             ``context_window`` in it makes ``remaining_tokens`` work.
         timeout: Seconds one request may take in all, from sending it to the last byte of
-            the answer (for a streamed answer: to its first byte), per attempt.
+            the answer (for a streamed answer: to its first byte), per attempt. ``None``
+            (AutoGen's "no timeout") means the default, 60: nothing waits without bound.
         stream_idle_timeout: Seconds a streamed answer may go without an event (default:
             ``timeout``); the caller's own time between chunks does not count.
         stream_timeout: Seconds a whole streamed answer may take, request and the caller's
@@ -574,7 +576,7 @@ class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenA
         organization: str | None = None,
         project: str | None = None,
         model_info: ModelInfo | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_TIMEOUT,
         stream_idle_timeout: float | None = None,
         stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,

@@ -59,7 +59,7 @@ class BaseOpenAIClientConfigurationConfigModel(CreateArgumentsConfigModel):
     api_key: SecretStr | None = None
     model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
     model_capabilities: ModelCapabilities | None = None
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float | None = DEFAULT_TIMEOUT
     stream_idle_timeout: float | None = None
     stream_timeout: float = DEFAULT_STREAM_TIMEOUT
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
