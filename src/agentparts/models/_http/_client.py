@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 from typing import Any
 
+from pydantic import BaseModel
+
+from ..._constants import EVENT_LOGGER_NAME
+from ...errors import ModelClientError, ModelConnectionError
+from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
+from .._events import emit_model_event
 from .._model_info import ModelCapabilities, ModelInfo
+from .._types import CreateResult
 from ._limits import DEFAULT_TIMEOUT, HttpLimits
 from ._pool import ShardedPool, tls_may_be_needed
+from ._sse import EventStream
 from ._transport import Transport
 
-__all__ = ["HttpChatClient", "encode_json", "given_model_info", "http_limits"]
+__all__ = ["HttpChatClient", "encode_json", "given_model_info", "http_limits", "saved_values"]
 
 _ENCODER = json.JSONEncoder(allow_nan=False)
+_events = logging.getLogger(EVENT_LOGGER_NAME)
 
 
 def encode_json(body: dict[str, Any]) -> bytes:
@@ -64,12 +76,22 @@ def http_limits(
     )
 
 
+def saved_values(config: BaseModel) -> dict[str, Any]:
+    """Every field of a client's saved config, by name, ``model_info`` as a
+    :class:`ModelInfo`: the keyword arguments that rebuild the client."""
+    values = {name: getattr(config, name) for name in type(config).model_fields}
+    if values.get("model_info") is not None:
+        values["model_info"] = ModelInfo(**values["model_info"])
+    return values
+
+
 class HttpChatClient(ChatCompletionClient):
     """A chat client on :class:`Transport` and :class:`ShardedPool`.
 
     A provider's client sets ``_model`` and ``_model_info`` and calls :meth:`_connect`
     once in its constructor; what is left to it is its wire protocol (request bodies and
-    answers). Requests go through ``self._pool.lease()`` and ``self._transport``.
+    answers). Requests go through :meth:`_post` and :meth:`_open_stream`; a finished
+    answer through :meth:`_answered` or :meth:`_streamed`.
     """
 
     _model: str
@@ -88,6 +110,58 @@ class HttpChatClient(ChatCompletionClient):
             max_connections,
             tls=tls_may_be_needed(transport.base_url),
         )
+
+    def _explain(self, error: ModelConnectionError) -> ModelClientError:
+        """A connection error as this provider's users need it (default: as it is)."""
+        return error
+
+    async def _post(self, body: dict[str, Any], transport: Transport | None = None) -> bytes:
+        """Send ``body`` as JSON (through ``transport``, default the client's own); return
+        the body of the successful answer."""
+        payload = encode_json(body)
+        async with self._pool.lease() as http:
+            try:
+                return await (transport or self._transport).post(http, payload)
+            except ModelConnectionError as exc:
+                raise self._explain(exc) from None
+
+    @asynccontextmanager
+    async def _open_stream(self, body: dict[str, Any]) -> AsyncGenerator[EventStream, None]:
+        """Send ``body`` as JSON and log the stream's start; the open stream of the answer,
+        closed on leaving the block."""
+        payload = encode_json(body)
+        if _events.isEnabledFor(logging.INFO):
+            emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
+        async with self._pool.lease() as http:
+            try:
+                stream = await self._transport.post_stream(http, payload)
+            except ModelConnectionError as exc:
+                raise self._explain(exc) from None
+            try:
+                yield stream
+            finally:
+                await stream.aclose()
+
+    def _answered(self, result: CreateResult, body: dict[str, Any], response: Any) -> CreateResult:
+        """Record the usage of a whole answer and log the call; return ``result``."""
+        self._record_usage(result.usage)
+        emit_model_event(
+            LLMCallEvent, self._model, result, messages=body["messages"], response=response
+        )
+        return result
+
+    def _streamed(self, result: CreateResult) -> CreateResult:
+        """Record the usage of a streamed answer and log its end; return ``result``."""
+        self._record_usage(result.usage)
+        emit_model_event(LLMStreamEndEvent, self._model, result)
+        return result
+
+    def _counting_info(self) -> ModelInfo:
+        """The model's info with vision on, so token counts count images instead of
+        refusing them."""
+        info = ModelInfo(**self._model_info)
+        info["vision"] = True
+        return info
 
     @property
     def model(self) -> str:

@@ -15,8 +15,6 @@ from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
 from ..._secrets import secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
-from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
-from .._events import emit_model_event
 from .._http import (
     HttpChatClient,
     HttpLimits,
@@ -25,10 +23,10 @@ from .._http import (
     Transport,
     check_finite_numbers,
     decode_json,
-    encode_json,
     given_model_info,
     http_limits,
 )
+from .._http._client import saved_values
 from .._http._limits import (
     DEFAULT_MAX_EVENT_BYTES,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -368,20 +366,14 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         body, structured = self._request(
             messages, tools, tool_choice, json_output, extra_create_args, False
         )
-        payload = encode_json(body)
         with CancelScope(cancellation_token, whole_block=True):
-            async with self._pool.lease() as http:
-                content = await self._transport.post(http, payload)
+            content = await self._post(body)
         data = decode_json(content, self.base_url)
         result, blocks = result_from_message(data, self.base_url, structured)
         self._memory.remember(blocks)
         if not result.usage.prompt_tokens and not result.usage.completion_tokens:
             result.usage.prompt_tokens = self._estimate(body)
-        self._record_usage(result.usage)
-        emit_model_event(
-            LLMCallEvent, self._model, result, messages=body["messages"], response=data
-        )
-        return result
+        return self._answered(result, body, data)
 
     async def create_stream(
         self,
@@ -405,23 +397,16 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         body, structured = self._request(
             messages, tools, tool_choice, json_output, extra_create_args, True
         )
-        payload = encode_json(body)
-        if _events.isEnabledFor(logging.INFO):
-            emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
         accumulator = StreamAccumulator(self.base_url, structured)
         with CancelScope(cancellation_token, whole_block=True):
-            async with self._pool.lease() as http:
-                stream = await self._transport.post_stream(http, payload)
-                try:
-                    async for data in stream.data():
-                        event = decode_json(data, self.base_url)
-                        text = accumulator.add(event)
-                        if text:
-                            yield text
-                        if accumulator.done:
-                            break
-                finally:
-                    await stream.aclose()
+            async with self._open_stream(body) as stream:
+                async for data in stream.data():
+                    event = decode_json(data, self.base_url)
+                    text = accumulator.add(event)
+                    if text:
+                        yield text
+                    if accumulator.done:
+                        break
         if not accumulator.done:
             raise ModelStreamError(
                 f"The response stream from {self.base_url} ended before it was complete "
@@ -432,9 +417,7 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         self._memory.remember(accumulator.blocks())
         if not result.usage.prompt_tokens and not result.usage.completion_tokens:
             result.usage.prompt_tokens = self._estimate(body)
-        self._record_usage(result.usage)
-        emit_model_event(LLMStreamEndEvent, self._model, result)
-        yield result
+        yield self._streamed(result)
 
     def _estimate(self, body: dict[str, Any]) -> int:
         return estimate_tokens(body.get("system"), body["messages"], body.get("tools", []))
@@ -450,8 +433,7 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         3.5 characters per token, 1,600 per image and a small overhead per message and
         tool (see :mod:`agentparts.models.anthropic._tokens`).
         """
-        info = ModelInfo(**self._model_info)
-        info["vision"] = True  # count images instead of refusing them
+        info = self._counting_info()
         system, wire = messages_to_wire(messages, self._model, info, self._memory)
         return estimate_tokens(system, wire, tools_to_wire(tools))
 
@@ -462,9 +444,7 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
 
     @classmethod
     def _from_config(cls, config: AnthropicClientConfig) -> Self:
-        values = {name: getattr(config, name) for name in type(config).model_fields}
-        if values["model_info"] is not None:
-            values["model_info"] = ModelInfo(**values["model_info"])
+        values = saved_values(config)
         create_args = {name: values.pop(name) for name in CREATE_ARG_NAMES}
         create_args = {k: v for k, v in create_args.items() if v is not None}
         return cls(**values, **create_args)

@@ -23,8 +23,6 @@ from ...errors import (
     ModelNotFoundError,
     ModelStreamError,
 )
-from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
-from .._events import emit_model_event
 from .._http import (
     HttpChatClient,
     HttpLimits,
@@ -34,10 +32,10 @@ from .._http import (
     Transport,
     check_finite_numbers,
     decode_json,
-    encode_json,
     http_limits,
 )
 from .._http._body import error_text
+from .._http._client import saved_values
 from .._http._limits import (
     DEFAULT_MAX_EVENT_BYTES,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -309,15 +307,13 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
 
     # --- errors ----------------------------------------------------------------------
 
-    def _explain(self, error: ModelClientError) -> ModelClientError:
+    def _explain(self, error: ModelConnectionError) -> ModelClientError:
         """A connection error as Ollama users need it (a 404 already says to pull)."""
-        if isinstance(error, ModelConnectionError):
-            return ModelConnectionError(
-                f"Ollama is not running at {self.host}, or cannot be reached ({error}). "
-                f"Start it with `ollama serve` (or the Ollama app), or pass host= (or set "
-                f"{HOST_VARIABLE}) to the server's address."
-            )
-        return error
+        return ModelConnectionError(
+            f"Ollama is not running at {self.host}, or cannot be reached ({error}). "
+            f"Start it with `ollama serve` (or the Ollama app), or pass host= (or set "
+            f"{HOST_VARIABLE}) to the server's address."
+        )
 
     async def fetch_model_info(self) -> ModelInfo:
         """Ask the server (``/api/show``) what the model can do, and keep the answer.
@@ -326,12 +322,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
             ModelNotFoundError: The model is not pulled (the message says `ollama pull`).
             ModelConnectionError: Ollama is not running at the host.
         """
-        payload = encode_json({"model": self._model})
-        try:
-            async with self._pool.lease() as http:
-                content = await self._show.post(http, payload)
-        except ModelConnectionError as exc:
-            raise self._explain(exc) from None
+        content = await self._post({"model": self._model}, self._show)
         self._model_info = info_from_show(decode_json(content, self.host))
         self._info_known = True
         return self._model_info
@@ -419,12 +410,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, False
             )
-            payload = encode_json(body)
-            try:
-                async with self._pool.lease() as http:
-                    content = await self._transport.post(http, payload)
-            except ModelConnectionError as exc:
-                raise self._explain(exc) from None
+            content = await self._post(body)
         data = decode_json(content, self.host)
         if "error" in data:
             raise self._answer_error(data["error"], ModelClientError)
@@ -433,11 +419,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         turn.flush()
         result = turn.result(RequestUsage(0, 0))
         result.usage = self._usage(turn, body, result)
-        self._record_usage(result.usage)
-        emit_model_event(
-            LLMCallEvent, self._model, result, messages=body["messages"], response=data
-        )
-        return result
+        return self._answered(result, body, data)
 
     async def create_stream(
         self,
@@ -459,30 +441,20 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, True
             )
-            payload = encode_json(body)
-            if _events.isEnabledFor(logging.INFO):
-                emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
             turn = OllamaTurn(self.host)
-            async with self._pool.lease() as http:
-                try:
-                    stream = await self._transport.post_stream(http, payload)
-                except ModelConnectionError as exc:
-                    raise self._explain(exc) from None
-                try:
-                    async for line in stream.data():
-                        if turn.done:
-                            continue  # read to the end, so the connection is reused
-                        chunk = decode_json(line, self.host)
-                        if "error" in chunk:
-                            raise self._answer_error(chunk["error"], ModelStreamError)
-                        text = turn.add(chunk)
-                        if text:
-                            yield text
-                finally:
-                    await stream.aclose()
-                text = turn.flush()
-                if text:
-                    yield text
+            async with self._open_stream(body) as stream:
+                async for line in stream.data():
+                    if turn.done:
+                        continue  # read to the end, so the connection is reused
+                    chunk = decode_json(line, self.host)
+                    if "error" in chunk:
+                        raise self._answer_error(chunk["error"], ModelStreamError)
+                    text = turn.add(chunk)
+                    if text:
+                        yield text
+            text = turn.flush()
+            if text:
+                yield text
         if not turn.done:
             raise ModelStreamError(
                 f"The response stream from {self.host} ended before it was complete (after "
@@ -490,9 +462,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
             )
         result = turn.result(RequestUsage(0, 0))
         result.usage = self._usage(turn, body, result)
-        self._record_usage(result.usage)
-        emit_model_event(LLMStreamEndEvent, self._model, result)
-        yield result
+        yield self._streamed(result)
 
     def _answer_error(self, error: Any, kind: type[ModelClientError]) -> ModelClientError:
         text = self._transport.redact(str(error))[:300]
@@ -505,9 +475,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
     ) -> int:
         """Prompt tokens of ``messages`` and ``tools``: an estimate (cl100k), since local
         models each have their own tokenizer and Ollama has no offline counting."""
-        info = ModelInfo(**self._model_info)
-        info["vision"] = True  # count images instead of refusing them
-        wire = messages_to_ollama(messages, info)
+        wire = messages_to_ollama(messages, self._counting_info())
         for message in wire:
             images = message.pop("images", None)
             if images:
@@ -523,9 +491,7 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
 
     @classmethod
     def _from_config(cls, config: OllamaClientConfig) -> Self:
-        values = {name: getattr(config, name) for name in type(config).model_fields}
-        if values["model_info"] is not None:
-            values["model_info"] = ModelInfo(**values["model_info"])
+        values = saved_values(config)
         return cls(values.pop("model"), **values)
 
     @classmethod

@@ -16,8 +16,6 @@ from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
 from ..._secrets import EnvSecretStr, secret_from_env
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
-from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
-from .._events import emit_model_event
 from .._http import (
     HttpChatClient,
     HttpLimits,
@@ -26,7 +24,6 @@ from .._http import (
     Transport,
     check_finite_numbers,
     decode_json,
-    encode_json,
     given_model_info,
     http_limits,
 )
@@ -393,19 +390,13 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
                 connection, or an invalid response.
         """
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
-        payload = encode_json(body)
         with CancelScope(cancellation_token, whole_block=True):
-            async with self._pool.lease() as http:
-                content = await self._transport.post(http, payload)
+            content = await self._post(body)
         data = decode_json(content, self.base_url)
         result = result_from_completion(data, self.base_url)
         if not data.get("usage"):
             result.usage = self._estimate_usage(body, result)
-        self._record_usage(result.usage)
-        emit_model_event(
-            LLMCallEvent, self._model, result, messages=body["messages"], response=data
-        )
-        return result
+        return self._answered(result, body, data)
 
     async def create_stream(
         self,
@@ -440,29 +431,22 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         if include_usage is not None:
             options = {**body.get("stream_options", {}), "include_usage": include_usage}
             body["stream_options"] = options
-        payload = encode_json(body)
-        if _events.isEnabledFor(logging.INFO):
-            emit(LLMStreamStartEvent(model=self._model, messages=body["messages"]))
+        accumulator = StreamAccumulator(self.base_url)
         with CancelScope(cancellation_token, whole_block=True):
-            async with self._pool.lease() as http:
-                stream = await self._transport.post_stream(http, payload)
-                accumulator = StreamAccumulator(self.base_url)
-                try:
-                    async for data in stream.data():
-                        if data == b"[DONE]":
-                            accumulator.done = True
-                            break
-                        chunk: dict[str, Any] = decode_json(data, self.base_url)
-                        if "error" in chunk:
-                            raise self._stream_error(chunk["error"])
-                        text = accumulator.add(chunk)
-                        if text:
-                            yield text
-                finally:
-                    await stream.aclose()
-                text = accumulator.flush()
-                if text:
-                    yield text
+            async with self._open_stream(body) as stream:
+                async for data in stream.data():
+                    if data == b"[DONE]":
+                        accumulator.done = True
+                        break
+                    chunk: dict[str, Any] = decode_json(data, self.base_url)
+                    if "error" in chunk:
+                        raise self._stream_error(chunk["error"])
+                    text = accumulator.add(chunk)
+                    if text:
+                        yield text
+            text = accumulator.flush()
+            if text:
+                yield text
         if not accumulator.done and accumulator.finish_reason is None:
             raise ModelStreamError(
                 f"The response stream from {self.base_url} ended before it was complete "
@@ -471,9 +455,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         result = accumulator.result()
         if accumulator.usage is None:
             result.usage = self._estimate_usage(body, result)
-        self._record_usage(result.usage)
-        emit_model_event(LLMStreamEndEvent, self._model, result)
-        yield result
+        yield self._streamed(result)
 
     def _stream_error(self, error: Any) -> ModelStreamError:
         text = self._transport.redact(str(error))
@@ -499,8 +481,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
     ) -> int:
         """Prompt tokens of ``messages`` and ``tools``, counted offline."""
-        info = ModelInfo(**self._model_info)
-        info["vision"] = True  # count images instead of refusing them
+        info = self._counting_info()
         wire = messages_to_wire(messages, info, self._include_name, self._name_prefixes)
         return count_wire_tokens(self._model, wire, tools_to_wire(tools))
 
