@@ -287,7 +287,8 @@ def _walk(
     components: list[tuple[str, str]],
     strict: bool,
 ) -> None:
-    from ._component import _describe, _resolve_secrets, is_component_class
+    from ._component import _describe, is_component_class
+    from ._config_secrets import resolve_secrets as _resolve_secrets
     from ._providers import import_provider
 
     provider = model.provider

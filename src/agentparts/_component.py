@@ -7,13 +7,11 @@ import typing
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
 
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 from typing_extensions import Self
 
-from ._component_model import ComponentModel, ComponentType
-from ._config_secrets import resolve_secrets
 from ._limits import (
     ConfigLimits,
     check_structure,
@@ -24,14 +22,6 @@ from ._limits import (
 )
 from ._providers import allowing_providers, register_class
 from ._references import import_provider
-from ._secrets import (
-    dump_config,
-    env_permission,
-    including_secrets,
-    loading_config,
-    loading_untrusted,
-    secrets_included,
-)
 from .errors import (
     ComponentConfigError,
     ComponentLoadError,
@@ -42,8 +32,14 @@ from .errors import (
 )
 from .logging import ComponentLoadEvent, emit
 
+# The component model, the secrets and Pydantic's model machinery (``pydantic.main``, about
+# 40% of ``import asyncio, pydantic`` on its own) are imported by the calls that use them:
+# ``from agentparts import ComponentLoader`` stays small until something is loaded or saved.
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ._capabilities import Capability
+    from ._component_model import ComponentModel, ComponentType
 
 __all__ = [
     "Component",
@@ -56,12 +52,12 @@ __all__ = [
     "is_component_instance",
 ]
 
-ConfigT = TypeVar("ConfigT", bound=BaseModel)
-FromConfigT = TypeVar("FromConfigT", bound=BaseModel, contravariant=True)
-ToConfigT = TypeVar("ToConfigT", bound=BaseModel, covariant=True)
+ConfigT = TypeVar("ConfigT", bound="BaseModel")
+FromConfigT = TypeVar("FromConfigT", bound="BaseModel", contravariant=True)
+ToConfigT = TypeVar("ToConfigT", bound="BaseModel", covariant=True)
 ExpectedT = TypeVar("ExpectedT")
 
-ComponentSource = ComponentModel | dict[str, Any] | str | os.PathLike[str]
+ComponentSource: TypeAlias = "ComponentModel | dict[str, Any] | str | os.PathLike[str]"
 """What ``load_component`` takes: a component model, its dict, or a JSON/YAML file path."""
 
 
@@ -170,6 +166,9 @@ class ComponentToConfig(Generic[ToConfigT]):
                 f"{cls.__name__} has no component_type: set the class variable, or derive "
                 "from a base such as ChatCompletionClient, BaseTool or CodeExecutor."
             )
+        from ._component_model import ComponentModel
+        from ._secrets import dump_config, including_secrets, secrets_included
+
         include = secrets_included() if include_secrets is None else include_secrets
         with including_secrets(include):
             config = dump_config(self._to_config())
@@ -279,6 +278,8 @@ class ComponentLoader:
                 capability refused (:class:`~agentparts.errors.CapabilityRefusedError`), or
                 the config invalid. Its subclass and message say which, and what to do.
         """
+        from ._secrets import env_permission, loading_config, loading_untrusted
+
         component_model = _as_component_model(model)
         outermost = not loading_config()
         target: type[Any] | None = expected
@@ -358,6 +359,8 @@ def _first_paragraph(doc: str | None) -> str | None:
 
 
 def _as_component_model(model: ComponentSource) -> ComponentModel:
+    from ._component_model import ComponentModel
+
     if isinstance(model, ComponentModel):
         return model
     with only_load_errors("the config"):
@@ -434,6 +437,9 @@ class only_load_errors:
 
 
 def _load_component_model(component_model: ComponentModel, expected: type[Any] | None) -> Any:
+    from ._config_secrets import resolve_secrets
+    from ._secrets import loading_untrusted
+
     provider = component_model.provider
     component_class = import_provider(provider, expected)
     if not is_component_class(component_class):
@@ -457,7 +463,7 @@ def _load_component_model(component_model: ComponentModel, expected: type[Any] |
     if schema is None:
         raise ComponentTypeError(f"{component_class.__name__} declares no component_config_schema.")
     documented: tuple[str, ...] = getattr(component_class, "component_env_vars", ())
-    config_data = _resolve_secrets(component_model.config, schema, "config", documented)
+    config_data = resolve_secrets(component_model.config, schema, "config", documented)
     if loading_untrusted():  # (imported here: the loader's own import stays small)
         from ._capabilities import police_component
 
@@ -491,6 +497,3 @@ def _describe(exc: ValidationError, root: str) -> str:
         loc = ".".join(str(p) for p in (root, *error["loc"]) if p != "")
         parts.append(f"{loc or '(root)'}: {error['msg']}")
     return "; ".join(parts)
-
-
-_resolve_secrets = resolve_secrets  # the name agentparts._capabilities imports

@@ -1,0 +1,39 @@
+"""What the public import statements load: each one leaves out what its first use needs.
+
+Structural checks only (which modules are in ``sys.modules``), never a timing: the import
+figures themselves are ``scripts/bench`` rows (benchmarks/scenarios/import_time.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def _loaded_after(statement: str, modules: tuple[str, ...]) -> list[str]:
+    script = (
+        f"import json, sys\n{statement}\n"
+        f"print(json.dumps(sorted(set(sys.modules) & {set(modules)!r})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(out.stdout)
+    return loaded
+
+
+def test_the_loader_import_leaves_pydantics_model_machinery_to_the_first_load() -> None:
+    # pydantic.main alone costs about 40% of ``import asyncio, pydantic``.
+    heavy = ("pydantic.main", "pydantic.types", "agentparts._component_model")
+    assert _loaded_after("from agentparts import ComponentLoader", heavy) == []
+
+
+def test_the_loader_still_loads_and_saves_after_a_bare_import() -> None:
+    statement = (
+        "from agentparts import ComponentLoader\n"
+        "from agentparts.conditions import MaxMessageTermination\n"
+        "model = MaxMessageTermination(3).dump_component()\n"
+        "loaded = ComponentLoader.load_component(model.model_dump())\n"
+        "assert isinstance(loaded, MaxMessageTermination), loaded\n"
+        "assert loaded.dump_component() == model\n"
+    )
+    assert _loaded_after(statement, ("pydantic.main",)) == ["pydantic.main"]
