@@ -17,7 +17,15 @@ import json
 from typing import Any
 
 from ._native_server import NativeApiTestServer, is_plain_error
-from ._openai_server import _as_dict, _items, _pieces, _write_chunk, _write_head
+from ._openai_server import (
+    _as_dict,
+    _items,
+    _pieces,
+    _write_chunk,
+    _write_forever,
+    _write_head,
+    _write_padded,
+)
 from ._scripted import Fault, RecordedRequest, ScriptedReply
 
 __all__ = ["AnthropicTestServer"]
@@ -213,13 +221,7 @@ class AnthropicTestServer(NativeApiTestServer):
             _write_sse(writer, {"type": "message_start", "message": {"usage": {}}})
             _write_sse(writer, _block_start(0, {"type": "text", "text": ""}))
         delta = _delta(0, {"type": "text_delta", "text": "and on "})
-        while True:
-            if stream:
-                _write_sse(writer, delta)
-            else:
-                writer.write(b"1\r\n \r\n")
-            await writer.drain()
-            await asyncio.sleep(interval)
+        await _write_forever(writer, _sse(delta) if stream else b" ", interval)
 
     async def _huge(self, body: dict[str, Any], writer: Any, size: int) -> None:
         stream = bool(body.get("stream"))
@@ -234,16 +236,7 @@ class AnthropicTestServer(NativeApiTestServer):
             _write_head(writer, 200, "application/json", None)
             head = b'{"type":"message","role":"assistant","content":[{"type":"text","text":"'
             tail = b'"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}'
-        _write_chunk(writer, head)
-        left = max(0, size - len(head) - len(tail))
-        piece = b"x" * 65536
-        while left > 0:
-            _write_chunk(writer, piece[:left])
-            left -= len(piece)
-            await writer.drain()
-        _write_chunk(writer, tail)
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
+        await _write_padded(writer, head, tail, size)
 
 
 def _stop_reason(reply: ScriptedReply) -> str:
@@ -424,9 +417,13 @@ def _echo(request: RecordedRequest) -> ScriptedReply:
     return ScriptedReply("ok")
 
 
-def _write_sse(writer: Any, event: dict[str, Any]) -> None:
+def _sse(event: dict[str, Any]) -> bytes:
     name = str(event.get("type", "message")).encode()
-    _write_chunk(writer, b"event: " + name + b"\ndata: " + json.dumps(event).encode() + b"\n\n")
+    return b"event: " + name + b"\ndata: " + json.dumps(event).encode() + b"\n\n"
+
+
+def _write_sse(writer: Any, event: dict[str, Any]) -> None:
+    _write_chunk(writer, _sse(event))
 
 
 def _write_body(

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 from ._native_server import NativeApiTestServer, is_plain_error
+from ._openai_server import (
+    _pieces,
+    _write_chunk,
+    _write_forever,
+    _write_head,
+    _write_json,
+    _write_padded,
+)
 from ._scripted import Fault, RecordedRequest, Responder, ScriptedReply, ScriptedToolCall
 
 __all__ = ["OllamaTestServer"]
 
 Answer = ScriptedReply | Fault | str
-_WORDS = re.compile(r"\s*\S+\s*|\s+")
-_PIECE = 64 * 2**10
 
 
 class OllamaTestServer(NativeApiTestServer):
@@ -208,10 +213,7 @@ class OllamaTestServer(NativeApiTestServer):
         stream = _streamed(body)
         _write_head(writer, 200, "application/x-ndjson" if stream else "application/json", None)
         line = json.dumps(self._line(body, {"role": "assistant", "content": "and on "}))
-        while True:
-            _write_chunk(writer, (line + "\n").encode() if stream else b" ")
-            await writer.drain()
-            await asyncio.sleep(interval)
+        await _write_forever(writer, (line + "\n").encode() if stream else b" ", interval)
 
     async def _huge(self, body: dict[str, Any], writer: Any, size: int) -> None:
         stream = _streamed(body)
@@ -219,16 +221,7 @@ class OllamaTestServer(NativeApiTestServer):
         head = json.dumps(self._line(body, {"role": "assistant", "content": ""}))
         head_bytes = head[: head.rindex('""') + 1].encode()
         tail = b'"}, "done": true, "done_reason": "stop"}' + (b"\n" if stream else b"")
-        _write_chunk(writer, head_bytes)
-        left = max(0, size - len(head_bytes) - len(tail))
-        piece = b"x" * _PIECE
-        while left > 0:
-            _write_chunk(writer, piece[:left])
-            left -= len(piece)
-            await writer.drain()
-        _write_chunk(writer, tail)
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
+        await _write_padded(writer, head_bytes, tail, size)
 
 
 def _streamed(body: dict[str, Any]) -> bool:
@@ -247,36 +240,3 @@ def _tool_call(call: ScriptedToolCall) -> dict[str, Any]:
     if call.id is not None:
         wire["id"] = call.id
     return wire
-
-
-def _pieces(text: str, words_per_chunk: int) -> list[str]:
-    words = _WORDS.findall(text)
-    step = max(1, words_per_chunk)
-    return ["".join(words[i : i + step]) for i in range(0, len(words), step)]
-
-
-def _write_head(
-    writer: Any,
-    status: int,
-    content_type: str,
-    length: int | None,
-    extra: Mapping[str, str] | None = None,
-) -> None:
-    lines = [f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}"]
-    lines.append(f"content-type: {content_type}")
-    if length is None:
-        lines.append("transfer-encoding: chunked")
-    else:
-        lines.append(f"content-length: {length}")
-    lines.extend(f"{name}: {value}" for name, value in (extra or {}).items())
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-
-
-def _write_json(writer: Any, status: int, payload: Any) -> None:
-    data = json.dumps(payload).encode()
-    _write_head(writer, status, "application/json", len(data))
-    writer.write(data)
-
-
-def _write_chunk(writer: Any, data: bytes) -> None:
-    writer.write(b"%x\r\n%s\r\n" % (len(data), data))

@@ -282,7 +282,7 @@ class OpenAITestServer:
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
-            _write_json(writer, 400, _error("The request body is not valid JSON.", None))
+            self._bad_json(writer)
             return True
         path = target.split("?", 1)[0]
         if path.startswith("/_control/"):
@@ -290,6 +290,15 @@ class OpenAITestServer:
         request = RecordedRequest(method, target, headers, body)
         if self.record:
             self.requests.append(request)
+        return await self._route(path, request, writer)
+
+    def _bad_json(self, writer: Any) -> None:
+        """Write the provider's answer to a request body that is not JSON."""
+        _write_json(writer, 400, _error("The request body is not valid JSON.", None))
+
+    async def _route(self, path: str, request: RecordedRequest, writer: Any) -> bool:
+        """Answer a recorded request (``path`` is its path without the query)."""
+        method, target, headers, body = request.method, request.path, request.headers, request.body
         if path.endswith("/models") and method == "GET":
             names = sorted(self.models or ["test-model"])
             data = [{"id": n, "object": "model", "owned_by": "agentparts"} for n in names]
@@ -305,12 +314,18 @@ class OpenAITestServer:
         if refusal is None:
             refusal = self._refusal(headers, body)  # pyright: ignore[reportUnknownArgumentType]
         answer = refusal or self._next_answer(request)
+        return await self._serve(answer, body, writer)  # pyright: ignore[reportUnknownArgumentType]
+
+    async def _serve(
+        self, answer: ScriptedReply | Fault | str, body: dict[str, Any], writer: Any
+    ) -> bool:
+        """Send ``answer`` (counted in :attr:`peak_requests` while it is sent)."""
         if isinstance(answer, str):
             answer = ScriptedReply(answer)
         self._answering += 1
         self.peak_requests = max(self.peak_requests, self._answering)
         try:
-            return await self._answer(answer, body, writer)  # pyright: ignore[reportUnknownArgumentType]
+            return await self._answer(answer, body, writer)
         finally:
             self._answering -= 1
 
@@ -417,13 +432,7 @@ class OpenAITestServer:
             b'"model":"endless","choices":[{"index":0,"delta":{"content":"and on "},'
             b'"finish_reason":null}]}'
         )
-        while True:
-            if stream:
-                _write_event(writer, event)
-            else:
-                writer.write(b"1\r\n \r\n")
-            await writer.drain()
-            await asyncio.sleep(interval)
+        await _write_forever(writer, b"data: " + event + b"\n\n" if stream else b" ", interval)
 
     async def _huge(self, body: dict[str, Any], writer: Any, size: int) -> None:
         stream = bool(body.get("stream"))
@@ -446,16 +455,7 @@ class OpenAITestServer:
                 b'"},"finish_reason":"stop"}],'
                 b'"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}'
             )
-        _write_chunk(writer, head)
-        left = max(0, size - len(head) - len(tail))
-        piece = b"x" * _HUGE_PIECE
-        while left > 0:
-            _write_chunk(writer, piece[:left])
-            left -= len(piece)
-            await writer.drain()
-        _write_chunk(writer, tail)
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
+        await _write_padded(writer, head, tail, size)
 
     def _control(self, method: str, path: str, body: Any, writer: Any) -> bool:
         if path == "/_control/script" and method == "POST":
@@ -700,6 +700,29 @@ def _write_event(writer: Any, data: bytes) -> None:
 
 def _write_chunk(writer: Any, data: bytes) -> None:
     writer.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+
+async def _write_padded(writer: Any, head: bytes, tail: bytes, size: int) -> None:
+    """Write a chunked body of about ``size`` bytes (``head``, as many ``x`` as it takes,
+    ``tail``) and end it."""
+    _write_chunk(writer, head)
+    left = max(0, size - len(head) - len(tail))
+    piece = b"x" * _HUGE_PIECE
+    while left > 0:
+        _write_chunk(writer, piece[:left])
+        left -= len(piece)
+        await writer.drain()
+    _write_chunk(writer, tail)
+    writer.write(b"0\r\n\r\n")
+    await writer.drain()
+
+
+async def _write_forever(writer: Any, data: bytes, interval: float) -> None:
+    """Write ``data`` as one chunk every ``interval`` seconds, never ending the body."""
+    while True:
+        _write_chunk(writer, data)
+        await writer.drain()
+        await asyncio.sleep(interval)
 
 
 def _misbehaves(fault: Fault) -> bool:
