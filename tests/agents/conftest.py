@@ -17,6 +17,16 @@ from agentparts.models import (
     RequestUsage,
 )
 
+TOOLS_INFO = ModelInfo(
+    vision=False,
+    function_calling=True,
+    json_output=False,
+    family="unknown",
+    structured_output=False,
+)
+"""A scripted model that may call tools and hand off (the replay client's default, as
+AutoGen's, is text only)."""
+
 
 def calls(*items: tuple[str, str] | tuple[str, str, str]) -> CreateResult:
     """A model answer asking for tool calls: (name, arguments[, id])."""

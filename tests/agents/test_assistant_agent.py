@@ -47,7 +47,16 @@ from agentparts.tools import (
     ToolSchema,
 )
 
-from .conftest import BlockingClient, Weather, add, broken, calls, cancel_when, short_summary
+from .conftest import (
+    TOOLS_INFO,
+    BlockingClient,
+    Weather,
+    add,
+    broken,
+    calls,
+    cancel_when,
+    short_summary,
+)
 
 
 def types_of(result: TaskResult) -> list[str]:
@@ -100,7 +109,9 @@ async def test_tool_calls_of_one_turn_run_concurrently() -> None:
         await asyncio.wait_for(first_started.wait(), 10)
         return "second done"
 
-    client = ReplayChatCompletionClient([calls(("first", "{}"), ("second", "{}"))])
+    client = ReplayChatCompletionClient(
+        [calls(("first", "{}"), ("second", "{}"))], model_info=TOOLS_INFO
+    )
     agent = AssistantAgent("a", client, tools=[first, second])
     result = await agent.run(task="go")
     executed = next(m for m in result.messages if isinstance(m, ToolCallExecutionEvent))
@@ -127,7 +138,8 @@ async def test_bad_tool_calls_become_error_results_and_the_run_goes_on() -> None
                 ("add", '["not", "an", "object"]'),
             ),
             "I saw the errors.",
-        ]
+        ],
+        model_info=TOOLS_INFO,
     )
     agent = AssistantAgent(
         "a", client, tools=[add, broken, slow], max_tool_iterations=2, tool_call_timeout=0.05
@@ -158,7 +170,8 @@ async def test_max_tool_iterations_summarizes_every_round_with_a_stop_reason() -
             calls(("add", '{"a": 1, "b": 1}', "r1")),
             calls(("add", '{"a": 2, "b": 2}', "r2")),
             "unused",
-        ]
+        ],
+        model_info=TOOLS_INFO,
     )
     agent = AssistantAgent(
         "a",
@@ -185,14 +198,16 @@ async def test_max_tool_iterations_summarizes_every_round_with_a_stop_reason() -
 
 
 async def test_summary_formatter() -> None:
-    client = ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 1}'))])
+    client = ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 1}'))], model_info=TOOLS_INFO)
     agent = AssistantAgent("a", client, tools=[add], tool_call_summary_formatter=short_summary)
     result = await agent.run(task="go")
     assert result.messages[-1].to_text() == "add -> 2"
 
 
 async def test_reflect_on_tool_use_answers_from_the_results() -> None:
-    client = ReplayChatCompletionClient([calls(("add", '{"a": 20, "b": 22}')), "The answer is 42."])
+    client = ReplayChatCompletionClient(
+        [calls(("add", '{"a": 20, "b": 22}')), "The answer is 42."], model_info=TOOLS_INFO
+    )
     agent = AssistantAgent("a", client, tools=[add], reflect_on_tool_use=True)
     result = await agent.run(task="20+22?")
     assert isinstance(result.messages[-1], TextMessage)
@@ -206,7 +221,9 @@ async def test_reflect_on_tool_use_answers_from_the_results() -> None:
 
 
 async def test_text_after_tools_is_the_answer_within_the_iteration_budget() -> None:
-    client = ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}')), "It is 3."])
+    client = ReplayChatCompletionClient(
+        [calls(("add", '{"a": 1, "b": 2}')), "It is 3."], model_info=TOOLS_INFO
+    )
     agent = AssistantAgent("a", client, tools=[add], max_tool_iterations=5)
     result = await agent.run(task="1+2")
     assert result.messages[-1].to_text() == "It is 3."
@@ -214,7 +231,9 @@ async def test_text_after_tools_is_the_answer_within_the_iteration_budget() -> N
 
 
 async def test_default_single_round_with_reflection_has_no_stop_reason() -> None:
-    client = ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}')), "It is 3."])
+    client = ReplayChatCompletionClient(
+        [calls(("add", '{"a": 1, "b": 2}')), "It is 3."], model_info=TOOLS_INFO
+    )
     agent = AssistantAgent("a", client, tools=[add], reflect_on_tool_use=True)
     result = await agent.run(task="1+2")
     assert result.messages[-1].to_text() == "It is 3."
@@ -223,7 +242,8 @@ async def test_default_single_round_with_reflection_has_no_stop_reason() -> None
 
 async def test_handoff_carries_other_tool_calls_as_context() -> None:
     client = ReplayChatCompletionClient(
-        [calls(("add", '{"a": 1, "b": 2}', "c1"), ("transfer_to_planner", "{}", "c2"))]
+        [calls(("add", '{"a": 1, "b": 2}', "c1"), ("transfer_to_planner", "{}", "c2"))],
+        model_info=TOOLS_INFO,
     )
     agent = AssistantAgent(
         "a",
@@ -323,7 +343,8 @@ async def test_structured_output_that_does_not_validate_is_a_clear_error() -> No
 
 async def test_structured_output_reflects_after_tools() -> None:
     client = ReplayChatCompletionClient(
-        [calls(("add", '{"a": 1, "b": 2}')), '{"city": "Rome", "degrees": 3}']
+        [calls(("add", '{"a": 1, "b": 2}')), '{"city": "Rome", "degrees": 3}'],
+        model_info=TOOLS_INFO,
     )
     agent = AssistantAgent("a", client, tools=[add], output_content_type=Weather)
     result = await agent.run(task="go")
@@ -348,14 +369,16 @@ async def test_memory_is_recalled_and_reported() -> None:
 async def test_state_round_trip_through_json() -> None:
     agent = AssistantAgent(
         "a",
-        ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}')), "3"]),
+        ReplayChatCompletionClient(
+            [calls(("add", '{"a": 1, "b": 2}')), "3"], model_info=TOOLS_INFO
+        ),
         tools=[add],
         max_tool_iterations=2,
     )
     await agent.run(task="1+2")
     state = json.loads(json.dumps(await agent.save_state()))
     assert state["type"] == "AssistantAgentState"
-    other = AssistantAgent("a", ReplayChatCompletionClient([]), tools=[add])
+    other = AssistantAgent("a", ReplayChatCompletionClient([], model_info=TOOLS_INFO), tools=[add])
     await other.load_state(state)
     assert await other.model_context.get_messages() == await agent.model_context.get_messages()
     await other.on_reset(CancellationToken())
@@ -368,7 +391,7 @@ async def test_whole_agent_as_one_component() -> None:
     memory = ListMemory(memory_contents=[MemoryContent(content="fact", mime_type="text/plain")])
     agent = AssistantAgent(
         "a",
-        ReplayChatCompletionClient(['{"city": "Oslo", "degrees": 1}']),
+        ReplayChatCompletionClient(['{"city": "Oslo", "degrees": 1}'], model_info=TOOLS_INFO),
         tools=[FunctionTool(add)],
         handoffs=["planner"],
         model_context=BufferedChatCompletionContext(buffer_size=6),
@@ -407,7 +430,9 @@ async def test_loading_refuses_output_types_that_are_not_allowed() -> None:
 
 async def test_workbench_instead_of_tools() -> None:
     workbench = StaticWorkbench([FunctionTool(add)])
-    client = ReplayChatCompletionClient([calls(("add", '{"a": 2, "b": 3}'), ("nope", "{}"))])
+    client = ReplayChatCompletionClient(
+        [calls(("add", '{"a": 2, "b": 3}'), ("nope", "{}"))], model_info=TOOLS_INFO
+    )
     agent = AssistantAgent("a", client, workbench=workbench)
     result = await agent.run(task="go")
     summary = result.messages[-1]
@@ -491,7 +516,9 @@ async def test_cancel_during_tool_stops_the_tool() -> None:
         return "never"
 
     agent = AssistantAgent(
-        "a", ReplayChatCompletionClient([calls(("wait_forever", "{}"))]), tools=[wait_forever]
+        "a",
+        ReplayChatCompletionClient([calls(("wait_forever", "{}"))], model_info=TOOLS_INFO),
+        tools=[wait_forever],
     )
     token = CancellationToken()
     canceller = asyncio.create_task(cancel_when(started, token))
@@ -551,7 +578,9 @@ async def test_a_tool_that_swallows_the_cancellation_still_ends_the_run() -> Non
             return "ignored the cancel"
         return "never"
 
-    client = ReplayChatCompletionClient([calls(("stubborn", "{}")), "the model goes on"])
+    client = ReplayChatCompletionClient(
+        [calls(("stubborn", "{}")), "the model goes on"], model_info=TOOLS_INFO
+    )
     agent = AssistantAgent("a", client, tools=[stubborn], reflect_on_tool_use=True)
     token = CancellationToken()
     canceller = asyncio.create_task(cancel_when(started, token))
@@ -572,7 +601,9 @@ async def test_already_cancelled_token_runs_nothing() -> None:
 
 async def test_events_are_logged(caplog: pytest.LogCaptureFixture) -> None:
     agent = AssistantAgent(
-        "logger", ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 1}'))]), tools=[add]
+        "logger",
+        ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 1}'))], model_info=TOOLS_INFO),
+        tools=[add],
     )
     with caplog.at_level(logging.INFO, logger=EVENT_LOGGER_NAME):
         await agent.run(task="go")
@@ -586,7 +617,9 @@ async def test_events_are_logged(caplog: pytest.LogCaptureFixture) -> None:
 
 async def test_on_messages_returns_a_response_with_inner_messages() -> None:
     agent = AssistantAgent(
-        "a", ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 1}'))]), tools=[add]
+        "a",
+        ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 1}'))], model_info=TOOLS_INFO),
+        tools=[add],
     )
     response = await agent.on_messages(
         [TextMessage(content="go", source="user")], CancellationToken()
@@ -662,7 +695,11 @@ class _GatedSteps(BaseStreamTool[_StepArgs, TextMessage, str]):
 
 async def test_a_stream_tools_events_arrive_while_it_runs() -> None:
     tool = _GatedSteps()
-    agent = AssistantAgent("a", ReplayChatCompletionClient([calls(("gated", "{}"))]), tools=[tool])
+    agent = AssistantAgent(
+        "a",
+        ReplayChatCompletionClient([calls(("gated", "{}"))], model_info=TOOLS_INFO),
+        tools=[tool],
+    )
     seen: list[str] = []
 
     async def consume() -> TaskResult:
@@ -695,7 +732,7 @@ async def test_a_stream_tool_that_times_out_keeps_its_events_and_reports_an_erro
     tool = _GatedSteps()  # the gate never opens
     agent = AssistantAgent(
         "a",
-        ReplayChatCompletionClient([calls(("gated", '{"steps": 2}'))]),
+        ReplayChatCompletionClient([calls(("gated", '{"steps": 2}'))], model_info=TOOLS_INFO),
         tools=[tool],
         tool_call_timeout=0.2,
     )
@@ -712,7 +749,11 @@ async def test_a_stream_tool_that_times_out_keeps_its_events_and_reports_an_erro
 
 async def test_cancelling_during_a_stream_tool_stops_the_tool() -> None:
     tool = _GatedSteps()
-    agent = AssistantAgent("a", ReplayChatCompletionClient([calls(("gated", "{}"))]), tools=[tool])
+    agent = AssistantAgent(
+        "a",
+        ReplayChatCompletionClient([calls(("gated", "{}"))], model_info=TOOLS_INFO),
+        tools=[tool],
+    )
     token = CancellationToken()
 
     async def consume() -> None:
@@ -756,7 +797,7 @@ class _ProgressBench(StreamWorkbench):
 
 
 async def test_any_stream_workbench_is_called_through_its_stream() -> None:
-    client = ReplayChatCompletionClient([calls(("job", "{}")), "ok"])
+    client = ReplayChatCompletionClient([calls(("job", "{}")), "ok"], model_info=TOOLS_INFO)
     agent = AssistantAgent("a", client, workbench=_ProgressBench())
     result = await agent.run(task="go")
     assert types_of(result) == [
@@ -771,7 +812,7 @@ async def test_any_stream_workbench_is_called_through_its_stream() -> None:
 
 
 async def test_a_tool_stream_without_a_result_is_an_error_for_the_model() -> None:
-    client = ReplayChatCompletionClient([calls(("job", "{}")), "ok"])
+    client = ReplayChatCompletionClient([calls(("job", "{}")), "ok"], model_info=TOOLS_INFO)
     agent = AssistantAgent("a", client, workbench=_ProgressBench(final=False))
     result = await agent.run(task="go")
     executed = result.messages[-2]

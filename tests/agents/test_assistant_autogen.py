@@ -19,11 +19,11 @@ from agentparts.messages import HandoffMessage, StructuredMessage
 from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.tools import FunctionTool, StaticWorkbench, ToolResult
 
-from .conftest import add, calls
+from .conftest import TOOLS_INFO, add, calls
 
 
 def _client(*answers: Any) -> ReplayChatCompletionClient:
-    return ReplayChatCompletionClient(list(answers))
+    return ReplayChatCompletionClient(list(answers), model_info=TOOLS_INFO)
 
 
 def test_handoff_names_must_be_unique_with_autogens_message() -> None:

@@ -15,6 +15,8 @@ from agentparts.models import CreateResult, RequestUsage
 from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.tools.mcp import McpWorkbench, StdioServerParams
 
+from .conftest import TOOLS_INFO
+
 MCP_SERVER = StdioServerParams(command=sys.executable, args=["-m", "agentparts.testing.mcp_server"])
 
 
@@ -29,7 +31,8 @@ def _asks_for_pid() -> ReplayChatCompletionClient:
                 cached=False,
             ),
             "done",
-        ]
+        ],
+        model_info=TOOLS_INFO,
     )
 
 

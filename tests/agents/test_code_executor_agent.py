@@ -391,7 +391,10 @@ async def test_a_model_without_vision_gets_images_as_text(
         ["No code needed."],
         model_info={**ReplayChatCompletionClient([]).model_info, "vision": False},
     )
-    seeing = ReplayChatCompletionClient(["No code needed."])
+    seeing = ReplayChatCompletionClient(
+        ["No code needed."],
+        model_info={**ReplayChatCompletionClient([]).model_info, "vision": True},
+    )
     for client in (blind, seeing):
         agent = CodeExecutorAgent("coder", code_executor=executor, model_client=client)
         await agent.run(task=task)

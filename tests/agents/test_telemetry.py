@@ -13,7 +13,7 @@ trace = pytest.importorskip("opentelemetry.trace")
 from agentparts.agents import AssistantAgent  # noqa: E402
 from agentparts.models.replay import ReplayChatCompletionClient  # noqa: E402
 
-from .conftest import add, calls  # noqa: E402
+from .conftest import TOOLS_INFO, add, calls  # noqa: E402
 
 
 class RecordedSpan(trace.Span):
@@ -131,7 +131,9 @@ async def test_agent_turn_and_tool_calls_make_nested_genai_spans(
 ) -> None:
     agent = AssistantAgent(
         "traced",
-        ReplayChatCompletionClient([calls(("add", '{"a": 1, "b": 2}', "c9"))]),
+        ReplayChatCompletionClient(
+            [calls(("add", '{"a": 1, "b": 2}', "c9"))], model_info=TOOLS_INFO
+        ),
         tools=[add],
         description="Adds.",
     )

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
 from agentparts import CancellationToken, ComponentLoader, FunctionCall
 from agentparts.errors import ModelScriptExhaustedError
-from agentparts.models import ChatCompletionClient, CreateResult, RequestUsage, UserMessage
+from agentparts.models import (
+    AssistantMessage,
+    ChatCompletionClient,
+    CreateResult,
+    FunctionExecutionResult,
+    FunctionExecutionResultMessage,
+    ModelInfo,
+    RequestUsage,
+    SystemMessage,
+    UserMessage,
+)
 from agentparts.models.replay import ReplayChatCompletionClient
 
 HELLO = [UserMessage(content="hello there", source="user")]
@@ -123,7 +134,7 @@ async def test_create_calls_are_recorded_as_autogen() -> None:
     assert client.create_calls == [
         {
             "messages": HELLO,
-            "tools": (),
+            "tools": [],  # AutoGen's default is a list
             "json_output": True,
             "extra_create_args": {"x": 1},
             "cancellation_token": token,
@@ -149,4 +160,74 @@ async def test_cached_flag_of_string_answers_can_be_set() -> None:
     assert (await client.create(HELLO)).cached is True
     client.set_cached_bool_value(False)
     assert (await client.create(HELLO)).cached is False
-    assert client.total_usage() == client.actual_usage() == RequestUsage(4, 2)
+    assert client.total_usage() == RequestUsage(4, 2)  # every answer counts (AutoGen)
+    assert client.actual_usage() == RequestUsage(2, 1)  # the last call (AutoGen)
+
+
+AUTOGEN_DEFAULT_INFO = ModelInfo(
+    vision=False,
+    function_calling=False,
+    json_output=False,
+    family="unknown",
+    structured_output=False,
+)
+
+
+def test_default_model_info_is_autogens_text_only_model() -> None:
+    assert ReplayChatCompletionClient([]).model_info == AUTOGEN_DEFAULT_INFO
+    given: ModelInfo = {**AUTOGEN_DEFAULT_INFO, "function_calling": True}
+    assert ReplayChatCompletionClient([], model_info=given).model_info == given
+
+
+def test_dump_saves_the_model_info_in_effect_as_autogen() -> None:
+    saved = ReplayChatCompletionClient(["a"]).dump_component().model_dump(mode="json")
+    assert saved["config"]["model_info"] == AUTOGEN_DEFAULT_INFO
+    given: ModelInfo = {**AUTOGEN_DEFAULT_INFO, "vision": True, "family": "gpt-4o"}
+    saved = ReplayChatCompletionClient(["a"], model_info=given).dump_component()
+    loaded = ComponentLoader.load_component(
+        saved.model_dump(mode="json"), expected=ChatCompletionClient
+    )
+    assert loaded.model_info == given
+
+
+async def test_only_text_contents_count_as_prompt_tokens_as_autogen() -> None:
+    history = [
+        SystemMessage(content="be brief"),
+        UserMessage(content="hello there", source="user"),
+        AssistantMessage(
+            content=[FunctionCall(id="1", name="add", arguments='{"a": 1}')], source="a"
+        ),
+        FunctionExecutionResultMessage(
+            content=[FunctionExecutionResult(content="2", call_id="1", name="add", is_error=False)]
+        ),
+    ]
+    tool: dict[str, Any] = {
+        "name": "add",
+        "description": "adds two numbers",
+        "parameters": {"type": "object"},
+    }
+    client = ReplayChatCompletionClient(["it is two"])
+    assert client.count_tokens(history, tools=[tool]) == 4  # pyright: ignore[reportArgumentType]
+    result = await client.create(history, tools=[tool])  # pyright: ignore[reportArgumentType]
+    assert result.usage == RequestUsage(4, 3)
+
+
+async def test_actual_usage_is_the_last_calls_as_autogen() -> None:
+    client = ReplayChatCompletionClient(["one two three", CALL])
+    assert client.actual_usage() == RequestUsage(0, 0)
+    await client.create(HELLO)
+    assert client.actual_usage() == RequestUsage(2, 3)
+    _ = [item async for item in client.create_stream(HELLO)]
+    assert client.actual_usage() == RequestUsage(2, 3)  # the scripted result's completion
+    assert client.total_usage() == RequestUsage(4, 6)
+    client.reset()
+    assert client.actual_usage() == client.total_usage() == RequestUsage(0, 0)
+
+
+async def test_stream_chunks_keep_the_answers_whitespace() -> None:
+    # On purpose: AutoGen's chunks would be "two " and "lines" (whitespace normalised);
+    # these join to the answer exactly, so a streamed view shows its line breaks.
+    client = ReplayChatCompletionClient(["two\n\nlines  here"])
+    items = [item async for item in client.create_stream(HELLO)]
+    assert items[:-1] == ["two\n\n", "lines  ", "here"]
+    assert "".join(str(item) for item in items[:-1]) == "two\n\nlines  here"

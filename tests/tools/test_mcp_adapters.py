@@ -244,9 +244,16 @@ async def test_an_agent_gets_bad_arguments_back_as_an_error_result(
     from agentparts import FunctionCall
     from agentparts.agents import AssistantAgent
     from agentparts.messages import ToolCallExecutionEvent
-    from agentparts.models import CreateResult, RequestUsage
+    from agentparts.models import CreateResult, ModelInfo, RequestUsage
     from agentparts.models.replay import ReplayChatCompletionClient
 
+    calls_tools = ModelInfo(
+        vision=False,
+        function_calling=True,
+        json_output=False,
+        family="unknown",
+        structured_output=False,
+    )
     ask = CreateResult(
         finish_reason="function_calls",
         content=[FunctionCall(id="c1", name="add", arguments='{"a": "one", "b": 2}')],
@@ -254,7 +261,8 @@ async def test_an_agent_gets_bad_arguments_back_as_an_error_result(
     )
     tools = await mcp_server_tools(stdio_params)
     try:
-        agent = AssistantAgent("a", ReplayChatCompletionClient([ask, "sorry"]), tools=tools)
+        client = ReplayChatCompletionClient([ask, "sorry"], model_info=calls_tools)
+        agent = AssistantAgent("a", client, tools=tools)
         result = await agent.run(task="add")
         executed = result.messages[-2]
         assert isinstance(executed, ToolCallExecutionEvent)

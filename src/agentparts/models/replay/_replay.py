@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
@@ -44,16 +44,20 @@ _TOKEN_BUDGET = 10_000
 
 
 def _default_model_info() -> ModelInfo:
-    # Differs from AutoGen (text only) on purpose: scripted tool calls work without
-    # model_info; the porting guide says so.
+    # AutoGen's default: a text-only model of an unknown family. Scripts with tool calls,
+    # JSON or structured output, or images give a model_info that claims them.
     return ModelInfo(
-        vision=True,
-        function_calling=True,
-        json_output=True,
+        vision=False,
+        function_calling=False,
+        json_output=False,
         family=ModelFamily.UNKNOWN,
-        structured_output=True,
-        multiple_system_messages=True,
+        structured_output=False,
     )
+
+
+def _text_words(messages: Sequence[LLMMessage]) -> int:
+    # As AutoGen: only text content counts (tool calls, tool results, images do not).
+    return sum(_words(m.content) for m in messages if isinstance(m.content, str))
 
 
 def _words(text: str) -> int:
@@ -63,19 +67,23 @@ def _words(text: str) -> int:
 class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompletionClientConfig]):
     """A model client that answers with a script, in order: for tests and demos.
 
-    Strings become text answers (``cached=True``, as in AutoGen; see
-    :meth:`set_cached_bool_value`); :class:`CreateResult` objects (for tool calls,
+    Behaves as AutoGen's replay client. Strings become text answers (``cached=True``;
+    see :meth:`set_cached_bool_value`); :class:`CreateResult` objects (for tool calls,
     thoughts or exact completion usage) are returned as given. Streaming yields a
     string word by word, then the final result; a scripted ``CreateResult`` is yielded
-    whole. Usage counts words: prompt tokens are the words of the messages, completion
-    tokens the words of a string answer or the given result's ``completion_tokens``.
-    Every call is recorded in :attr:`calls`; the calls of :meth:`create` also in
-    :attr:`create_calls`, with AutoGen's keys.
+    whole. Usage counts words: prompt tokens are the words of the messages' text
+    contents (tool calls, tool results and images count 0, tools are not counted),
+    completion tokens the words of a string answer or the given result's
+    ``completion_tokens``. :meth:`total_usage` adds up every call, :meth:`actual_usage`
+    is the last call's. Every call is recorded in :attr:`calls`; the calls of
+    :meth:`create` also in :attr:`create_calls`, with AutoGen's keys.
 
     Args:
         chat_completions: The answers, in order.
-        model_info: What the model claims it can do. Default: everything (AutoGen's
-            default is text only: give ``model_info`` to get that).
+        model_info: What the model claims it can do. Default (AutoGen's): text only, no
+            vision, function calling, JSON or structured output, family ``"unknown"``.
+            An :class:`~agentparts.agents.AssistantAgent` with tools or handoffs needs
+            ``function_calling=True``; images reach the model only with ``vision=True``.
 
     Raises:
         ModelScriptExhaustedError: On a call after the last answer (see :meth:`reset`);
@@ -88,6 +96,11 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         >>> client = ReplayChatCompletionClient(["Hello!", "Bye."])
         >>> asyncio.run(client.create([UserMessage(content="Hi", source="user")])).content
         'Hello!'
+        >>> from agentparts.models import ModelInfo
+        >>> calls_tools = ModelInfo(vision=False, function_calling=True, json_output=False,
+        ...                         family="unknown", structured_output=False)
+        >>> ReplayChatCompletionClient([], model_info=calls_tools).model_info["function_calling"]
+        True
     """
 
     component_config_schema = ReplayChatCompletionClientConfig
@@ -104,8 +117,8 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         self.provided_message_count = len(self.chat_completions)
         """How many answers were given (AutoGen's name)."""
         self._model_info = model_info if model_info is not None else _default_model_info()
-        self._given_model_info = model_info
         self._index = 0
+        self._last_usage = RequestUsage(0, 0)
         self._cached = True
         self._create_calls: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
@@ -141,10 +154,18 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         return len(self.chat_completions) - self._index
 
     def reset(self) -> None:
-        """Start the script again from the first answer and zero the usage."""
+        """Start the script again from the first answer and zero the usage.
+
+        :attr:`create_calls` is kept (as AutoGen); :attr:`calls` is cleared.
+        """
         self._index = 0
         self.calls.clear()
+        self._last_usage = RequestUsage(0, 0)
         self._reset_usage()
+
+    def actual_usage(self) -> RequestUsage:
+        """The usage of the last answered call (as AutoGen's replay client; zero at first)."""
+        return RequestUsage(self._last_usage.prompt_tokens, self._last_usage.completion_tokens)
 
     def _next(
         self,
@@ -174,7 +195,7 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
             )
         answer = self.chat_completions[self._index]
         self._index += 1
-        prompt_tokens = self.count_tokens(messages, tools=tools)
+        prompt_tokens = _text_words(messages)
         if isinstance(answer, str):
             usage = RequestUsage(prompt_tokens, _words(answer))
             result = CreateResult(
@@ -183,6 +204,7 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         else:
             usage = RequestUsage(prompt_tokens, answer.usage.completion_tokens)
             result = answer.model_copy()
+        self._last_usage = usage
         self._record_usage(usage)  # every answer counts, cached flag or not (as AutoGen)
         return result
 
@@ -203,7 +225,7 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         self._create_calls.append(
             {
                 "messages": messages,
-                "tools": tools,
+                "tools": list(tools) if isinstance(tools, tuple) else tools,  # AutoGen: a list
                 "json_output": json_output,
                 "extra_create_args": extra_create_args,
                 "cancellation_token": cancellation_token,
@@ -255,24 +277,15 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
     def count_tokens(
         self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
     ) -> int:
-        """Words in the messages (and tool schemas): a stand-in for tokens."""
-        total = 0
-        for message in messages:
-            content: Any = message.content
-            if isinstance(content, str):
-                total += _words(content)
-            elif isinstance(content, list):
-                for part in cast("list[Any]", content):
-                    text = getattr(part, "content", None) or getattr(part, "arguments", None)
-                    total += _words(part if isinstance(part, str) else str(text or ""))
-        for tool in tools:
-            schema = tool if isinstance(tool, dict) else tool.schema
-            total += _words(str(schema))
-        return total
+        """Words in the messages' text contents: a stand-in for tokens, as AutoGen counts.
+
+        Tool calls, tool results, images and ``tools`` count 0.
+        """
+        return _text_words(messages)
 
     def _to_config(self) -> ReplayChatCompletionClientConfig:
         return ReplayChatCompletionClientConfig(
-            chat_completions=list(self.chat_completions), model_info=self._given_model_info
+            chat_completions=list(self.chat_completions), model_info=self._model_info
         )
 
     @classmethod
