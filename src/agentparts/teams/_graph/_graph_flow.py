@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from typing_extensions import Self
 
 from ..._component import Component
-from ..._component_model import ComponentModel
 from ...base import ChatAgent, TerminationCondition
 from ...errors import ComponentConfigError
 from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory
 from ...state import BaseGroupChatManagerState
 from .._group_chat._base_group_chat import BaseGroupChat
-from .._group_chat._config import load_participants, load_termination
+from .._group_chat._config import TeamConfig, load_participants, load_termination
 from .._group_chat._manager import GroupChatManager
 from .._group_chat._participant import Participant
 from .._group_chat._types import Item
@@ -36,15 +35,9 @@ class GraphFlowManagerState(BaseGroupChatManagerState):
     type: str = Field(default="GraphManagerState")
 
 
-class GraphFlowConfig(BaseModel):
+class GraphFlowConfig(TeamConfig):
     """Config of :class:`GraphFlow` (AutoGen's fields)."""
 
-    model_config = ConfigDict(defer_build=True)
-    name: str | None = None
-    description: str | None = None
-    participants: list[ComponentModel]
-    termination_condition: ComponentModel | None = None
-    max_turns: int | None = None
     graph: DiGraph
 
 

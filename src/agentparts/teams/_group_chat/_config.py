@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
 
 from ..._component_model import ComponentModel
 from ...base import ChatAgent, Team, TerminationCondition
@@ -10,7 +12,47 @@ from ...base import ChatAgent, Team, TerminationCondition
 if TYPE_CHECKING:
     from ._base_group_chat import BaseGroupChat
 
-__all__ = ["dump_common", "load_participants", "load_termination"]
+__all__ = [
+    "CommonConfig",
+    "GroupChatConfig",
+    "TeamConfig",
+    "dump_common",
+    "load_common",
+    "load_participants",
+    "load_termination",
+]
+
+
+class TeamConfig(BaseModel):
+    """The fields every saved team has first (AutoGen's names)."""
+
+    model_config = ConfigDict(defer_build=True)
+    name: str | None = None
+    description: str | None = None
+    participants: list[ComponentModel]
+    termination_condition: ComponentModel | None = None
+    max_turns: int | None = None
+
+
+class GroupChatConfig(TeamConfig):
+    """The config of a group chat that takes only the common arguments (AutoGen's fields)."""
+
+    emit_team_events: bool = False
+
+
+class CommonConfig(Protocol):
+    """The fields every group chat config has besides its participants."""
+
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def termination_condition(self) -> ComponentModel | None: ...
+    @property
+    def max_turns(self) -> int | None: ...
+    @property
+    def emit_team_events(self) -> bool: ...
 
 
 def dump_common(team: BaseGroupChat) -> dict[str, Any]:
@@ -23,6 +65,18 @@ def dump_common(team: BaseGroupChat) -> dict[str, Any]:
         "termination_condition": None if condition is None else condition.dump_component(),
         "max_turns": team.max_turns,
         "emit_team_events": team.emit_team_events,
+    }
+
+
+def load_common(config: CommonConfig) -> dict[str, Any]:
+    """The keyword arguments of a team's constructor that :func:`dump_common` saved,
+    besides the participants (the termination condition loaded)."""
+    return {
+        "name": config.name,
+        "description": config.description,
+        "termination_condition": load_termination(config.termination_condition),
+        "max_turns": config.max_turns,
+        "emit_team_events": config.emit_team_events,
     }
 
 

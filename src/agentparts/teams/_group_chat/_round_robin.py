@@ -5,32 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._component import Component
-from ..._component_model import ComponentModel
-from ...base import ChatAgent, Team, TerminationCondition
-from ...messages import BaseAgentEvent, BaseChatMessage
 from ...state import BaseGroupChatManagerState, RoundRobinManagerState
-from ._base_group_chat import BaseGroupChat
-from ._config import dump_common, load_participants, load_termination
+from ._config import GroupChatConfig, dump_common, load_common, load_participants
 from ._manager import GroupChatManager
+from ._plain import PlainGroupChat
 from ._types import Item
 
 __all__ = ["RoundRobinGroupChat", "RoundRobinGroupChatConfig"]
 
 
-class RoundRobinGroupChatConfig(BaseModel):
+class RoundRobinGroupChatConfig(GroupChatConfig):
     """Config of :class:`RoundRobinGroupChat` (AutoGen's fields)."""
-
-    model_config = ConfigDict(defer_build=True)
-    name: str | None = None
-    description: str | None = None
-    participants: list[ComponentModel]
-    termination_condition: ComponentModel | None = None
-    max_turns: int | None = None
-    emit_team_events: bool = False
 
 
 class _RoundRobinManager(GroupChatManager):
@@ -58,7 +46,7 @@ class _RoundRobinManager(GroupChatManager):
         self.next_index = index
 
 
-class RoundRobinGroupChat(BaseGroupChat, Component[RoundRobinGroupChatConfig]):
+class RoundRobinGroupChat(PlainGroupChat, Component[RoundRobinGroupChatConfig]):
     """A team whose participants speak in turn, in the order given; everyone sees every
     answer.
 
@@ -91,42 +79,12 @@ class RoundRobinGroupChat(BaseGroupChat, Component[RoundRobinGroupChatConfig]):
     component_config_schema = RoundRobinGroupChatConfig
     component_provider_override = "agentparts.teams.RoundRobinGroupChat"
     DEFAULT_NAME = "RoundRobinGroupChat"
-
-    def __init__(
-        self,
-        participants: Sequence[ChatAgent | Team],
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        termination_condition: TerminationCondition | None = None,
-        max_turns: int | None = None,
-        runtime: Any = None,
-        custom_message_types: Sequence[type[BaseAgentEvent | BaseChatMessage]] | None = None,
-        emit_team_events: bool = False,
-    ) -> None:
-        super().__init__(
-            name=name,
-            description=description,
-            participants=participants,
-            manager_name="RoundRobinGroupChatManager",
-            manager_factory=_RoundRobinManager,
-            termination_condition=termination_condition,
-            max_turns=max_turns,
-            runtime=runtime,
-            custom_message_types=custom_message_types,
-            emit_team_events=emit_team_events,
-        )
+    MANAGER_NAME = "RoundRobinGroupChatManager"
+    MANAGER_CLASS = _RoundRobinManager
 
     def _to_config(self) -> RoundRobinGroupChatConfig:
         return RoundRobinGroupChatConfig(**dump_common(self))
 
     @classmethod
     def _from_config(cls, config: RoundRobinGroupChatConfig) -> Self:
-        return cls(
-            load_participants(config.participants),
-            name=config.name,
-            description=config.description,
-            termination_condition=load_termination(config.termination_condition),
-            max_turns=config.max_turns,
-            emit_team_events=config.emit_team_events,
-        )
+        return cls(load_participants(config.participants), **load_common(config))

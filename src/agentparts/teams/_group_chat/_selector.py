@@ -36,7 +36,7 @@ from ...models import (
 )
 from ...state import BaseGroupChatManagerState, SelectorManagerState
 from ._base_group_chat import BaseGroupChat
-from ._config import dump_common, load_participants, load_termination
+from ._config import dump_common, load_common, load_participants
 from ._manager import GroupChatManager
 from ._participant import Participant
 from ._speaker_answer import read_speaker
@@ -401,10 +401,7 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
         return cls(
             load_participants(config.participants),
             ChatCompletionClient.load_component(config.model_client),
-            name=config.name,
-            description=config.description,
-            termination_condition=load_termination(config.termination_condition),
-            max_turns=config.max_turns,
+            **load_common(config),
             selector_prompt=config.selector_prompt,
             allow_repeated_speaker=config.allow_repeated_speaker,
             max_selector_attempts=config.max_selector_attempts,
@@ -414,7 +411,6 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
             candidate_func=cast(
                 CandidateFunc | None, _function(config.candidate_func, "candidate_func")
             ),
-            emit_team_events=config.emit_team_events,
             model_client_streaming=config.model_client_streaming,
             model_context=None
             if config.model_context is None

@@ -5,32 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._component import Component
-from ..._component_model import ComponentModel
-from ...base import ChatAgent, Team, TerminationCondition
-from ...messages import BaseAgentEvent, BaseChatMessage, HandoffMessage
+from ...base import ChatAgent, Team
+from ...messages import BaseChatMessage, HandoffMessage
 from ...state import BaseGroupChatManagerState, SwarmManagerState
-from ._base_group_chat import BaseGroupChat
-from ._config import dump_common, load_participants, load_termination
+from ._config import GroupChatConfig, dump_common, load_common, load_participants
 from ._manager import GroupChatManager
+from ._plain import PlainGroupChat
 from ._types import Item
 
 __all__ = ["Swarm", "SwarmConfig"]
 
 
-class SwarmConfig(BaseModel):
+class SwarmConfig(GroupChatConfig):
     """Config of :class:`Swarm` (AutoGen's fields)."""
-
-    model_config = ConfigDict(defer_build=True)
-    name: str | None = None
-    description: str | None = None
-    participants: list[ComponentModel]
-    termination_condition: ComponentModel | None = None
-    max_turns: int | None = None
-    emit_team_events: bool = False
 
 
 def _last_handoff(messages: Sequence[Item]) -> HandoffMessage | None:
@@ -79,7 +69,7 @@ class _SwarmManager(GroupChatManager):
         self.current_speaker = speaker if speaker in self.participant_names else ""
 
 
-class Swarm(BaseGroupChat, Component[SwarmConfig]):
+class Swarm(PlainGroupChat, Component[SwarmConfig]):
     """A team where the speaker keeps the floor until it hands off with a ``HandoffMessage``.
 
     The first participant speaks first; it must be able to hand off (an
@@ -105,31 +95,10 @@ class Swarm(BaseGroupChat, Component[SwarmConfig]):
     component_config_schema = SwarmConfig
     component_provider_override = "agentparts.teams.Swarm"
     DEFAULT_NAME = "Swarm"
+    MANAGER_NAME = "SwarmGroupChatManager"
+    MANAGER_CLASS = _SwarmManager
 
-    def __init__(
-        self,
-        participants: Sequence[ChatAgent | Team],
-        *,
-        name: str | None = None,
-        description: str | None = None,
-        termination_condition: TerminationCondition | None = None,
-        max_turns: int | None = None,
-        runtime: Any = None,
-        custom_message_types: Sequence[type[BaseAgentEvent | BaseChatMessage]] | None = None,
-        emit_team_events: bool = False,
-    ) -> None:
-        super().__init__(
-            name=name,
-            description=description,
-            participants=participants,
-            manager_name="SwarmGroupChatManager",
-            manager_factory=_SwarmManager,
-            termination_condition=termination_condition,
-            max_turns=max_turns,
-            runtime=runtime,
-            custom_message_types=custom_message_types,
-            emit_team_events=emit_team_events,
-        )
+    def _check_participants(self, participants: Sequence[ChatAgent | Team]) -> None:
         first = participants[0]
         if isinstance(first, ChatAgent) and HandoffMessage not in first.produced_message_types:
             raise ValueError(
@@ -142,11 +111,4 @@ class Swarm(BaseGroupChat, Component[SwarmConfig]):
 
     @classmethod
     def _from_config(cls, config: SwarmConfig) -> Self:
-        return cls(
-            load_participants(config.participants),
-            name=config.name,
-            description=config.description,
-            termination_condition=load_termination(config.termination_condition),
-            max_turns=config.max_turns,
-            emit_team_events=config.emit_team_events,
-        )
+        return cls(load_participants(config.participants), **load_common(config))

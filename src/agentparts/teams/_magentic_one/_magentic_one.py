@@ -24,7 +24,7 @@ from ...messages import (
 from ...models import AssistantMessage, ChatCompletionClient, LLMMessage, UserMessage
 from ...state import BaseGroupChatManagerState, MagenticOneOrchestratorState
 from .._group_chat._base_group_chat import BaseGroupChat
-from .._group_chat._config import dump_common, load_participants, load_termination
+from .._group_chat._config import dump_common, load_common, load_participants
 from .._group_chat._manager import RESET_PARTICIPANTS, GroupChatManager
 from .._group_chat._participant import Participant
 from .._group_chat._types import Item
@@ -348,13 +348,9 @@ class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig])
         team = cls(
             agents,
             ChatCompletionClient.load_component(config.model_client),
-            name=config.name,
-            description=config.description,
-            termination_condition=load_termination(config.termination_condition),
-            max_turns=config.max_turns,
             max_stalls=config.max_stalls,
             final_answer_prompt=config.final_answer_prompt,
-            emit_team_events=config.emit_team_events,
+            **load_common(config),
         )
         team._owns_model_client = True
         return team
