@@ -156,14 +156,11 @@ class AnthropicTestServer(NativeApiTestServer):
 
     # --- Anthropic bodies ------------------------------------------------------------
 
+    def _prompt_words(self, body: dict[str, Any]) -> int:
+        return _prompt_words(body)
+
     def _usage(self, reply: ScriptedReply, body: dict[str, Any]) -> dict[str, int]:
-        prompt = reply.prompt_tokens if reply.prompt_tokens is not None else _prompt_words(body)
-        completion = reply.completion_tokens
-        if completion is None:
-            completion = len((reply.content or "").split()) + len(
-                (reply.reasoning_content or "").split()
-            )
-            completion += sum(len(c.arguments_json().split()) + 1 for c in reply.tool_calls)
+        prompt, completion = self._token_counts(reply, body)
         return {"input_tokens": prompt, "output_tokens": completion}
 
     def _completion(self, reply: ScriptedReply, body: dict[str, Any]) -> dict[str, Any]:

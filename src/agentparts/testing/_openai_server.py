@@ -472,14 +472,25 @@ class OpenAITestServer:
 
     # --- OpenAI bodies ---------------------------------------------------------------
 
-    def _usage(self, reply: ScriptedReply, body: dict[str, Any]) -> dict[str, int]:
-        prompt = reply.prompt_tokens if reply.prompt_tokens is not None else _prompt_words(body)
+    def _token_counts(self, reply: ScriptedReply, body: dict[str, Any]) -> tuple[int, int]:
+        """The prompt and completion tokens of ``reply``: scripted, else counted in words."""
+        prompt = reply.prompt_tokens
+        if prompt is None:
+            prompt = self._prompt_words(body)
         completion = reply.completion_tokens
         if completion is None:
             completion = len((reply.content or "").split()) + len(
                 (reply.reasoning_content or "").split()
             )
             completion += sum(len(c.arguments_json().split()) + 1 for c in reply.tool_calls)
+        return prompt, completion
+
+    def _prompt_words(self, body: dict[str, Any]) -> int:
+        """The words of a request's prompt (the provider's message format)."""
+        return _prompt_words(body)
+
+    def _usage(self, reply: ScriptedReply, body: dict[str, Any]) -> dict[str, int]:
+        prompt, completion = self._token_counts(reply, body)
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
