@@ -37,3 +37,20 @@ def test_the_loader_still_loads_and_saves_after_a_bare_import() -> None:
         "assert loaded.dump_component() == model\n"
     )
     assert _loaded_after(statement, ("pydantic.main",)) == ["pydantic.main"]
+
+
+def test_the_team_import_leaves_the_state_models_to_the_first_save_or_load() -> None:
+    heavy = ("agentparts.state", "agentparts.state._states")
+    assert _loaded_after("from agentparts.teams import RoundRobinGroupChat", heavy) == []
+
+
+def test_the_requirement_helpers_and_list_memory_load_on_first_use() -> None:
+    heavy = (
+        "agentparts.code_executor._func_with_reqs",
+        "agentparts.code_executor._markdown",
+        "agentparts.memory._list_memory",
+    )
+    assert _loaded_after("import agentparts.messages", heavy) == []
+    assert _loaded_after("from agentparts.code_executor import with_requirements", heavy) == [
+        "agentparts.code_executor._func_with_reqs"
+    ]

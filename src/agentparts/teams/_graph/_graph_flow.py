@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 from pydantic import Field
 from typing_extensions import Self
@@ -42,7 +42,7 @@ class GraphFlowConfig(TeamConfig):
 
 
 class _GraphManager(GroupChatManager):
-    state_class: ClassVar[type[BaseGroupChatManagerState]] = GraphFlowManagerState
+    state_class = GraphFlowManagerState
 
     def __init__(
         self,

@@ -20,7 +20,6 @@ from ...messages import (
     ModelClientStreamingChunkEvent,
     SelectSpeakerEvent,
 )
-from ...state import TeamState
 from ._checkpoint import CheckpointStore
 from ._manager import GroupChatManager, ResetParticipants
 from ._participant import LocalParticipant, Participant
@@ -534,6 +533,8 @@ class BaseGroupChat(Team, ABC):
         for member in self._members:
             states[member.name] = await member.save_state()
         states[self._manager_name] = await self._manager.save_state()
+        from ...state import TeamState  # (the state models load on first use)
+
         return TeamState(agent_states=states).model_dump()
 
     async def load_state(self, state: Mapping[str, Any]) -> None:
@@ -545,6 +546,8 @@ class BaseGroupChat(Team, ABC):
         """
         if self._running:
             raise RuntimeError(f"The team {self._name!r} is running: load_state() needs it idle.")
+        from ...state import TeamState
+
         saved = TeamState.model_validate(state)
         missing = [n for n in [*self._by_name, self._manager_name] if n not in saved.agent_states]
         if missing:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from ..._construct import construct
 from ...base import TerminationCondition
 from ...base._termination import load_condition_state, save_condition_state
 from ...messages import BaseChatMessage, MessageFactory, StopMessage
-from ...state import BaseGroupChatManagerState
 from ._participant import Participant
 from ._types import Item
+
+if TYPE_CHECKING:
+    from ...state import BaseGroupChatManagerState
 
 __all__ = ["RESET_PARTICIPANTS", "GroupChatManager", "ResetParticipants"]
 
@@ -39,7 +41,9 @@ class GroupChatManager(ABC):
         message_factory: Recreates saved messages (custom types registered).
     """
 
-    state_class: ClassVar[type[BaseGroupChatManagerState]] = BaseGroupChatManagerState
+    state_class: ClassVar[type[BaseGroupChatManagerState] | str] = "BaseGroupChatManagerState"
+    """The saved-state model: a class, or the name of one in ``agentparts.state`` (imported
+    by the first save or load, so that importing a team does not build every state model)."""
 
     def __init__(
         self,
@@ -138,10 +142,18 @@ class GroupChatManager(ABC):
     def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
         """Restore the subclass's own fields from a validated state."""
 
+    def _state_model(self) -> type[BaseGroupChatManagerState]:
+        model = self.state_class
+        if isinstance(model, str):
+            from ... import state
+
+            model = cast("type[BaseGroupChatManagerState]", getattr(state, model))
+        return model
+
     async def save_state(self) -> Mapping[str, Any]:
         """The manager's state: conversation, turn count and the subclass's fields."""
         condition = self.termination_condition
-        return self.state_class(
+        return self._state_model()(
             message_thread=[dict(m.dump()) for m in self.message_thread],
             current_turn=self.current_turn,
             termination_state=None if condition is None else await save_condition_state(condition),
@@ -155,7 +167,7 @@ class GroupChatManager(ABC):
         The termination condition continues its count when the state was saved with a
         condition of the same class; otherwise (or from an AutoGen state) it is left as is.
         """
-        saved = self.state_class.model_validate(state)
+        saved = self._state_model().model_validate(state)
         self.message_thread = [self.message_factory.create(m) for m in saved.message_thread]
         self.current_turn = saved.current_turn
         known = set(self.participant_names)

@@ -16,7 +16,6 @@ from typing import Any, Protocol
 from ..._cancellation_token import CancellationToken
 from ...base import ChatAgent, Response, TaskResult, Team
 from ...messages import BaseChatMessage, MessageFactory
-from ...state import ChatAgentContainerState
 from ._types import Item
 
 __all__ = ["LocalParticipant", "Participant"]
@@ -146,6 +145,8 @@ class LocalParticipant:
 
     async def save_state(self) -> Mapping[str, Any]:
         """A ``ChatAgentContainerState``: the agent's state and the queued messages."""
+        from ...state import ChatAgentContainerState  # (the state models load on first use)
+
         return ChatAgentContainerState(
             agent_state=dict(await self._agent.save_state()),
             message_buffer=[dict(m.dump()) for m in self._buffer],
@@ -157,6 +158,8 @@ class LocalParticipant:
         Raises:
             ValueError: the saved queue holds something that is not a chat message.
         """
+        from ...state import ChatAgentContainerState
+
         saved = ChatAgentContainerState.model_validate(state)
         buffer: list[BaseChatMessage] = []
         for data in saved.message_buffer:

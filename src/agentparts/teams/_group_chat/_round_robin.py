@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
 from ..._component import Component
-from ...state import BaseGroupChatManagerState, RoundRobinManagerState
 from ._config import GroupChatConfig, dump_common, load_common, load_participants
 from ._manager import GroupChatManager
 from ._plain import PlainGroupChat
 from ._types import Item
+
+if TYPE_CHECKING:
+    from ...state import BaseGroupChatManagerState
 
 __all__ = ["RoundRobinGroupChat", "RoundRobinGroupChatConfig"]
 
@@ -22,7 +24,7 @@ class RoundRobinGroupChatConfig(GroupChatConfig):
 
 
 class _RoundRobinManager(GroupChatManager):
-    state_class: ClassVar[type[BaseGroupChatManagerState]] = RoundRobinManagerState
+    state_class = "RoundRobinManagerState"  # imported by the first save or load
     next_index = 0
 
     async def select_speaker(self, thread: Sequence[Item]) -> str:
@@ -37,6 +39,8 @@ class _RoundRobinManager(GroupChatManager):
         return {"next_speaker_index": self.next_index}
 
     def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        from ...state import RoundRobinManagerState
+
         index = state.next_speaker_index if isinstance(state, RoundRobinManagerState) else 0
         if not 0 <= index < len(self.participant_names):
             raise ValueError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
@@ -89,7 +89,7 @@ async def _call(func: Callable[..., Any], thread: Sequence[Item]) -> Any:
 
 
 class _SelectorManager(GroupChatManager):
-    state_class: ClassVar[type[BaseGroupChatManagerState]] = SelectorManagerState
+    state_class = SelectorManagerState
 
     def __init__(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from typing_extensions import Self
 
@@ -31,7 +31,7 @@ def _last_handoff(messages: Sequence[Item]) -> HandoffMessage | None:
 
 
 class _SwarmManager(GroupChatManager):
-    state_class: ClassVar[type[BaseGroupChatManagerState]] = SwarmManagerState
+    state_class = SwarmManagerState
     current_speaker = ""
     handoffs_seen = 0
 

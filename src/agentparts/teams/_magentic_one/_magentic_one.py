@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
@@ -52,7 +52,7 @@ class MagenticOneGroupChatConfig(BaseModel):
 
 
 class _Orchestrator(GroupChatManager):
-    state_class: ClassVar[type[BaseGroupChatManagerState]] = MagenticOneOrchestratorState
+    state_class = MagenticOneOrchestratorState
 
     def __init__(
         self,
