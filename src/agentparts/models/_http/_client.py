@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..._constants import EVENT_LOGGER_NAME
-from ...errors import ModelClientError, ModelConnectionError
+from ...errors import ModelCapabilityError, ModelClientError, ModelConnectionError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
 from .._events import emit_model_event
@@ -155,6 +155,14 @@ class HttpChatClient(ChatCompletionClient):
         self._record_usage(result.usage)
         emit_model_event(LLMStreamEndEvent, self._model, result)
         return result
+
+    def _check_tools_allowed(self) -> None:
+        """Refuse tools for a model whose ``model_info`` says it cannot call them."""
+        if not self._model_info["function_calling"]:
+            raise ModelCapabilityError(
+                f"Model {self._model!r} cannot call tools (model_info['function_calling'] "
+                "is False). Use another model, or set it True if the model can."
+            )
 
     def _counting_info(self) -> ModelInfo:
         """The model's info with vision on, so token counts count images instead of

@@ -310,11 +310,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         elif self._default_tools and self._default_choice is not None:
             default: Any = self._default_choice
             choice = tool_choice_to_wire(default, ())
-        if wire_tools and not info["function_calling"]:
-            raise ModelCapabilityError(
-                f"Model {self._model!r} cannot call tools (model_info['function_calling'] "
-                "is False). Use another model, or set it True if the model can."
-            )
+        if wire_tools:
+            self._check_tools_allowed()
         structured: str | None = None
         notes: list[str] = []
         if isinstance(json_output, type):

@@ -345,11 +345,7 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         }
         body.update(self._create_args)
         if tools:
-            if not info["function_calling"]:
-                raise ModelCapabilityError(
-                    f"Model {self._model!r} cannot call tools (model_info['function_calling'] "
-                    "is False). Use another model, or set it True if the model can."
-                )
+            self._check_tools_allowed()
             body["tools"] = tools_to_wire(tools)
             choice = tool_choice_to_wire(tool_choice, tools)
             if choice is not None:
