@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import typing
 import warnings
@@ -428,6 +427,8 @@ def _as_component_model(model: ComponentSource) -> ComponentModel:
 
 
 def _read_config_file(path: Path, limits: ConfigLimits) -> Any:
+    import json  # (imported here: the loader's own import stays small)
+
     text = read_limited(path, limits)
     label = f"Config file {path}"
     try:

@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
 from enum import Enum
 from typing import Any, ClassVar
@@ -54,6 +53,8 @@ class Event:
         return {"type": self.type, **self.fields}
 
     def __str__(self) -> str:
+        import json  # (imported on first use: importing agentparts stays small)
+
         return json.dumps(self.to_dict(), default=str)
 
     def __repr__(self) -> str:

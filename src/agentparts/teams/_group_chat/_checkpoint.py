@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Mapping
@@ -61,6 +60,8 @@ class SqliteCheckpointStore:
 
     async def save(self, key: str, state: Mapping[str, Any]) -> None:
         """Replace the state saved under ``key``."""
+        import json  # (imported on first use: importing a team stays small)
+
         text = json.dumps(state, default=str)
         with self._lock:
             self._db.execute(
@@ -75,6 +76,8 @@ class SqliteCheckpointStore:
             row = self._db.execute("SELECT state FROM checkpoints WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
+        import json
+
         loaded: Any = json.loads(row[0])
         return dict(loaded)
 
