@@ -40,7 +40,13 @@ def test_the_loader_still_loads_and_saves_after_a_bare_import() -> None:
 
 
 def test_the_team_import_leaves_out_the_state_models_and_the_model_client() -> None:
-    heavy = ("agentparts.models._client", "agentparts.state", "agentparts.state._states", "json")
+    heavy = (
+        "agentparts.base._handoff",
+        "agentparts.models._client",
+        "agentparts.state",
+        "agentparts.state._states",
+        "json",
+    )
     assert _loaded_after("from agentparts.teams import RoundRobinGroupChat", heavy) == []
 
 
