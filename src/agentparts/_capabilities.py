@@ -15,7 +15,6 @@ A component outside agentparts that does not declare its capabilities counts as
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -131,6 +130,8 @@ class Inspection:
 
 def host_command(command: str, args: Sequence[str] = (), detail: str = "") -> Capability:
     """A process started on the host (outside any sandbox)."""
+    import shlex  # (imported here: every model client and agent module imports this one)
+
     return Capability("host_command", shlex.join([command, *args]), detail)
 
 
