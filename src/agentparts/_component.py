@@ -11,16 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, ov
 from pydantic_core import ValidationError
 from typing_extensions import Self
 
-from ._limits import (
-    ConfigLimits,
-    check_structure,
-    current_limits,
-    load_yaml,
-    parse_depth_error,
-    read_limited,
-)
 from ._providers import allowing_providers, register_class
-from ._references import import_provider
 from .errors import (
     ComponentConfigError,
     ComponentLoadError,
@@ -31,15 +22,25 @@ from .errors import (
 )
 from .logging import ComponentLoadEvent, emit
 
-# The component model, the secrets and Pydantic's model machinery (``pydantic.main``, about
-# 40% of ``import asyncio, pydantic`` on its own) are imported by the first load or save
-# (_load_parts): ``from agentparts import ComponentLoader`` stays small until then.
+# The component model, the secrets, the config limits, the provider resolver and Pydantic's
+# model machinery (``pydantic.main``, about 40% of ``import asyncio, pydantic`` on its own)
+# are imported by the first load or save (_load_parts): ``from agentparts import
+# ComponentLoader`` stays small until then.
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from ._capabilities import Capability
     from ._component_model import ComponentModel, ComponentType
     from ._config_secrets import resolve_secrets
+    from ._limits import (
+        ConfigLimits,
+        check_structure,
+        current_limits,
+        load_yaml,
+        parse_depth_error,
+        read_limited,
+    )
+    from ._references import import_provider
     from ._secrets import (
         dump_config,
         env_permission,
@@ -355,6 +356,14 @@ def _load_parts() -> None:
     global _parts_loaded
     from ._component_model import ComponentModel
     from ._config_secrets import resolve_secrets
+    from ._limits import (
+        check_structure,
+        current_limits,
+        load_yaml,
+        parse_depth_error,
+        read_limited,
+    )
+    from ._references import import_provider
     from ._secrets import (
         dump_config,
         env_permission,
@@ -367,6 +376,12 @@ def _load_parts() -> None:
     globals().update(
         ComponentModel=ComponentModel,
         resolve_secrets=resolve_secrets,
+        check_structure=check_structure,
+        current_limits=current_limits,
+        load_yaml=load_yaml,
+        parse_depth_error=parse_depth_error,
+        read_limited=read_limited,
+        import_provider=import_provider,
         dump_config=dump_config,
         env_permission=env_permission,
         including_secrets=including_secrets,

@@ -23,7 +23,14 @@ def _loaded_after(statement: str, modules: tuple[str, ...]) -> list[str]:
 
 def test_the_loader_import_leaves_pydantics_model_machinery_to_the_first_load() -> None:
     # pydantic.main alone costs about 40% of ``import asyncio, pydantic``.
-    heavy = ("json", "pydantic.main", "pydantic.types", "agentparts._component_model")
+    heavy = (
+        "agentparts._component_model",
+        "agentparts._limits",
+        "agentparts._references",
+        "json",
+        "pydantic.main",
+        "pydantic.types",
+    )
     assert _loaded_after("from agentparts import ComponentLoader", heavy) == []
 
 

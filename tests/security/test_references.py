@@ -82,7 +82,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("agentparts:_component.os.system", "is the module 'agentparts._component'"),
     ("agentparts._references:importlib.import_module", "is the module 'importlib'"),
     ("agentparts._references.importlib.import_module", "is the module 'importlib'"),
-    ("agentparts._component:json.loads", "is the module 'json'"),
+    ("agentparts._component:warnings.warn", "is the module 'warnings'"),
     (f"{TARGETS}:subprocess.run", "is the module 'subprocess'"),
     (f"{TARGETS}.subprocess.Popen", "is the module 'subprocess'"),
     # A name the allowed module imported from elsewhere.
