@@ -35,7 +35,9 @@ def test_an_unreachable_cluster_is_a_clear_error_before_any_task(
     assert not ray.is_initialized()
     out = tmp_path / "results.jsonl"
     address = f"127.0.0.1:{_closed_port()}"
-    with pytest.raises(RayClusterError, match=f"Ray cluster at {address} does not answer.*No task was run"):
+    with pytest.raises(
+        RayClusterError, match=f"Ray cluster at {address} does not answer.*No task was run"
+    ):
         run_batch(config, ["hello"], out=out, ray_address=address)
     assert not out.exists()
     assert server.requests == []
