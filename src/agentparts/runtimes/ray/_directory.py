@@ -146,6 +146,7 @@ class Directory:
         factory, expected = self._factories[name]
         me = ray.get_runtime_context().current_actor
         host_class: Any = ray.remote(AgentHost)
+        sent = len(self._serializers)
         host = host_class.options(max_concurrency=self._agent_concurrency).remote(
             agent_id, factory, expected, me, list(self._serializers), self._states.get(agent_id),
             self._interventions,
@@ -161,6 +162,10 @@ class Directory:
             with contextlib.suppress(Exception):
                 ray.kill(host)
             return ("error", value)
+        # Serializers added while the actor started did not reach it through _hosts.
+        while len(self._serializers) > sent:
+            added, sent = self._serializers[sent:], len(self._serializers)
+            await host.add_serializers.remote(added)
         self._hosts[agent_id] = host
         self._turns[agent_id] = 0
         return ("ok", host)

@@ -84,6 +84,7 @@ class RayAgentRuntime(AgentRuntime):
         self._agent_concurrency = agent_concurrency
         self._registry = SerializationRegistry()
         self._pending_serializers: list[MessageSerializer[Any]] = []
+        self._serializers_lock = asyncio.Lock()
         self._local = AgentTable(self)
         self._courier: Courier | None = None
         self._directory: Any = None
@@ -104,9 +105,13 @@ class RayAgentRuntime(AgentRuntime):
             if self._connecting is None:
                 self._connecting = asyncio.ensure_future(self._connect())
             courier = await asyncio.shield(self._connecting)
-        if self._pending_serializers:
-            serializers, self._pending_serializers = self._pending_serializers, []
-            await courier.directory.add_serializers.remote(serializers)
+        if self._pending_serializers or self._serializers_lock.locked():
+            # Every caller waits for a flush in progress: a message sent meanwhile would
+            # reach an actor that cannot read it yet.
+            async with self._serializers_lock:
+                if self._pending_serializers:
+                    serializers, self._pending_serializers = self._pending_serializers, []
+                    await courier.directory.add_serializers.remote(serializers)
         return courier
 
     async def _connect(self) -> Courier:
