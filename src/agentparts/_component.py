@@ -206,7 +206,9 @@ class ComponentSchemaType(Generic[ConfigT]):
         if cls.__name__ == "Component":
             return
         for name in cls.required_class_vars:
-            if not hasattr(cls, name):
+            # (Looked up in the class dicts, not with hasattr: reading an imported_on_read
+            # attribute would import the config model when the class is defined.)
+            if not any(name in vars(klass) for klass in cls.__mro__):
                 warnings.warn(
                     f"Class variable '{name}' must be defined in {cls.__name__} to be a valid "
                     f"component: set {name} in the class body.",
