@@ -84,6 +84,24 @@ for _stack, _extra in (("loader", ""), ("agent", ", httpx"), ("team", "")):
         **STATEMENTS[_stack],
         "raw": f"import asyncio, pydantic{_extra}",
     }
+# What the first use costs: the same stacks, then one message built, against a Pydantic
+# program that defines and builds one model. The stacks import no Pydantic model (each is
+# imported on first use), so this row says what moves from the import to the first message.
+_FIRST_MESSAGE = 'TextMessage(source="user", content="hi")'
+_RAW_MESSAGE = (
+    "import asyncio\nfrom pydantic import BaseModel\n"
+    "class TextMessage(BaseModel):\n    source: str\n    content: str\n" + _FIRST_MESSAGE
+)
+for _stack, _extra in (("agent", "\nimport httpx"), ("team", "")):
+    STATEMENTS[f"{_stack}_first_message"] = {
+        "raw": _RAW_MESSAGE + _extra,
+        "agentparts": STATEMENTS[_stack]["agentparts"]
+        + "\nfrom agentparts.messages import TextMessage\n"
+        + _FIRST_MESSAGE,
+        "autogen": STATEMENTS[_stack]["autogen"]
+        + "\nfrom autogen_agentchat.messages import TextMessage\n"
+        + _FIRST_MESSAGE,
+    }
 # A model client's class against the libraries it is built on.
 _CLIENTS = {
     "openai": ("openai", "OpenAIChatCompletionClient"),
@@ -105,6 +123,8 @@ def _modules(statement: str) -> list[str]:
     found: list[str] = []
     for line in statement.splitlines():
         words = line.split()
+        if words[0] not in ("from", "import"):
+            continue
         if words[0] == "from":
             found.append(words[1])
         else:
