@@ -8,8 +8,9 @@ use, and no HTTP client or other heavy dependency is imported until a part needs
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
     from ._cancellation_token import CancellationToken as CancellationToken
@@ -208,14 +209,4 @@ _LAZY_NAMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY_NAMES.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'agentparts' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)

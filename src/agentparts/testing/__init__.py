@@ -9,8 +9,9 @@ conformance suites an extension author subclasses for their own component (they 
 pytest and pytest-asyncio: ``pip install agentparts[testing]``).
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_package as _lazy_package
 from ._anthropic_server import AnthropicTestServer as AnthropicTestServer
 from ._ollama_server import OllamaTestServer as OllamaTestServer
 from ._openai_server import OpenAITestServer as OpenAITestServer
@@ -49,12 +50,4 @@ _SUITES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _SUITES.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'agentparts.testing' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = _lazy_package(__name__, _SUITES, __all__)
