@@ -7,36 +7,41 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from .._capabilities import Capability, host_code
 from .._component import Component
+from .._lazy import imported_on_read
 from ..base import TerminatedException, TerminationCondition
 from ..errors import ComponentConfigError
-from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
 from ._content import stop
+
+if TYPE_CHECKING:
+    from .._capabilities import Capability
+    from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
+    from ._budget_config import (
+        CostTerminationConfig,
+        ExternalTerminationConfig,
+        FunctionalTerminationConfig,
+        MaxMessageTerminationConfig,
+        TimeoutTerminationConfig,
+        TokenUsageTerminationConfig,
+    )
+
+    Messages = Sequence[BaseAgentEvent | BaseChatMessage]
+    TerminationFunc = Callable[[Messages], bool] | Callable[[Messages], Awaitable[bool]]
 
 __all__ = [
     "MODEL_PRICES",
     "CostTermination",
-    "CostTerminationConfig",
     "ExternalTermination",
-    "ExternalTerminationConfig",
     "FunctionalTermination",
-    "FunctionalTerminationConfig",
     "MaxMessageTermination",
-    "MaxMessageTerminationConfig",
     "ModelPrice",
     "TimeoutTermination",
-    "TimeoutTerminationConfig",
     "TokenUsageTermination",
-    "TokenUsageTerminationConfig",
 ]
-
-Messages = Sequence[BaseAgentEvent | BaseChatMessage]
 
 
 def _already(condition: TerminationCondition) -> TerminatedException:
@@ -56,15 +61,7 @@ def _number(state: Mapping[str, Any], key: str) -> float:
     return float(value)
 
 
-class MaxMessageTerminationConfig(BaseModel):
-    """Config of :class:`MaxMessageTermination`."""
-
-    model_config = ConfigDict(defer_build=True)
-    max_messages: int
-    include_agent_event: bool = False
-
-
-class MaxMessageTermination(TerminationCondition, Component[MaxMessageTerminationConfig]):
+class MaxMessageTermination(TerminationCondition, Component["MaxMessageTerminationConfig"]):
     """Stops once ``max_messages`` chat messages were seen (the task counts).
 
     Args:
@@ -75,7 +72,9 @@ class MaxMessageTermination(TerminationCondition, Component[MaxMessageTerminatio
         >>> condition = MaxMessageTermination(5) | TextMentionTermination("TERMINATE")
     """
 
-    component_config_schema = MaxMessageTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._budget_config", "MaxMessageTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.MaxMessageTermination"
 
     def __init__(self, max_messages: int, include_agent_event: bool = False) -> None:
@@ -96,6 +95,8 @@ class MaxMessageTermination(TerminationCondition, Component[MaxMessageTerminatio
         Raises:
             TerminatedException: the count was reached already and not reset.
         """
+        from ..messages import BaseChatMessage
+
         if self.terminated:
             raise _already(self)
         if self._include_agent_event:
@@ -123,6 +124,8 @@ class MaxMessageTermination(TerminationCondition, Component[MaxMessageTerminatio
         self._count = int(_number(state, "count"))
 
     def _to_config(self) -> MaxMessageTerminationConfig:
+        from ._budget_config import MaxMessageTerminationConfig
+
         return MaxMessageTerminationConfig(
             max_messages=self._max_messages, include_agent_event=self._include_agent_event
         )
@@ -132,16 +135,7 @@ class MaxMessageTermination(TerminationCondition, Component[MaxMessageTerminatio
         return cls(config.max_messages, config.include_agent_event)
 
 
-class TokenUsageTerminationConfig(BaseModel):
-    """Config of :class:`TokenUsageTermination`."""
-
-    model_config = ConfigDict(defer_build=True)
-    max_total_token: int | None = None
-    max_prompt_token: int | None = None
-    max_completion_token: int | None = None
-
-
-class TokenUsageTermination(TerminationCondition, Component[TokenUsageTerminationConfig]):
+class TokenUsageTermination(TerminationCondition, Component["TokenUsageTerminationConfig"]):
     """Stops once the model calls of the run used this many tokens (from ``models_usage``).
 
     Args:
@@ -153,7 +147,9 @@ class TokenUsageTermination(TerminationCondition, Component[TokenUsageTerminatio
         ValueError: no limit was given.
     """
 
-    component_config_schema = TokenUsageTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._budget_config", "TokenUsageTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.TokenUsageTermination"
 
     def __init__(
@@ -215,6 +211,8 @@ class TokenUsageTermination(TerminationCondition, Component[TokenUsageTerminatio
         self._completion = int(_number(state, "completion_tokens"))
 
     def _to_config(self) -> TokenUsageTerminationConfig:
+        from ._budget_config import TokenUsageTerminationConfig
+
         total, prompt, completion = self._limits
         return TokenUsageTerminationConfig(
             max_total_token=total, max_prompt_token=prompt, max_completion_token=completion
@@ -250,17 +248,7 @@ MODEL_PRICES: dict[str, ModelPrice] = {
 """List prices used by :class:`CostTermination`; add your models (and your discounts) here."""
 
 
-class CostTerminationConfig(BaseModel):
-    """Config of :class:`CostTermination`."""
-
-    model_config = ConfigDict(defer_build=True)
-    max_cost: float
-    model: str
-    prompt_price: float | None = None
-    completion_price: float | None = None
-
-
-class CostTermination(TerminationCondition, Component[CostTerminationConfig]):
+class CostTermination(TerminationCondition, Component["CostTerminationConfig"]):
     """Stops once the run's estimated cost reaches ``max_cost`` US dollars.
 
     The cost is estimated from ``models_usage`` of every message and the model's price:
@@ -277,7 +265,9 @@ class CostTermination(TerminationCondition, Component[CostTerminationConfig]):
         ValueError: the budget is not a positive number, or the price is unknown.
     """
 
-    component_config_schema = CostTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._budget_config", "CostTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.CostTermination"
 
     def __init__(
@@ -353,6 +343,8 @@ class CostTermination(TerminationCondition, Component[CostTerminationConfig]):
         self._cost = _number(state, "cost")
 
     def _to_config(self) -> CostTerminationConfig:
+        from ._budget_config import CostTerminationConfig
+
         prompt, completion = self._overrides
         return CostTerminationConfig(
             max_cost=self._max_cost,
@@ -366,14 +358,7 @@ class CostTermination(TerminationCondition, Component[CostTerminationConfig]):
         return cls(config.max_cost, config.model, config.prompt_price, config.completion_price)
 
 
-class TimeoutTerminationConfig(BaseModel):
-    """Config of :class:`TimeoutTermination`."""
-
-    model_config = ConfigDict(defer_build=True)
-    timeout_seconds: float
-
-
-class TimeoutTermination(TerminationCondition, Component[TimeoutTerminationConfig]):
+class TimeoutTermination(TerminationCondition, Component["TimeoutTerminationConfig"]):
     """Stops at the first message after ``timeout_seconds`` since creation or :meth:`reset`.
 
     It is checked when messages arrive, so it cannot interrupt a turn in progress: to stop
@@ -383,7 +368,9 @@ class TimeoutTermination(TerminationCondition, Component[TimeoutTerminationConfi
         timeout_seconds: The time budget in seconds.
     """
 
-    component_config_schema = TimeoutTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._budget_config", "TimeoutTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.TimeoutTermination"
 
     def __init__(self, timeout_seconds: float) -> None:
@@ -432,6 +419,8 @@ class TimeoutTermination(TerminationCondition, Component[TimeoutTerminationConfi
         self._terminated = bool(state.get("terminated", False))
 
     def _to_config(self) -> TimeoutTerminationConfig:
+        from ._budget_config import TimeoutTerminationConfig
+
         return TimeoutTerminationConfig(timeout_seconds=self._timeout)
 
     @classmethod
@@ -439,13 +428,7 @@ class TimeoutTermination(TerminationCondition, Component[TimeoutTerminationConfi
         return cls(config.timeout_seconds)
 
 
-class ExternalTerminationConfig(BaseModel):
-    """Config of :class:`ExternalTermination` (empty)."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-class ExternalTermination(TerminationCondition, Component[ExternalTerminationConfig]):
+class ExternalTermination(TerminationCondition, Component["ExternalTerminationConfig"]):
     """Stops when your code calls :meth:`set` (for example a "Stop" button).
 
     The run stops after the turn in progress ends; to stop at once, cancel the token.
@@ -455,7 +438,9 @@ class ExternalTermination(TerminationCondition, Component[ExternalTerminationCon
         >>> stop_button.set()
     """
 
-    component_config_schema = ExternalTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._budget_config", "ExternalTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.ExternalTermination"
 
     def __init__(self) -> None:
@@ -498,6 +483,8 @@ class ExternalTermination(TerminationCondition, Component[ExternalTerminationCon
         self._terminated = bool(state.get("terminated", False))
 
     def _to_config(self) -> ExternalTerminationConfig:
+        from ._budget_config import ExternalTerminationConfig
+
         return ExternalTerminationConfig()
 
     @classmethod
@@ -505,21 +492,7 @@ class ExternalTermination(TerminationCondition, Component[ExternalTerminationCon
         return cls()
 
 
-class FunctionalTerminationConfig(BaseModel):
-    """Config of :class:`FunctionalTermination`.
-
-    Attributes:
-        func: Import reference ``module.qualname`` of the function.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    func: str
-
-
-TerminationFunc = Callable[[Messages], bool] | Callable[[Messages], Awaitable[bool]]
-
-
-class FunctionalTermination(TerminationCondition, Component[FunctionalTerminationConfig]):
+class FunctionalTermination(TerminationCondition, Component["FunctionalTerminationConfig"]):
     """Stops when ``func(messages)`` returns ``True`` (sync or async).
 
     It is saved with the function's import reference, so the function must be defined at
@@ -529,7 +502,9 @@ class FunctionalTermination(TerminationCondition, Component[FunctionalTerminatio
         func: Takes the new messages, returns whether to stop.
     """
 
-    component_config_schema = FunctionalTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._budget_config", "FunctionalTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.FunctionalTermination"
 
     def __init__(self, func: TerminationFunc) -> None:
@@ -572,6 +547,7 @@ class FunctionalTermination(TerminationCondition, Component[FunctionalTerminatio
 
     def _to_config(self) -> FunctionalTerminationConfig:
         from ..agents._references import reference_of
+        from ._budget_config import FunctionalTerminationConfig
 
         return FunctionalTerminationConfig(func=reference_of(self._func, "termination function"))
 
@@ -584,8 +560,10 @@ class FunctionalTermination(TerminationCondition, Component[FunctionalTerminatio
             raise ComponentConfigError(
                 f"Termination function {config.func!r} names {found!r}, which is not callable."
             )
-        return cls(cast(TerminationFunc, found))
+        return cls(cast("TerminationFunc", found))
 
     @classmethod
     def _capabilities(cls, config: FunctionalTerminationConfig) -> list[Capability]:
+        from .._capabilities import host_code
+
         return [host_code(config.func, "termination function, in-process")]

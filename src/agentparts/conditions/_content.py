@@ -3,43 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._component import Component
-from .._construct import construct
+from .._lazy import imported_on_read
 from ..base import TerminatedException, TerminationCondition
-from ..messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    HandoffMessage,
-    StopMessage,
-    TextMessage,
-    ToolCallExecutionEvent,
-)
+
+if TYPE_CHECKING:
+    from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
+    from ._content_config import (
+        FunctionCallTerminationConfig,
+        HandoffTerminationConfig,
+        SourceMatchTerminationConfig,
+        StopMessageTerminationConfig,
+        TextMentionTerminationConfig,
+        TextMessageTerminationConfig,
+    )
+
+    Messages = Sequence[BaseAgentEvent | BaseChatMessage]
 
 __all__ = [
     "FunctionCallTermination",
-    "FunctionCallTerminationConfig",
     "HandoffTermination",
-    "HandoffTerminationConfig",
     "SourceMatchTermination",
-    "SourceMatchTerminationConfig",
     "StopMessageTermination",
-    "StopMessageTerminationConfig",
     "TextMentionTermination",
-    "TextMentionTerminationConfig",
     "TextMessageTermination",
-    "TextMessageTerminationConfig",
 ]
-
-Messages = Sequence[BaseAgentEvent | BaseChatMessage]
 
 
 def stop(content: str, source: str) -> StopMessage:
     """The stop message a condition returns."""
+    from .._construct import construct
+    from ..messages import StopMessage
+
     return construct(StopMessage, content=content, source=source)
 
 
@@ -85,25 +84,25 @@ class _Latched(TerminationCondition):
         self._terminated = bool(state.get("terminated", False))
 
 
-class StopMessageTerminationConfig(BaseModel):
-    """Config of :class:`StopMessageTermination` (empty)."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-class StopMessageTermination(_Latched, Component[StopMessageTerminationConfig]):
+class StopMessageTermination(_Latched, Component["StopMessageTerminationConfig"]):
     """Stops when an agent sends a :class:`~agentparts.messages.StopMessage`."""
 
-    component_config_schema = StopMessageTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._content_config", "StopMessageTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.StopMessageTermination"
 
     def _check(self, messages: Messages) -> StopMessage | None:
+        from ..messages import StopMessage
+
         for message in messages:
             if isinstance(message, StopMessage):
                 return stop("Stop message received", "StopMessageTermination")
         return None
 
     def _to_config(self) -> StopMessageTerminationConfig:
+        from ._content_config import StopMessageTerminationConfig
+
         return StopMessageTerminationConfig()
 
     @classmethod
@@ -111,20 +110,7 @@ class StopMessageTermination(_Latched, Component[StopMessageTerminationConfig]):
         return cls()
 
 
-class TextMentionTerminationConfig(BaseModel):
-    """Config of :class:`TextMentionTermination`.
-
-    Attributes:
-        text: The text to look for.
-        sources: Only messages from these sources count; every source when ``None``.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    text: str
-    sources: list[str] | None = None
-
-
-class TextMentionTermination(_Latched, Component[TextMentionTerminationConfig]):
+class TextMentionTermination(_Latched, Component["TextMentionTerminationConfig"]):
     """Stops when a message or event contains ``text`` (in its ``to_text()``).
 
     Args:
@@ -135,7 +121,9 @@ class TextMentionTermination(_Latched, Component[TextMentionTerminationConfig]):
         >>> condition = TextMentionTermination("APPROVE", sources=["reviewer"])
     """
 
-    component_config_schema = TextMentionTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._content_config", "TextMentionTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.TextMentionTermination"
 
     def __init__(self, text: str, sources: Sequence[str] | None = None) -> None:
@@ -154,6 +142,8 @@ class TextMentionTermination(_Latched, Component[TextMentionTerminationConfig]):
         return None
 
     def _to_config(self) -> TextMentionTerminationConfig:
+        from ._content_config import TextMentionTerminationConfig
+
         sources = None if self._sources is None else sorted(self._sources)
         return TextMentionTerminationConfig(text=self._text, sources=sources)
 
@@ -162,25 +152,16 @@ class TextMentionTermination(_Latched, Component[TextMentionTerminationConfig]):
         return cls(text=config.text, sources=config.sources)
 
 
-class HandoffTerminationConfig(BaseModel):
-    """Config of :class:`HandoffTermination`.
-
-    Attributes:
-        target: The handoff target that stops the run.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    target: str
-
-
-class HandoffTermination(_Latched, Component[HandoffTerminationConfig]):
+class HandoffTermination(_Latched, Component["HandoffTerminationConfig"]):
     """Stops when an agent hands off to ``target`` (often ``"user"``, to ask a person).
 
     Args:
         target: The name in :attr:`HandoffMessage.target` that stops the run.
     """
 
-    component_config_schema = HandoffTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._content_config", "HandoffTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.HandoffTermination"
 
     def __init__(self, target: str) -> None:
@@ -188,6 +169,8 @@ class HandoffTermination(_Latched, Component[HandoffTerminationConfig]):
         self._target = target
 
     def _check(self, messages: Messages) -> StopMessage | None:
+        from ..messages import HandoffMessage
+
         for message in messages:
             if isinstance(message, HandoffMessage) and message.target == self._target:
                 return stop(
@@ -197,6 +180,8 @@ class HandoffTermination(_Latched, Component[HandoffTerminationConfig]):
         return None
 
     def _to_config(self) -> HandoffTerminationConfig:
+        from ._content_config import HandoffTerminationConfig
+
         return HandoffTerminationConfig(target=self._target)
 
     @classmethod
@@ -204,25 +189,16 @@ class HandoffTermination(_Latched, Component[HandoffTerminationConfig]):
         return cls(target=config.target)
 
 
-class SourceMatchTerminationConfig(BaseModel):
-    """Config of :class:`SourceMatchTermination`.
-
-    Attributes:
-        sources: The agents whose first message stops the run.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    sources: list[str]
-
-
-class SourceMatchTermination(_Latched, Component[SourceMatchTerminationConfig]):
+class SourceMatchTermination(_Latched, Component["SourceMatchTerminationConfig"]):
     """Stops as soon as one of ``sources`` has spoken (a message or an event).
 
     Args:
         sources: Agent names.
     """
 
-    component_config_schema = SourceMatchTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._content_config", "SourceMatchTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.SourceMatchTermination"
 
     def __init__(self, sources: Sequence[str]) -> None:
@@ -236,6 +212,8 @@ class SourceMatchTermination(_Latched, Component[SourceMatchTerminationConfig]):
         return None
 
     def _to_config(self) -> SourceMatchTerminationConfig:
+        from ._content_config import SourceMatchTerminationConfig
+
         return SourceMatchTerminationConfig(sources=list(self._sources))
 
     @classmethod
@@ -243,18 +221,7 @@ class SourceMatchTermination(_Latched, Component[SourceMatchTerminationConfig]):
         return cls(sources=config.sources)
 
 
-class TextMessageTerminationConfig(BaseModel):
-    """Config of :class:`TextMessageTermination`.
-
-    Attributes:
-        source: Only a text message from this agent stops the run; any when ``None``.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    source: str | None = None
-
-
-class TextMessageTermination(_Latched, Component[TextMessageTerminationConfig]):
+class TextMessageTermination(_Latched, Component["TextMessageTerminationConfig"]):
     """Stops at the first :class:`~agentparts.messages.TextMessage` (from ``source``).
 
     Useful with agents that call tools: tool-call turns do not stop the run, the first
@@ -264,7 +231,9 @@ class TextMessageTermination(_Latched, Component[TextMessageTerminationConfig]):
         source: The agent whose text message stops the run (any agent when ``None``).
     """
 
-    component_config_schema = TextMessageTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._content_config", "TextMessageTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.TextMessageTermination"
 
     def __init__(self, source: str | None = None) -> None:
@@ -272,6 +241,8 @@ class TextMessageTermination(_Latched, Component[TextMessageTerminationConfig]):
         self._source = source
 
     def _check(self, messages: Messages) -> StopMessage | None:
+        from ..messages import TextMessage
+
         for message in messages:
             if isinstance(message, TextMessage) and self._source in (None, message.source):
                 return stop(
@@ -280,6 +251,8 @@ class TextMessageTermination(_Latched, Component[TextMessageTerminationConfig]):
         return None
 
     def _to_config(self) -> TextMessageTerminationConfig:
+        from ._content_config import TextMessageTerminationConfig
+
         return TextMessageTerminationConfig(source=self._source)
 
     @classmethod
@@ -287,25 +260,16 @@ class TextMessageTermination(_Latched, Component[TextMessageTerminationConfig]):
         return cls(source=config.source)
 
 
-class FunctionCallTerminationConfig(BaseModel):
-    """Config of :class:`FunctionCallTermination`.
-
-    Attributes:
-        function_name: The tool whose execution stops the run.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    function_name: str
-
-
-class FunctionCallTermination(_Latched, Component[FunctionCallTerminationConfig]):
+class FunctionCallTermination(_Latched, Component["FunctionCallTerminationConfig"]):
     """Stops once a tool named ``function_name`` was executed (a ``ToolCallExecutionEvent``).
 
     Args:
         function_name: The tool's name, for example ``"approve"``.
     """
 
-    component_config_schema = FunctionCallTerminationConfig
+    component_config_schema = imported_on_read(
+        "agentparts.conditions._content_config", "FunctionCallTerminationConfig"
+    )
     component_provider_override = "agentparts.conditions.FunctionCallTermination"
 
     def __init__(self, function_name: str) -> None:
@@ -313,6 +277,8 @@ class FunctionCallTermination(_Latched, Component[FunctionCallTerminationConfig]
         self._function_name = function_name
 
     def _check(self, messages: Messages) -> StopMessage | None:
+        from ..messages import ToolCallExecutionEvent
+
         for message in messages:
             if not isinstance(message, ToolCallExecutionEvent):
                 continue
@@ -323,6 +289,8 @@ class FunctionCallTermination(_Latched, Component[FunctionCallTerminationConfig]
         return None
 
     def _to_config(self) -> FunctionCallTerminationConfig:
+        from ._content_config import FunctionCallTerminationConfig
+
         return FunctionCallTerminationConfig(function_name=self._function_name)
 
     @classmethod
