@@ -2,25 +2,15 @@
 
 Implementations live in subpackages: ``agentparts.models.openai`` (any OpenAI-compatible
 endpoint), ``agentparts.models.replay`` (scripted answers for tests and demos) and
-``agentparts.models.cache`` (a caching wrapper). Importing this module loads no HTTP client;
-the client interface and the model-info helpers load on first use (the messages import
-this package for its message types only).
+``agentparts.models.cache`` (a caching wrapper). Importing this module loads no HTTP client
+and no Pydantic model: each name is imported on first use.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
-from ._types import AssistantMessage as AssistantMessage
-from ._types import ChatCompletionTokenLogprob as ChatCompletionTokenLogprob
-from ._types import CreateResult as CreateResult
-from ._types import FinishReasons as FinishReasons
-from ._types import FunctionExecutionResult as FunctionExecutionResult
-from ._types import FunctionExecutionResultMessage as FunctionExecutionResultMessage
-from ._types import LLMMessage as LLMMessage
-from ._types import RequestUsage as RequestUsage
-from ._types import SystemMessage as SystemMessage
-from ._types import TopLogprob as TopLogprob
-from ._types import UserMessage as UserMessage
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_package
 
 if TYPE_CHECKING:
     from ._client import ChatCompletionClient as ChatCompletionClient
@@ -30,6 +20,17 @@ if TYPE_CHECKING:
     from ._model_info import ModelFamily as ModelFamily
     from ._model_info import ModelInfo as ModelInfo
     from ._model_info import validate_model_info as validate_model_info
+    from ._types import AssistantMessage as AssistantMessage
+    from ._types import ChatCompletionTokenLogprob as ChatCompletionTokenLogprob
+    from ._types import CreateResult as CreateResult
+    from ._types import FinishReasons as FinishReasons
+    from ._types import FunctionExecutionResult as FunctionExecutionResult
+    from ._types import FunctionExecutionResultMessage as FunctionExecutionResultMessage
+    from ._types import LLMMessage as LLMMessage
+    from ._types import RequestUsage as RequestUsage
+    from ._types import SystemMessage as SystemMessage
+    from ._types import TopLogprob as TopLogprob
+    from ._types import UserMessage as UserMessage
 
 __all__ = [
     "AssistantMessage",
@@ -52,26 +53,28 @@ __all__ = [
     "validate_model_info",
 ]
 
-# Names loaded on first use (module __getattr__), and the module that defines each.
+# Names loaded on first use (module __getattr__), and the module that defines each. The
+# message and result types are Pydantic models: importing them loads Pydantic's model
+# machinery, which a program that only names a client class should not pay for.
 _LAZY_NAMES = {
+    "AssistantMessage": "._types",
     "ChatCompletionClient": "._client",
-    "count_tokens_compat": "._client",
-    "remaining_tokens_compat": "._client",
+    "ChatCompletionTokenLogprob": "._types",
+    "CreateResult": "._types",
+    "FinishReasons": "._types",
+    "FunctionExecutionResult": "._types",
+    "FunctionExecutionResultMessage": "._types",
+    "LLMMessage": "._types",
     "ModelCapabilities": "._model_info",
     "ModelFamily": "._model_info",
     "ModelInfo": "._model_info",
+    "RequestUsage": "._types",
+    "SystemMessage": "._types",
+    "TopLogprob": "._types",
+    "UserMessage": "._types",
+    "count_tokens_compat": "._client",
+    "remaining_tokens_compat": "._client",
     "validate_model_info": "._model_info",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY_NAMES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_package(__name__, _LAZY_NAMES, __all__)

@@ -7,22 +7,23 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
 from ..errors import ModelInfoRequiredError
 from ._model_info import ModelCapabilities, ModelInfo
-from ._types import CreateResult, LLMMessage, RequestUsage
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ..tools import Tool, ToolSchema
+    from ._types import CreateResult, LLMMessage, RequestUsage
 
 __all__ = ["ChatCompletionClient", "count_tokens_compat", "remaining_tokens_compat"]
 
 
-class ChatCompletionClient(ComponentBase[BaseModel], ABC):
+class ChatCompletionClient(ComponentBase["BaseModel"], ABC):
     """A client for a chat model: send messages, get a :class:`CreateResult`.
 
     A subclass implements :meth:`create`, :meth:`create_stream` and :meth:`count_tokens`.
@@ -130,6 +131,8 @@ class ChatCompletionClient(ComponentBase[BaseModel], ABC):
         # Created on first use: subclasses following the guide never call our __init__.
         totals: tuple[RequestUsage, RequestUsage] | None = vars(self).get("_agentparts_usage")
         if totals is None:
+            from ._types import RequestUsage
+
             totals = (RequestUsage(0, 0), RequestUsage(0, 0))
             vars(self)["_agentparts_usage"] = totals
         return totals
@@ -139,11 +142,15 @@ class ChatCompletionClient(ComponentBase[BaseModel], ABC):
 
     def total_usage(self) -> RequestUsage:
         """Tokens used by every call so far, cached answers included."""
+        from ._types import RequestUsage
+
         usage = self._usage_totals()[0]
         return RequestUsage(usage.prompt_tokens, usage.completion_tokens)
 
     def actual_usage(self) -> RequestUsage:
         """Tokens used by calls that reached the model (cached answers excluded)."""
+        from ._types import RequestUsage
+
         usage = self._usage_totals()[1]
         return RequestUsage(usage.prompt_tokens, usage.completion_tokens)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from .._constants import EVENT_LOGGER_NAME
 from ..logging import Event, emit
-from ._types import CreateResult
+
+if TYPE_CHECKING:
+    from ._types import CreateResult
 
 __all__ = ["emit_model_event"]
 
@@ -37,6 +37,8 @@ def emit_model_event(
     """
     if not _events.isEnabledFor(logging.INFO):
         return
+    from pydantic import BaseModel
+
     fields: dict[str, Any] = {"model": model}
     if messages is not None:
         fields["messages"] = [

@@ -6,9 +6,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from ..._constants import EVENT_LOGGER_NAME
 from ...errors import ModelCapabilityError, ModelClientError, ModelConnectionError
@@ -16,11 +14,15 @@ from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emi
 from .._client import ChatCompletionClient
 from .._events import emit_model_event
 from .._model_info import ModelCapabilities, ModelInfo
-from .._types import CreateResult
 from ._limits import DEFAULT_TIMEOUT, HttpLimits
 from ._pool import ShardedPool, tls_may_be_needed
 from ._sse import EventStream
 from ._transport import Transport
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .._types import CreateResult
 
 __all__ = ["HttpChatClient", "encode_json", "given_model_info", "http_limits", "saved_values"]
 
