@@ -13,12 +13,11 @@ JSON or the SSE events; agentparts and AutoGen use their ``AnthropicChatCompleti
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
-from _common import API_KEY, SYSTEM, TOOL_TASK, NotMeasured, add, parse_args, require, run
-from model_client import MODES, Calls, framework_calls, framework_modules, measure_calls
+from _common import API_KEY, SYSTEM, TOOL_TASK, add
+from model_client import Calls, client_calls, provider_main
 
 MODEL = "claude-sonnet-4-20250514"
 MAX_TOKENS = 1024
@@ -97,28 +96,16 @@ def raw_calls(base_url: str) -> Calls:
 def make_calls(impl: str, base_url: str) -> Calls:
     if impl == "raw":
         return raw_calls(base_url)
-    models, tools = framework_modules(impl)
-    root = "agentparts.models" if impl == "agentparts" else "autogen_ext.models"
-    anthropic = require(f"{root}.anthropic", "AnthropicChatCompletionClient")
-    client = anthropic.AnthropicChatCompletionClient(
-        model=MODEL, base_url=base_url, api_key=API_KEY, max_tokens=MAX_TOKENS
+    return client_calls(
+        impl,
+        "anthropic",
+        "AnthropicChatCompletionClient",
+        lambda cls: cls(model=MODEL, base_url=base_url, api_key=API_KEY, max_tokens=MAX_TOKENS),
     )
-    return framework_calls(client, models, tools)
 
 
 def main() -> None:
-    args = parse_args(
-        __doc__.splitlines()[0],
-        lambda p: p.add_argument("--mode", choices=MODES, default="single"),
-    )
-    base_url = os.environ.get("BENCH_ANTHROPIC_URL", "")
-
-    async def body() -> dict[str, Any]:
-        if not base_url:
-            raise NotMeasured("no Anthropic benchmark server (BENCH_ANTHROPIC_URL is not set)")
-        return await measure_calls(make_calls(args.impl, base_url), args.mode, args.quick)
-
-    run(f"anthropic_{args.mode}", args.impl, body)
+    provider_main(__doc__, "anthropic", make_calls, server_env="BENCH_ANTHROPIC_URL")
 
 
 if __name__ == "__main__":

@@ -17,13 +17,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from _common import API_KEY, MODEL, add, chat_body, parse_args, require, run
+from _common import API_KEY, MODEL, add, chat_body
 from model_client import (
-    MODES,
     Calls,
-    framework_calls,
-    framework_modules,
-    measure_calls,
+    client_calls,
+    provider_main,
     raw_openai_stream,
     raw_tool_body,
 )
@@ -83,29 +81,22 @@ def raw_calls(base_url: str) -> Calls:
 def make_calls(impl: str, base_url: str) -> Calls:
     if impl == "raw":
         return raw_calls(base_url)
-    models, tools = framework_modules(impl)
-    root = "agentparts.models" if impl == "agentparts" else "autogen_ext.models"
-    openai = require(f"{root}.openai", "AzureOpenAIChatCompletionClient")
-    client = openai.AzureOpenAIChatCompletionClient(
-        model=MODEL,
-        azure_endpoint=endpoint_of(base_url),
-        azure_deployment=DEPLOYMENT,
-        api_version=API_VERSION,
-        api_key=API_KEY,
+    return client_calls(
+        impl,
+        "openai",
+        "AzureOpenAIChatCompletionClient",
+        lambda cls: cls(
+            model=MODEL,
+            azure_endpoint=endpoint_of(base_url),
+            azure_deployment=DEPLOYMENT,
+            api_version=API_VERSION,
+            api_key=API_KEY,
+        ),
     )
-    return framework_calls(client, models, tools)
 
 
 def main() -> None:
-    args = parse_args(
-        __doc__.splitlines()[0],
-        lambda p: p.add_argument("--mode", choices=MODES, default="single"),
-    )
-    run(
-        f"azure_{args.mode}",
-        args.impl,
-        lambda: measure_calls(make_calls(args.impl, args.base_url), args.mode, args.quick),
-    )
+    provider_main(__doc__, "azure", make_calls)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -28,6 +29,7 @@ from _common import (
     SYSTEM,
     TASK,
     TOOL_TASK,
+    NotMeasured,
     add,
     chat_body,
     metric,
@@ -166,16 +168,26 @@ def raw_tool_body(tools: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return chat_body(TOOL_TASK, tools=tools or [ADD_TOOL_SCHEMA])
 
 
+def client_calls(impl: str, package: str, name: str, make: Callable[[Any], Any]) -> Calls:
+    """The calls of ``impl``'s model client class ``name`` of ``models.<package>``.
+
+    ``make`` builds the client from the class (the same arguments for both frameworks).
+    """
+    models, tools = framework_modules(impl)
+    root = "agentparts.models" if impl == "agentparts" else "autogen_ext.models"
+    module = require(f"{root}.{package}", name)
+    return framework_calls(make(getattr(module, name)), models, tools)
+
+
 def make_calls(impl: str, base_url: str) -> Calls:
     if impl == "raw":
         return raw_calls(base_url)
-    models, tools = framework_modules(impl)
-    if impl == "agentparts":
-        openai = require("agentparts.models.openai", "OpenAIChatCompletionClient")
-    else:
-        openai = require("autogen_ext.models.openai", "OpenAIChatCompletionClient")
-    client = openai.OpenAIChatCompletionClient(model=MODEL, base_url=base_url, api_key=API_KEY)
-    return framework_calls(client, models, tools)
+    return client_calls(
+        impl,
+        "openai",
+        "OpenAIChatCompletionClient",
+        lambda cls: cls(model=MODEL, base_url=base_url, api_key=API_KEY),
+    )
 
 
 async def measure_stream(calls: Calls, quick: bool) -> dict[str, Any]:
@@ -228,16 +240,40 @@ async def measure_calls(calls: Calls, mode: str, quick: bool) -> dict[str, Any]:
     return {"metrics": metrics, "info": info}
 
 
-def main() -> None:
+def provider_main(
+    doc: str | None,
+    prefix: str,
+    make: Callable[[str, str], Calls],
+    *,
+    modes: tuple[str, ...] = MODES,
+    server_env: str = "",
+) -> None:
+    """A provider scenario's ``main``: measure ``--mode`` with the calls ``make`` returns.
+
+    Args:
+        doc: The scenario's docstring (its first line is the ``--help`` text).
+        prefix: The scenario name's prefix (``anthropic`` gives ``anthropic_single``...).
+        make: ``make(impl, base_url)`` returns the calls to measure.
+        modes: The ``--mode`` choices.
+        server_env: The environment variable with the URL of the provider's own benchmark
+            server; empty to use ``--base-url`` (the OpenAI-protocol server).
+    """
     args = parse_args(
-        __doc__.splitlines()[0],
-        lambda p: p.add_argument("--mode", choices=(*MODES, "concurrent"), default="single"),
+        (doc or prefix).splitlines()[0],
+        lambda p: p.add_argument("--mode", choices=modes, default="single"),
     )
-    run(
-        f"model_{args.mode}",
-        args.impl,
-        lambda: measure_calls(make_calls(args.impl, args.base_url), args.mode, args.quick),
-    )
+
+    async def body() -> dict[str, Any]:
+        base_url = os.environ.get(server_env, "") if server_env else args.base_url
+        if not base_url:
+            raise NotMeasured(f"no {prefix} benchmark server ({server_env} is not set)")
+        return await measure_calls(make(args.impl, base_url), args.mode, args.quick)
+
+    run(f"{prefix}_{args.mode}", args.impl, body)
+
+
+def main() -> None:
+    provider_main(__doc__, "model", make_calls, modes=(*MODES, "concurrent"))
 
 
 if __name__ == "__main__":

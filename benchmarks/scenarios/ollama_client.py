@@ -14,12 +14,11 @@ is built on the ``ollama`` package).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
-from _common import ADD_TOOL_SCHEMA, SYSTEM, TOOL_TASK, NotMeasured, add, parse_args, require, run
-from model_client import MODES, Calls, framework_calls, framework_modules, measure_calls
+from _common import ADD_TOOL_SCHEMA, SYSTEM, TOOL_TASK, add
+from model_client import Calls, client_calls, provider_main
 
 MODEL = "llama3.2"
 
@@ -79,26 +78,13 @@ def raw_calls(base_url: str) -> Calls:
 def make_calls(impl: str, base_url: str) -> Calls:
     if impl == "raw":
         return raw_calls(base_url)
-    models, tools = framework_modules(impl)
-    root = "agentparts.models" if impl == "agentparts" else "autogen_ext.models"
-    ollama = require(f"{root}.ollama", "OllamaChatCompletionClient")
-    client = ollama.OllamaChatCompletionClient(model=MODEL, host=base_url)
-    return framework_calls(client, models, tools)
+    return client_calls(
+        impl, "ollama", "OllamaChatCompletionClient", lambda cls: cls(model=MODEL, host=base_url)
+    )
 
 
 def main() -> None:
-    args = parse_args(
-        __doc__.splitlines()[0],
-        lambda p: p.add_argument("--mode", choices=MODES, default="single"),
-    )
-    base_url = os.environ.get("BENCH_OLLAMA_URL", "")
-
-    async def body() -> dict[str, Any]:
-        if not base_url:
-            raise NotMeasured("no Ollama benchmark server (BENCH_OLLAMA_URL is not set)")
-        return await measure_calls(make_calls(args.impl, base_url), args.mode, args.quick)
-
-    run(f"ollama_{args.mode}", args.impl, body)
+    provider_main(__doc__, "ollama", make_calls, server_env="BENCH_OLLAMA_URL")
 
 
 if __name__ == "__main__":
