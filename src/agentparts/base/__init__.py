@@ -1,14 +1,16 @@
 """Base types of agents and teams: the :class:`ChatAgent` and :class:`Team` interfaces,
-run results, handoffs and termination conditions. (``Handoff``, which only agents that hand
-off and the Swarm use, is loaded on first use.)"""
+run results, handoffs and termination conditions.
 
-import importlib
-from typing import TYPE_CHECKING, Any
+The interfaces load without Pydantic's model machinery; :class:`TaskResult` and
+:class:`Handoff` (Pydantic models) are imported on first use of their names.
+"""
 
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_package as _lazy_package
 from ._chat_agent import ChatAgent as ChatAgent
-from ._task import Response as Response
-from ._task import TaskResult as TaskResult
-from ._task import TaskRunner as TaskRunner
+from ._runner import Response as Response
+from ._runner import TaskRunner as TaskRunner
 from ._team import Team as Team
 from ._termination import AndTerminationCondition as AndTerminationCondition
 from ._termination import OrTerminationCondition as OrTerminationCondition
@@ -17,6 +19,7 @@ from ._termination import TerminationCondition as TerminationCondition
 
 if TYPE_CHECKING:
     from ._handoff import Handoff as Handoff
+    from ._task import TaskResult as TaskResult
 
 __all__ = [
     "AndTerminationCondition",
@@ -31,14 +34,9 @@ __all__ = [
     "TerminationCondition",
 ]
 
+_LAZY_NAMES = {
+    "Handoff": "._handoff",
+    "TaskResult": "._task",
+}
 
-def __getattr__(name: str) -> Any:
-    if name == "Handoff":
-        value = importlib.import_module("._handoff", __name__).Handoff
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel
-
-from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
-from ..messages import BaseAgentEvent, BaseChatMessage
-from ._task import Response, TaskResult
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
+
+    from .._cancellation_token import CancellationToken
+    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ._runner import Response
+    from ._task import TaskResult
 
 __all__ = ["ChatAgent"]
 
 
-class ChatAgent(ABC, ComponentBase[BaseModel]):
+class ChatAgent(ABC, ComponentBase["BaseModel"]):
     """An agent that answers chat messages; it can run a task on its own or in a team.
 
     Implementations usually derive from :class:`agentparts.agents.BaseChatAgent`, which

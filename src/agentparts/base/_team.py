@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel
-
-from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
-from ..messages import BaseAgentEvent, BaseChatMessage
-from ._task import TaskResult
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
+
+    from .._cancellation_token import CancellationToken
+    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ._task import TaskResult
 
 __all__ = ["Team"]
 
 
-class Team(ABC, ComponentBase[BaseModel]):
+class Team(ABC, ComponentBase["BaseModel"]):
     """Several agents that run a task together (see :mod:`agentparts.teams`).
 
     A team is a :class:`TaskRunner`: it has :meth:`run` and :meth:`run_stream`, and a run

@@ -5,14 +5,19 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._component import Component, ComponentBase
-from .._component_model import ComponentModel
-from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
+from .._lazy import imported_on_read
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
+
+    from .._component_model import ComponentModel
+    from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
+    from ._termination_config import CompositeTerminationConfig
 
 __all__ = [
     "AndTerminationCondition",
@@ -28,7 +33,7 @@ class TerminatedException(BaseException):
     """Raised when a condition that already terminated is called again without ``reset()``."""
 
 
-class TerminationCondition(ABC, ComponentBase[BaseModel]):
+class TerminationCondition(ABC, ComponentBase["BaseModel"]):
     """Decides, message batch by message batch, whether a run should stop.
 
     Conditions combine with ``&`` (both must be met) and ``|`` (either).
@@ -84,15 +89,12 @@ class TerminationCondition(ABC, ComponentBase[BaseModel]):
         return OrTerminationCondition(self, other)
 
 
-class _CompositeConfig(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-    conditions: list[ComponentModel]
-
-
-class AndTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
+class AndTerminationCondition(TerminationCondition, Component["CompositeTerminationConfig"]):
     """Stops once every condition was met (each remembers having been met)."""
 
-    component_config_schema = _CompositeConfig
+    component_config_schema = imported_on_read(
+        "agentparts.base._termination_config", "CompositeTerminationConfig"
+    )
     component_provider_override = "agentparts.base.AndTerminationCondition"
 
     def __init__(self, *conditions: TerminationCondition) -> None:
@@ -108,6 +110,8 @@ class AndTerminationCondition(TerminationCondition, Component[_CompositeConfig])
         self, messages: Sequence[BaseAgentEvent | BaseChatMessage]
     ) -> StopMessage | None:
         """Feed every pending condition; stop once all have stopped."""
+        from ..messages import StopMessage
+
         if self.terminated:
             raise TerminatedException("Termination condition has already been reached.")
         pending = [c for c in self._conditions if not c.terminated]
@@ -135,24 +139,30 @@ class AndTerminationCondition(TerminationCondition, Component[_CompositeConfig])
 
     async def load_state(self, state: Mapping[str, Any]) -> None:
         """Restore each condition's state and the stops collected."""
+        from ..messages import StopMessage
+
         await _load_children(self._conditions, state)
         self._stops = [
             StopMessage(content=str(s["content"]), source=str(s["source"]))
             for s in state.get("stops", ())
         ]
 
-    def _to_config(self) -> _CompositeConfig:
-        return _CompositeConfig(conditions=[c.dump_component() for c in self._conditions])
+    def _to_config(self) -> CompositeTerminationConfig:
+        return self.component_config_schema(
+            conditions=[c.dump_component() for c in self._conditions]
+        )
 
     @classmethod
-    def _from_config(cls, config: _CompositeConfig) -> Self:
+    def _from_config(cls, config: CompositeTerminationConfig) -> Self:
         return cls(*(_load(c) for c in config.conditions))
 
 
-class OrTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
+class OrTerminationCondition(TerminationCondition, Component["CompositeTerminationConfig"]):
     """Stops as soon as any condition is met."""
 
-    component_config_schema = _CompositeConfig
+    component_config_schema = imported_on_read(
+        "agentparts.base._termination_config", "CompositeTerminationConfig"
+    )
     component_provider_override = "agentparts.base.OrTerminationCondition"
 
     def __init__(self, *conditions: TerminationCondition) -> None:
@@ -167,6 +177,8 @@ class OrTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
         self, messages: Sequence[BaseAgentEvent | BaseChatMessage]
     ) -> StopMessage | None:
         """Feed every condition; stop if any stops."""
+        from ..messages import StopMessage
+
         if self.terminated:
             raise TerminatedException("Termination condition has already been reached.")
         stops = [s for s in await asyncio.gather(*(c(messages) for c in self._conditions)) if s]
@@ -189,11 +201,13 @@ class OrTerminationCondition(TerminationCondition, Component[_CompositeConfig]):
         """Restore each condition's state."""
         await _load_children(self._conditions, state)
 
-    def _to_config(self) -> _CompositeConfig:
-        return _CompositeConfig(conditions=[c.dump_component() for c in self._conditions])
+    def _to_config(self) -> CompositeTerminationConfig:
+        return self.component_config_schema(
+            conditions=[c.dump_component() for c in self._conditions]
+        )
 
     @classmethod
-    def _from_config(cls, config: _CompositeConfig) -> Self:
+    def _from_config(cls, config: CompositeTerminationConfig) -> Self:
         return cls(*(_load(c) for c in config.conditions))
 
 
