@@ -4,27 +4,22 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._component import ComponentBase
-from ..models import FunctionExecutionResultMessage, LLMMessage
 
-__all__ = ["ChatCompletionContext", "ChatCompletionContextState"]
+# The messages and the state are Pydantic models: they are imported by the first use that
+# needs them, so that defining a context (or an agent that holds one) does not load
+# Pydantic's model machinery.
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
 
+    from ..models import LLMMessage
 
-class ChatCompletionContextState(BaseModel):
-    """The saved state of a model context: its messages."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    type: str = "ChatCompletionContextState"
-    version: str = "1.0.0"
-    messages: list[LLMMessage] = Field(default_factory=list[LLMMessage])
+__all__ = ["ChatCompletionContext"]
 
 
-class ChatCompletionContext(ABC, ComponentBase[BaseModel]):
+class ChatCompletionContext(ABC, ComponentBase["BaseModel"]):
     """Holds the messages of a conversation and chooses which ones the model sees.
 
     Subclasses implement :meth:`get_messages` (the view sent to the model); messages are
@@ -54,15 +49,21 @@ class ChatCompletionContext(ABC, ComponentBase[BaseModel]):
 
     async def save_state(self) -> Mapping[str, Any]:
         """The messages as JSON-ready data."""
+        from ._state import ChatCompletionContextState
+
         return ChatCompletionContextState(messages=self._messages).model_dump(mode="json")
 
     async def load_state(self, state: Mapping[str, Any]) -> None:
         """Replace the messages with those of a saved state."""
+        from ._state import ChatCompletionContextState
+
         self._messages = ChatCompletionContextState.model_validate(state).messages
 
 
 def drop_leading_results(messages: list[LLMMessage]) -> list[LLMMessage]:
     """``messages`` without tool results at the start (their calls were cut off)."""
+    from ..models import FunctionExecutionResultMessage
+
     start = 0
     while start < len(messages) and isinstance(messages[start], FunctionExecutionResultMessage):
         start += 1

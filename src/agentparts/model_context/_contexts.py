@@ -3,44 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._component import Component
-from .._component_model import ComponentModel
-from ..models import (
-    AssistantMessage,
-    ChatCompletionClient,
-    LLMMessage,
-    SystemMessage,
-    UserMessage,
-)
+from .._lazy import imported_on_read
 from ._base import ChatCompletionContext, drop_leading_results
+
+# The configs and the messages are Pydantic models, imported on first use (see
+# _contexts_config).
+if TYPE_CHECKING:
+    from ..models import ChatCompletionClient, LLMMessage
+    from ._contexts_config import (
+        BufferedChatCompletionContextConfig,
+        HeadAndTailChatCompletionContextConfig,
+        TokenLimitedChatCompletionContextConfig,
+        UnboundedChatCompletionContextConfig,
+    )
 
 __all__ = [
     "BufferedChatCompletionContext",
-    "BufferedChatCompletionContextConfig",
     "HeadAndTailChatCompletionContext",
-    "HeadAndTailChatCompletionContextConfig",
     "TokenLimitedChatCompletionContext",
-    "TokenLimitedChatCompletionContextConfig",
     "UnboundedChatCompletionContext",
-    "UnboundedChatCompletionContextConfig",
 ]
 
 
-class UnboundedChatCompletionContextConfig(BaseModel):
-    """Config of :class:`UnboundedChatCompletionContext`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    initial_messages: list[LLMMessage] | None = None
-
-
 class UnboundedChatCompletionContext(
-    ChatCompletionContext, Component[UnboundedChatCompletionContextConfig]
+    ChatCompletionContext, Component["UnboundedChatCompletionContextConfig"]
 ):
     """The model sees every message.
 
@@ -53,7 +44,9 @@ class UnboundedChatCompletionContext(
         1
     """
 
-    component_config_schema = UnboundedChatCompletionContextConfig
+    component_config_schema = imported_on_read(
+        "agentparts.model_context._contexts_config", "UnboundedChatCompletionContextConfig"
+    )
     component_provider_override = "agentparts.model_context.UnboundedChatCompletionContext"
 
     async def get_messages(self) -> list[LLMMessage]:
@@ -61,24 +54,15 @@ class UnboundedChatCompletionContext(
         return list(self._messages)
 
     def _to_config(self) -> UnboundedChatCompletionContextConfig:
-        return UnboundedChatCompletionContextConfig(initial_messages=self._initial_messages or None)
+        return self.component_config_schema(initial_messages=self._initial_messages or None)
 
     @classmethod
     def _from_config(cls, config: UnboundedChatCompletionContextConfig) -> Self:
         return cls(initial_messages=config.initial_messages)
 
 
-class BufferedChatCompletionContextConfig(BaseModel):
-    """Config of :class:`BufferedChatCompletionContext`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    buffer_size: int = Field(gt=0)
-    initial_messages: list[LLMMessage] | None = None
-
-
 class BufferedChatCompletionContext(
-    ChatCompletionContext, Component[BufferedChatCompletionContextConfig]
+    ChatCompletionContext, Component["BufferedChatCompletionContextConfig"]
 ):
     """The model sees the last ``buffer_size`` messages.
 
@@ -89,7 +73,9 @@ class BufferedChatCompletionContext(
         initial_messages: Messages to start with.
     """
 
-    component_config_schema = BufferedChatCompletionContextConfig
+    component_config_schema = imported_on_read(
+        "agentparts.model_context._contexts_config", "BufferedChatCompletionContextConfig"
+    )
     component_provider_override = "agentparts.model_context.BufferedChatCompletionContext"
 
     def __init__(
@@ -105,7 +91,7 @@ class BufferedChatCompletionContext(
         return drop_leading_results(self._messages[-self._buffer_size :])
 
     def _to_config(self) -> BufferedChatCompletionContextConfig:
-        return BufferedChatCompletionContextConfig(
+        return self.component_config_schema(
             buffer_size=self._buffer_size, initial_messages=self._initial_messages or None
         )
 
@@ -114,18 +100,8 @@ class BufferedChatCompletionContext(
         return cls(config.buffer_size, config.initial_messages)
 
 
-class HeadAndTailChatCompletionContextConfig(BaseModel):
-    """Config of :class:`HeadAndTailChatCompletionContext`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    head_size: int = Field(gt=0)
-    tail_size: int = Field(gt=0)
-    initial_messages: list[LLMMessage] | None = None
-
-
 class HeadAndTailChatCompletionContext(
-    ChatCompletionContext, Component[HeadAndTailChatCompletionContextConfig]
+    ChatCompletionContext, Component["HeadAndTailChatCompletionContextConfig"]
 ):
     """The model sees the first ``head_size`` and the last ``tail_size`` messages.
 
@@ -138,7 +114,9 @@ class HeadAndTailChatCompletionContext(
         initial_messages: Messages to start with.
     """
 
-    component_config_schema = HeadAndTailChatCompletionContextConfig
+    component_config_schema = imported_on_read(
+        "agentparts.model_context._contexts_config", "HeadAndTailChatCompletionContextConfig"
+    )
     component_provider_override = "agentparts.model_context.HeadAndTailChatCompletionContext"
 
     def __init__(
@@ -154,6 +132,8 @@ class HeadAndTailChatCompletionContext(
 
     async def get_messages(self) -> list[LLMMessage]:
         """Head, a note on the skipped messages, tail."""
+        from ..models import AssistantMessage, UserMessage
+
         messages = self._messages
         if len(messages) <= self._head_size + self._tail_size:
             return list(messages)
@@ -169,7 +149,7 @@ class HeadAndTailChatCompletionContext(
         return [*head, note, *tail]
 
     def _to_config(self) -> HeadAndTailChatCompletionContextConfig:
-        return HeadAndTailChatCompletionContextConfig(
+        return self.component_config_schema(
             head_size=self._head_size,
             tail_size=self._tail_size,
             initial_messages=self._initial_messages or None,
@@ -180,19 +160,8 @@ class HeadAndTailChatCompletionContext(
         return cls(config.head_size, config.tail_size, config.initial_messages)
 
 
-class TokenLimitedChatCompletionContextConfig(BaseModel):
-    """Config of :class:`TokenLimitedChatCompletionContext`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    model_client: ComponentModel
-    token_limit: int | None = None
-    tool_schema: list[dict[str, Any]] | None = None
-    initial_messages: list[LLMMessage] | None = None
-
-
 class TokenLimitedChatCompletionContext(
-    ChatCompletionContext, Component[TokenLimitedChatCompletionContextConfig]
+    ChatCompletionContext, Component["TokenLimitedChatCompletionContextConfig"]
 ):
     """The model sees the latest messages that fit in a token budget.
 
@@ -208,7 +177,9 @@ class TokenLimitedChatCompletionContext(
         initial_messages: Messages to start with.
     """
 
-    component_config_schema = TokenLimitedChatCompletionContextConfig
+    component_config_schema = imported_on_read(
+        "agentparts.model_context._contexts_config", "TokenLimitedChatCompletionContextConfig"
+    )
     component_provider_override = "agentparts.model_context.TokenLimitedChatCompletionContext"
 
     def __init__(
@@ -240,6 +211,8 @@ class TokenLimitedChatCompletionContext(
 
     async def get_messages(self) -> list[LLMMessage]:
         """The latest messages that fit, after the leading system messages."""
+        from ..models import SystemMessage
+
         messages = list(self._messages)
         if not self._over_budget(messages):
             return messages
@@ -258,7 +231,7 @@ class TokenLimitedChatCompletionContext(
         return head + drop_leading_results(rest[low:])
 
     def _to_config(self) -> TokenLimitedChatCompletionContextConfig:
-        return TokenLimitedChatCompletionContextConfig(
+        return self.component_config_schema(
             model_client=self._model_client.dump_component(),
             token_limit=self._token_limit,
             tool_schema=[dict(s) for s in self._tool_schema] or None,
@@ -267,6 +240,8 @@ class TokenLimitedChatCompletionContext(
 
     @classmethod
     def _from_config(cls, config: TokenLimitedChatCompletionContextConfig) -> Self:
+        from ..models import ChatCompletionClient
+
         client = ChatCompletionClient.load_component(config.model_client)
         return cls(
             client,
