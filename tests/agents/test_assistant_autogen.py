@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ from agentparts.messages import HandoffMessage, StructuredMessage
 from agentparts.models.replay import ReplayChatCompletionClient
 from agentparts.tools import FunctionTool, StaticWorkbench, ToolResult
 
+from .._autogen import AGENTPARTS_ROOTS, AUTOGEN_ROOTS, needs_autogen, run_with_roots
 from .conftest import TOOLS_INFO, add, calls
 
 
@@ -153,7 +151,6 @@ def test_an_autogen_structured_message_factory_config_loads() -> None:
 
 # --- streaming tools: the same script under AutoGen 0.7.5 and agentparts -----------------
 
-AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
 
 STREAM_SCRIPT = """
 import asyncio, json, warnings
@@ -333,24 +330,10 @@ STREAM_EXPECTED: dict[str, Any] = {
 }
 
 
-def _run_stream_script(python: Path | str, roots: tuple[str, str, str], tmp_path: Path) -> Any:
-    core, chat, ext = roots
-    text = STREAM_SCRIPT.replace("CORE", core).replace("CHAT", chat).replace("EXT", ext)
-    script = tmp_path / f"stream_tools_{core}.py"
-    script.write_text(text)
-    done = subprocess.run(
-        [str(python), str(script)], capture_output=True, text=True, timeout=180, cwd=tmp_path
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_agentparts_streams_tool_events_as_autogen(tmp_path: Path) -> None:
-    roots = ("agentparts", "agentparts", "agentparts")
-    assert _run_stream_script(sys.executable, roots, tmp_path) == STREAM_EXPECTED
+    assert run_with_roots(STREAM_SCRIPT, AGENTPARTS_ROOTS, tmp_path) == STREAM_EXPECTED
 
 
-@pytest.mark.skipif(not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)")
+@needs_autogen
 def test_autogen_streams_tool_events(tmp_path: Path) -> None:
-    roots = ("autogen_core", "autogen_agentchat", "autogen_ext")
-    assert _run_stream_script(AUTOGEN_PYTHON, roots, tmp_path) == STREAM_EXPECTED
+    assert run_with_roots(STREAM_SCRIPT, AUTOGEN_ROOTS, tmp_path) == STREAM_EXPECTED

@@ -41,8 +41,9 @@ from agentparts.models.openai.config import (
 )
 from agentparts.testing import AnthropicTestServer, OpenAITestServer, ScriptedReply
 
+from .._autogen import AUTOGEN_PYTHON
+
 ROOT = Path(__file__).parents[2]
-AUTOGEN_PYTHON = ROOT / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
 LIST_NAMES = ROOT / "tests" / "porting" / "data" / "list_autogen075_names.py"
 PROVIDERS = ("anthropic", "azure", "ollama", "openai")
 HELLO = [UserMessage(content="hello", source="user")]

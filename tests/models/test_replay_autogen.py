@@ -8,20 +8,16 @@ print exactly ``EXPECTED``.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+from .._autogen import AGENTPARTS_ROOTS, AUTOGEN_ROOTS, needs_autogen, run_with_roots
 
 TOOL = {
     "name": "add",
     "description": "Add two numbers.",
     "parameters": {"type": "object", "properties": {"a": {"type": "integer"}}},
 }
-AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
 
 SCRIPT = """
 import asyncio, json, logging
@@ -138,24 +134,10 @@ EXPECTED: dict[str, Any] = {
 }
 
 
-def _run(python: Path | str, roots: tuple[str, str, str], tmp_path: Path) -> Any:
-    core, chat, ext = roots
-    text = SCRIPT.replace("CORE", core).replace("CHAT", chat).replace("EXT", ext)
-    script = tmp_path / f"replay_{core}.py"
-    script.write_text(text)
-    done = subprocess.run(
-        [str(python), str(script)], capture_output=True, text=True, timeout=180, cwd=tmp_path
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_agentparts_replay_client_behaves_as_autogens(tmp_path: Path) -> None:
-    roots = ("agentparts", "agentparts", "agentparts")
-    assert _run(sys.executable, roots, tmp_path) == EXPECTED
+    assert run_with_roots(SCRIPT, AGENTPARTS_ROOTS, tmp_path) == EXPECTED
 
 
-@pytest.mark.skipif(not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)")
+@needs_autogen
 def test_autogens_replay_client_gives_the_expected_results(tmp_path: Path) -> None:
-    roots = ("autogen_core", "autogen_agentchat", "autogen_ext")
-    assert _run(AUTOGEN_PYTHON, roots, tmp_path) == EXPECTED
+    assert run_with_roots(SCRIPT, AUTOGEN_ROOTS, tmp_path) == EXPECTED

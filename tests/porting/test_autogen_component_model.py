@@ -19,7 +19,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from agentparts import Component, ComponentBase, ComponentLoader
 
-AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
+from .._autogen import AUTOGEN_PYTHON, needs_autogen
 
 MODULE = """
 from pydantic import BaseModel, SecretStr
@@ -130,7 +130,7 @@ def test_agentparts_prints_what_autogen_prints(tmp_path: Path) -> None:
     assert _run(sys.executable, "agentparts", tmp_path) == EXPECTED
 
 
-@pytest.mark.skipif(not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)")
+@needs_autogen
 def test_autogen_prints_the_expected_values(tmp_path: Path) -> None:
     assert _run(AUTOGEN_PYTHON, "autogen_core", tmp_path) == EXPECTED
 

@@ -14,7 +14,6 @@ import importlib
 import inspect
 import json
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +22,7 @@ import agentparts
 from agentparts import CacheStore, InMemoryStore
 from agentparts.logging import LLMCallEvent, LLMStreamEndEvent
 
-AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
+from .._autogen import AUTOGEN_PYTHON
 
 # (AutoGen module, name, aspect) -> why agentparts differs. An aspect is "value" (a
 # constant's value), "params" (the call's parameters) or "method NAME" (a method's).

@@ -35,6 +35,8 @@ from agentparts.utils import (
     schema_to_pydantic_model,
 )
 
+from .._autogen import AUTOGEN_PYTHON
+
 
 def test_code_execution_module_path(tmp_path: Any) -> None:
     assert code_execution.PythonCodeExecutionTool is PythonCodeExecutionTool
@@ -210,7 +212,6 @@ def test_structured_message_factory_round_trips_through_a_schema() -> None:
 
 ROOT = Path(__file__).parents[2]
 PORTING_DOC = ROOT / "docs" / "porting-from-autogen.md"
-AUTOGEN_PYTHON = ROOT / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
 LIST_NAMES = Path(__file__).parent / "data" / "list_autogen075_names.py"
 MIRRORED_MODULES = (
     "autogen_core",

@@ -21,9 +21,10 @@ from agentparts import CancellationToken, ComponentLoader
 from agentparts.errors import CapabilityRefusedError, ProviderNotFoundError, SecretError, ToolError
 from agentparts.tools import SourceCodeFunctionTool
 
+from .._autogen import AUTOGEN_PYTHON, needs_autogen
+
 DATA = Path(__file__).parent / "data"
 GALLERY = DATA / "autogenstudio_default_gallery.json"
-AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
 
 # What each component loads as in agentparts (trusted load, keys in the environment).
 LOADS_AS = {
@@ -201,7 +202,7 @@ AUTOGEN_FAILS = {
 }
 
 
-@pytest.mark.skipif(not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)")
+@needs_autogen
 def test_autogen_itself_loads_15_of_21() -> None:
     done = subprocess.run(
         [str(AUTOGEN_PYTHON), "-c", _LOAD_WITH_AUTOGEN, str(GALLERY)],

@@ -32,9 +32,9 @@ from agentparts.tools.mcp import (
     mcp_server_tools,
 )
 
-pytest.importorskip("mcp")
+from .._autogen import AUTOGEN_PYTHON
 
-AUTOGEN_PYTHON = Path(__file__).parents[2] / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
+pytest.importorskip("mcp")
 
 DUMP_SCRIPT = """
 import asyncio, json, sys

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import textwrap
-from pathlib import Path
 
-import pytest
 from pydantic import BaseModel
 
 from agentparts import FunctionCall, Image
@@ -23,8 +21,8 @@ from agentparts.models import (
 )
 from agentparts.utils import content_to_str, remove_images
 
-ROOT = Path(__file__).resolve().parents[2]
-AUTOGEN_PYTHON = ROOT / "benchmarks" / ".envs" / "autogen" / "bin" / "python"
+from .._autogen import AUTOGEN_PYTHON, needs_autogen
+
 # A 1x1 PNG.
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
@@ -120,7 +118,7 @@ def test_remove_images_flattens_only_user_messages_with_parts() -> None:
     assert remove_images([]) == []
 
 
-@pytest.mark.skipif(not AUTOGEN_PYTHON.exists(), reason="AutoGen venv not built (scripts/bench)")
+@needs_autogen
 def test_same_text_as_autogen() -> None:
     done = subprocess.run(
         [str(AUTOGEN_PYTHON), "-c", AUTOGEN_SCRIPT, PNG],
