@@ -184,8 +184,9 @@ def test_importing_the_openai_config_module_does_not_load_the_client() -> None:
         "import sys, agentparts.models.openai.config as c\n"
         "before = sorted(m for m in sys.modules if m.startswith('agentparts.models.openai.'))\n"
         "c.AzureOpenAIClientConfigurationConfigModel\n"
-        "after = 'agentparts.models.openai._azure' in sys.modules\n"
-        "print(before, after)\n"
+        "config = 'agentparts.models.openai._azure_config' in sys.modules\n"
+        "client = 'agentparts.models.openai._azure' in sys.modules\n"
+        "print(before, config, client)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -193,6 +194,7 @@ def test_importing_the_openai_config_module_does_not_load_the_client() -> None:
         "['agentparts.models.openai._config',",
         "'agentparts.models.openai.config']",
         "True",
+        "False",
     ]
 
 

@@ -7,24 +7,26 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, SecretStr
 from typing_extensions import Self
 
-from ..._capabilities import Capability, env_read, network
-from ..._component_model import ComponentModel
-from ..._secrets import secret_from_env
+from ..._lazy import imported_on_read
 from ...errors import ModelAuthenticationError
 from .._http import Redactor, ShardedPool, tls_may_be_needed
 from .._model_info import ModelInfo, validate_model_info
-from .._types import LLMMessage
 from ..openai._azure import bearer_token
 from ..openai._azure_transport import AzureTransport
-from ..openai._client import OpenAIChatCompletionClient, OpenAIClientConfig
+from ..openai._client import OpenAIChatCompletionClient
 
 if TYPE_CHECKING:
-    from ...tools import Tool, ToolSchema
+    from pydantic import BaseModel, SecretStr
 
-__all__ = ["AzureAIChatCompletionClient", "AzureAIClientConfig"]
+    from ..._capabilities import Capability
+    from ...tools import Tool, ToolSchema
+    from .._types import LLMMessage
+    from ..openai._config import OpenAIClientConfig
+    from ._config import AzureAIClientConfig
+
+__all__ = ["AzureAIChatCompletionClient"]
 
 KEY_VARIABLE = "AZURE_AI_API_KEY"
 GITHUB_MODELS_ENDPOINT = "https://models.github.ai/inference"
@@ -43,41 +45,17 @@ _CREATE_ARGS = (
 )
 
 
-class AzureAIClientConfig(BaseModel):
-    """The saved form of an :class:`AzureAIChatCompletionClient` (see its arguments)."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", allow_inf_nan=False)
-
-    endpoint: str
-    credential: SecretStr | ComponentModel | None = None
-    model_info: dict[str, Any]
-    model: str | None = None
-    api_version: str = DEFAULT_API_VERSION
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
-    temperature: float | None = None
-    top_p: float | None = None
-    max_tokens: int | None = None
-    response_format: Literal["text", "json_object"] | dict[str, Any] | None = None
-    stop: list[str] | None = None
-    seed: int | None = None
-    model_extras: dict[str, Any] | None = None
-    timeout: float = 60.0
-    stream_idle_timeout: float | None = None
-    stream_timeout: float = 600.0
-    max_retries: int = 2
-    retry_initial_delay: float = 0.5
-    retry_max_delay: float = 8.0
-    max_connections: int = 100
-    default_headers: dict[str, str] | None = None
-
-
 def _is_github(endpoint: str) -> bool:
     return (urlsplit(endpoint).hostname or "") in _GITHUB_HOSTS
 
 
 def _credential(credential: Any, endpoint: str) -> tuple[SecretStr | None, Any]:
     """``(key, token provider)`` from what was given (one of them is None)."""
+    from pydantic import SecretStr
+
+    from ..._component_model import ComponentModel
+    from ..._secrets import secret_from_env
+
     if credential is None:
         key = secret_from_env(KEY_VARIABLE)
         if key is None and _is_github(endpoint):
@@ -155,7 +133,9 @@ class AzureAIChatCompletionClient(OpenAIChatCompletionClient):
         ValueError: ``model_info`` is missing a required key.
     """
 
-    component_config_schema = AzureAIClientConfig  # pyright: ignore[reportIncompatibleVariableOverride]
+    component_config_schema = imported_on_read(
+        "agentparts.models.azure._config", "AzureAIClientConfig"
+    )
     component_provider_override = "agentparts.models.azure.AzureAIChatCompletionClient"
     component_env_vars: ClassVar[tuple[str, ...]] = (KEY_VARIABLE, "GITHUB_TOKEN")
 
@@ -170,6 +150,8 @@ class AzureAIChatCompletionClient(OpenAIChatCompletionClient):
         model_extras: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        from pydantic import SecretStr
+
         validate_model_info(model_info)
         for name in ("tools", "tool_choice"):
             if kwargs.pop(name, None) is not None:
@@ -257,6 +239,10 @@ class AzureAIChatCompletionClient(OpenAIChatCompletionClient):
     # --- component -------------------------------------------------------------------
 
     def _to_config(self) -> AzureAIClientConfig:  # pyright: ignore[reportIncompatibleMethodOverride]
+        from pydantic import SecretStr
+
+        from ._config import AzureAIClientConfig
+
         values = dict(self._ai_values)
         credential = values["credential"]
         if callable(credential) and not isinstance(credential, SecretStr):
@@ -271,6 +257,8 @@ class AzureAIChatCompletionClient(OpenAIChatCompletionClient):
 
     @classmethod
     def _from_config(cls, config: OpenAIClientConfig | AzureAIClientConfig) -> Self:  # pyright: ignore[reportIncompatibleMethodOverride]
+        from ._config import AzureAIClientConfig
+
         assert isinstance(config, AzureAIClientConfig)
         values: dict[str, Any] = {n: getattr(config, n) for n in type(config).model_fields}
         values["model_info"] = ModelInfo(**values["model_info"])
@@ -279,6 +267,9 @@ class AzureAIChatCompletionClient(OpenAIChatCompletionClient):
 
     @classmethod
     def _capabilities(cls, config: OpenAIClientConfig | AzureAIClientConfig) -> list[Capability]:  # pyright: ignore[reportIncompatibleMethodOverride]
+        from ..._capabilities import env_read, network
+        from ._config import AzureAIClientConfig
+
         assert isinstance(config, AzureAIClientConfig)
         found = [network(config.endpoint, "Azure AI model inference endpoint")]
         if config.credential is None:

@@ -3,17 +3,18 @@
 Built directly on httpx (not the openai SDK, which costs ~350 ms to import and several
 times the cost of a plain HTTP request per call). Each name is imported on first use, so
 the clients that share this package's wire helpers (Ollama's) do not load the OpenAI and
-Azure clients with them.
+Azure clients with them, and importing a client does not load its config model.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..._lazy import lazy_package
 
 if TYPE_CHECKING:
     from ._azure import AzureOpenAIChatCompletionClient as AzureOpenAIChatCompletionClient
-    from ._azure import AzureOpenAIClientConfig as AzureOpenAIClientConfig
+    from ._azure_config import AzureOpenAIClientConfig as AzureOpenAIClientConfig
     from ._client import BaseOpenAIChatCompletionClient as BaseOpenAIChatCompletionClient
     from ._client import OpenAIChatCompletionClient as OpenAIChatCompletionClient
     from ._config import (
@@ -38,7 +39,7 @@ __all__ = [
 
 _LAZY_NAMES = {
     "AzureOpenAIChatCompletionClient": "._azure",
-    "AzureOpenAIClientConfig": "._azure",
+    "AzureOpenAIClientConfig": "._azure_config",
     "BaseOpenAIChatCompletionClient": "._client",
     "BaseOpenAIClientConfigurationConfigModel": "._config",
     "CreateArgumentsConfigModel": "._config",
@@ -48,14 +49,4 @@ _LAZY_NAMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY_NAMES.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'agentparts.models.openai' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_package(__name__, _LAZY_NAMES, __all__)

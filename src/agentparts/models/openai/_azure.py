@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
-from pydantic import SecretStr
 from typing_extensions import Self
 
-from ..._capabilities import Capability, env_read, network
-from ..._component_model import ComponentModel
-from ..._secrets import secret_from_env
+from ..._lazy import imported_on_read
 from ...errors import ModelAuthenticationError
 from .._http import HttpLimits, Redactor, RetryPolicy, ShardedPool, tls_may_be_needed
 from ._azure_transport import AzureTransport
 from ._client import OpenAIChatCompletionClient
-from ._config import OpenAIClientConfig
 
-__all__ = ["AzureOpenAIChatCompletionClient", "AzureOpenAIClientConfig", "bearer_token"]
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from ..._capabilities import Capability
+    from ..._component_model import ComponentModel
+    from ._azure_config import AzureOpenAIClientConfig
+    from ._config import OpenAIClientConfig
+
+__all__ = ["AzureOpenAIChatCompletionClient", "bearer_token"]
 
 KEY_VARIABLE = "AZURE_OPENAI_API_KEY"
 TOKEN_VARIABLE = "AZURE_OPENAI_AD_TOKEN"
@@ -30,16 +34,6 @@ _KEY_HINT = (
 TokenSource = Callable[[], Any]
 """A token provider: an ``AzureTokenProvider``, or any callable returning a token (or an
 awaitable of one)."""
-
-
-class AzureOpenAIClientConfig(OpenAIClientConfig):
-    """The saved form of an :class:`AzureOpenAIChatCompletionClient` (see its arguments)."""
-
-    azure_endpoint: str
-    azure_deployment: str | None = None
-    api_version: str
-    azure_ad_token: SecretStr | None = None
-    azure_ad_token_provider: ComponentModel | None = None
 
 
 def _token_source(provider: TokenSource | ComponentModel | dict[str, Any] | None) -> Any:
@@ -115,7 +109,9 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
         ...     azure_deployment="gpt4o-prod", api_version="2024-10-21")
     """
 
-    component_config_schema = AzureOpenAIClientConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.openai._azure_config", "AzureOpenAIClientConfig"
+    )
     component_provider_override = "agentparts.models.openai.AzureOpenAIChatCompletionClient"
     component_env_vars: ClassVar[tuple[str, ...]] = (KEY_VARIABLE, TOKEN_VARIABLE)
 
@@ -131,6 +127,10 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
         azure_ad_token_provider: TokenSource | ComponentModel | None = None,
         **kwargs: Any,
     ) -> None:
+        from pydantic import SecretStr
+
+        from ..._secrets import secret_from_env
+
         for name in ("base_url", "organization", "project"):
             if kwargs.get(name) is not None:
                 raise TypeError(
@@ -225,10 +225,14 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
                     "agentparts.auth.azure.AzureTokenProvider, which is saved with the client."
                 )
             values["azure_ad_token_provider"] = dump()
+        from ._azure_config import AzureOpenAIClientConfig
+
         return AzureOpenAIClientConfig.model_validate(values)
 
     @classmethod
     def _from_config(cls, config: OpenAIClientConfig) -> Self:
+        from ._azure_config import AzureOpenAIClientConfig
+
         assert isinstance(config, AzureOpenAIClientConfig)
         values: dict[str, Any] = {n: getattr(config, n) for n in type(config).model_fields}
         for name in ("base_url", "organization", "project"):
@@ -243,6 +247,9 @@ class AzureOpenAIChatCompletionClient(OpenAIChatCompletionClient):
 
     @classmethod
     def _capabilities(cls, config: OpenAIClientConfig) -> list[Capability]:
+        from ..._capabilities import env_read, network
+        from ._azure_config import AzureOpenAIClientConfig
+
         assert isinstance(config, AzureOpenAIClientConfig)
         found = [network(config.azure_endpoint, "Azure OpenAI endpoint")]
         if config.api_key is None and config.azure_ad_token_provider is None:

@@ -7,14 +7,12 @@ import os
 from collections.abc import AsyncGenerator, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, SecretStr
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, CancelScope
-from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
-from ..._secrets import EnvSecretStr, secret_from_env
+from ..._lazy import imported_on_read
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from .._http import (
     HttpChatClient,
@@ -34,15 +32,16 @@ from .._http._limits import (
     DEFAULT_TIMEOUT,
 )
 from .._model_info import ModelCapabilities, ModelInfo
-from .._types import CreateResult, LLMMessage, RequestUsage
-from ._config import OpenAIClientConfig
-from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
 from ._model_info import ProviderRoute, provider_route, resolve_model_info
-from ._response import StreamAccumulator, result_from_completion
 from ._tokens import count_wire_tokens
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel, SecretStr
+
+    from ..._capabilities import Capability
     from ...tools import Tool, ToolSchema
+    from .._types import CreateResult, LLMMessage, RequestUsage
+    from ._config import OpenAIClientConfig
 
 __all__ = ["BaseOpenAIChatCompletionClient", "OpenAIChatCompletionClient"]
 
@@ -78,6 +77,8 @@ def _check_create_args(create_args: Mapping[str, Any], cls: type[Any]) -> frozen
     unknown = set(create_args) - set(_CREATE_ARG_NAMES)
     own: frozenset[str] = frozenset()
     if unknown:
+        from ._config import OpenAIClientConfig
+
         schema: Any = getattr(cls, "component_config_schema", None)
         declared = set(getattr(schema, "model_fields", {})) - set(OpenAIClientConfig.model_fields)
         own = frozenset(unknown & declared)
@@ -121,6 +122,10 @@ def _api_key(
     model: str,
 ) -> SecretStr | None:
     """The key given, else the routed provider's variable, else ``OPENAI_API_KEY``."""
+    from pydantic import SecretStr
+
+    from ..._secrets import secret_from_env
+
     secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
     if secret is not None:
         return secret
@@ -269,6 +274,8 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         model_capabilities: ModelCapabilities | None = None,
         **create_args: Any,
     ) -> None:
+        from ..._secrets import EnvSecretStr
+
         extra_fields = _check_create_args(create_args, type(self))
         limits = http_limits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
@@ -338,6 +345,8 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         extra_create_args: Mapping[str, Any],
         stream: bool,
     ) -> dict[str, Any]:
+        from ._messages import messages_to_wire, response_format, tool_choice_to_wire, tools_to_wire
+
         info = self._model_info
         body: dict[str, Any] = {
             "model": self._model,
@@ -385,6 +394,8 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
                 context too long, rate limit or server errors after retries, timeout,
                 connection, or an invalid response.
         """
+        from ._response import result_from_completion
+
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, False)
         with CancelScope(cancellation_token, whole_block=True):
             content = await self._post(body)
@@ -423,6 +434,8 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         Raises:
             ModelStreamError: The stream broke or ended before it was complete.
         """
+        from ._response import StreamAccumulator
+
         body = self._request(messages, tools, tool_choice, json_output, extra_create_args, True)
         if include_usage is not None:
             options = {**body.get("stream_options", {}), "include_usage": include_usage}
@@ -463,6 +476,8 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         )
 
     def _estimate_usage(self, body: dict[str, Any], result: CreateResult) -> RequestUsage:
+        from .._types import RequestUsage
+
         prompt = count_wire_tokens(self._model, body["messages"], body.get("tools", ()))
         if isinstance(result.content, str):
             output = [{"content": result.content}]
@@ -477,12 +492,14 @@ class BaseOpenAIChatCompletionClient(HttpChatClient):
         self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = ()
     ) -> int:
         """Prompt tokens of ``messages`` and ``tools``, counted offline."""
+        from ._messages import messages_to_wire, tools_to_wire
+
         info = self._counting_info()
         wire = messages_to_wire(messages, info, self._include_name, self._name_prefixes)
         return count_wire_tokens(self._model, wire, tools_to_wire(tools))
 
 
-class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenAIClientConfig]):
+class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component["OpenAIClientConfig"]):
     """A model client for OpenAI or any OpenAI-compatible Chat Completions endpoint.
 
     Works with vLLM, Ollama, llama.cpp server, LM Studio, Azure OpenAI's v1 API and others
@@ -541,7 +558,9 @@ class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenA
         ...                 "family": "llama", "structured_output": True})
     """
 
-    component_config_schema = OpenAIClientConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.openai._config", "OpenAIClientConfig"
+    )
     component_provider_override = "agentparts.models.openai.OpenAIChatCompletionClient"
 
     def __init__(
@@ -617,6 +636,8 @@ class OpenAIChatCompletionClient(BaseOpenAIChatCompletionClient, Component[OpenA
 
     @classmethod
     def _capabilities(cls, config: OpenAIClientConfig) -> list[Capability]:
+        from ..._capabilities import env_read, network
+
         route = provider_route(config.model) if config.base_url is None else None
         if config.base_url is not None:
             found = [network(config.base_url, "OpenAI-compatible model API")]

@@ -6,7 +6,7 @@ models are agentparts' own (the ones ``agentparts.models.openai`` exports); the 
 describe the keyword arguments of the clients, for ``**kwargs: Unpack[...]``.
 
 Importing this module does not load the client: ``AzureOpenAIClientConfigurationConfigModel``
-lives with the Azure client and is loaded on first use.
+(the Azure client's config) is loaded on first use.
 
 Example:
     >>> from agentparts.models.openai.config import OpenAIClientConfigurationConfigModel
@@ -31,7 +31,9 @@ from ._config import (
 )
 
 if TYPE_CHECKING:
-    from ._azure import AzureOpenAIClientConfig as AzureOpenAIClientConfigurationConfigModel
+    from ._azure_config import (
+        AzureOpenAIClientConfig as AzureOpenAIClientConfigurationConfigModel,
+    )
 
 __all__ = [
     "AsyncAzureADTokenProvider",
@@ -165,10 +167,11 @@ class AzureOpenAIClientConfiguration(BaseOpenAIClientConfiguration, total=False)
 
 
 def __getattr__(name: str) -> Any:
-    # The Azure config class lives with the Azure client: loaded only when asked for.
+    # The Azure config class has its own module (beside the Azure client): loaded only
+    # when asked for.
     if name != "AzureOpenAIClientConfigurationConfigModel":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = importlib.import_module("._azure", __package__).AzureOpenAIClientConfig
+    value = importlib.import_module("._azure_config", __package__).AzureOpenAIClientConfig
     globals()[name] = value
     return value
 
