@@ -11,7 +11,8 @@
 Every team has ``run`` / ``run_stream`` (a run without a task continues the last one),
 ``reset``, ``pause`` / ``resume``, ``save_state`` / ``load_state`` and
 ``dump_component`` / ``load_component``; AutoGen's team configs load unchanged. Each
-team's module is imported on first use of its name.
+team's module is imported on first use of its name, and its config model by the first save
+or load of the team.
 """
 
 from __future__ import annotations
@@ -22,24 +23,22 @@ from .._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
     from ._graph._builder import DiGraphBuilder as DiGraphBuilder
+    from ._graph._config import GraphFlowConfig as GraphFlowConfig
     from ._graph._digraph import DiGraph as DiGraph
     from ._graph._digraph import DiGraphEdge as DiGraphEdge
     from ._graph._digraph import DiGraphNode as DiGraphNode
     from ._graph._graph_flow import GraphFlow as GraphFlow
-    from ._graph._graph_flow import GraphFlowConfig as GraphFlowConfig
     from ._group_chat._base_group_chat import BaseGroupChat as BaseGroupChat
     from ._group_chat._checkpoint import CheckpointStore as CheckpointStore
     from ._group_chat._checkpoint import SqliteCheckpointStore as SqliteCheckpointStore
+    from ._group_chat._config import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
+    from ._group_chat._config import SelectorGroupChatConfig as SelectorGroupChatConfig
+    from ._group_chat._config import SwarmConfig as SwarmConfig
     from ._group_chat._round_robin import RoundRobinGroupChat as RoundRobinGroupChat
-    from ._group_chat._round_robin import RoundRobinGroupChatConfig as RoundRobinGroupChatConfig
     from ._group_chat._selector import SelectorGroupChat as SelectorGroupChat
-    from ._group_chat._selector import SelectorGroupChatConfig as SelectorGroupChatConfig
     from ._group_chat._swarm import Swarm as Swarm
-    from ._group_chat._swarm import SwarmConfig as SwarmConfig
+    from ._magentic_one._config import MagenticOneGroupChatConfig as MagenticOneGroupChatConfig
     from ._magentic_one._magentic_one import MagenticOneGroupChat as MagenticOneGroupChat
-    from ._magentic_one._magentic_one import (
-        MagenticOneGroupChatConfig as MagenticOneGroupChatConfig,
-    )
 
 __all__ = [
     "BaseGroupChat",
@@ -69,16 +68,16 @@ _LAZY_NAMES = {
     "DiGraphEdge": "._graph._digraph",
     "DiGraphNode": "._graph._digraph",
     "GraphFlow": "._graph._graph_flow",
-    "GraphFlowConfig": "._graph._graph_flow",
+    "GraphFlowConfig": "._graph._config",
     "MagenticOneGroupChat": "._magentic_one._magentic_one",
-    "MagenticOneGroupChatConfig": "._magentic_one._magentic_one",
+    "MagenticOneGroupChatConfig": "._magentic_one._config",
     "RoundRobinGroupChat": "._group_chat._round_robin",
-    "RoundRobinGroupChatConfig": "._group_chat._round_robin",
+    "RoundRobinGroupChatConfig": "._group_chat._config",
     "SelectorGroupChat": "._group_chat._selector",
-    "SelectorGroupChatConfig": "._group_chat._selector",
+    "SelectorGroupChatConfig": "._group_chat._config",
     "SqliteCheckpointStore": "._group_chat._checkpoint",
     "Swarm": "._group_chat._swarm",
-    "SwarmConfig": "._group_chat._swarm",
+    "SwarmConfig": "._group_chat._config",
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ...base import ChatAgent
-from ._digraph import DiGraph, DiGraphEdge, DiGraphNode, EdgeCondition
+if TYPE_CHECKING:
+    from ...base import ChatAgent
+    from ._digraph import DiGraph, DiGraphNode, EdgeCondition
 
 __all__ = ["DiGraphBuilder"]
 
@@ -36,6 +37,8 @@ class DiGraphBuilder:
         self, agent: ChatAgent, activation: Literal["all", "any"] = "all"
     ) -> DiGraphBuilder:
         """Add an agent as a node (once)."""
+        from ._digraph import DiGraphNode  # (the graph's models are built on first use)
+
         if agent.name not in self.nodes:
             self.nodes[agent.name] = DiGraphNode(name=agent.name, activation=activation)
             self.agents[agent.name] = agent
@@ -55,6 +58,8 @@ class DiGraphBuilder:
         Raises:
             ValueError: a node was not added first.
         """
+        from ._digraph import DiGraphEdge
+
         source_name, target_name = self._name(source), self._name(target)
         for name, role in ((source_name, "Source"), (target_name, "Target")):
             if name not in self.nodes:
@@ -93,6 +98,8 @@ class DiGraphBuilder:
 
     def build(self) -> DiGraph:
         """The graph, validated (see :meth:`DiGraph.graph_validate`)."""
+        from ._digraph import DiGraph
+
         graph = DiGraph(nodes=self.nodes, default_start_node=self._start)
         graph.graph_validate()
         return graph

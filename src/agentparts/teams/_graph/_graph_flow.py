@@ -3,47 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import Field
 from typing_extensions import Self
 
 from ..._component import Component
+from ..._lazy import imported_on_read
 from ...base import ChatAgent, TerminationCondition
 from ...errors import ComponentConfigError
-from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory
-from ...state import BaseGroupChatManagerState
 from .._group_chat._base_group_chat import BaseGroupChat
-from .._group_chat._config import TeamConfig, load_participants, load_termination
+from .._group_chat._common import load_participants, load_termination
 from .._group_chat._manager import GroupChatManager
-from .._group_chat._participant import Participant
-from .._group_chat._types import Item
-from ._digraph import DiGraph, EdgeCondition
 
-__all__ = ["GraphFlow", "GraphFlowConfig", "GraphFlowManagerState"]
+if TYPE_CHECKING:
+    from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory
+    from ...state import BaseGroupChatManagerState
+    from .._group_chat._participant import Participant
+    from .._group_chat._types import Item
+    from ._config import GraphFlowConfig
+    from ._digraph import DiGraph, EdgeCondition
+
+__all__ = ["GraphFlow"]
 
 COMPLETE = "Digraph execution is complete"
 
 
-class GraphFlowManagerState(BaseGroupChatManagerState):
-    """The graph manager: which nodes are ready and what each still waits for."""
-
-    remaining: dict[str, dict[str, int]] = Field(default_factory=dict[str, dict[str, int]])
-    enqueued_any: dict[str, dict[str, bool]] = Field(default_factory=dict[str, dict[str, bool]])
-    triggered: dict[str, list[str]] = Field(default_factory=dict[str, list[str]])
-    ready: list[str] = Field(default_factory=list[str])
-    type: str = Field(default="GraphManagerState")
-
-
-class GraphFlowConfig(TeamConfig):
-    """Config of :class:`GraphFlow` (AutoGen's fields)."""
-
-    graph: DiGraph
-
-
 class _GraphManager(GroupChatManager):
-    state_class = GraphFlowManagerState
-
     def __init__(
         self,
         graph: DiGraph,
@@ -73,7 +58,14 @@ class _GraphManager(GroupChatManager):
         self.triggered: dict[str, set[str]] = {}
         self.ready: list[str] = list(self.start_nodes)
 
+    def _state_model(self) -> type[BaseGroupChatManagerState]:
+        from ._config import GraphFlowManagerState  # (imported by the first save or load)
+
+        return GraphFlowManagerState
+
     async def update_message_thread(self, messages: Sequence[Item]) -> None:
+        from ...messages import BaseChatMessage
+
         await super().update_message_thread(messages)
         answer = next((m for m in reversed(messages) if isinstance(m, BaseChatMessage)), None)
         if answer is None or answer.source not in self.edges:
@@ -121,6 +113,8 @@ class _GraphManager(GroupChatManager):
         }
 
     def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        from ._config import GraphFlowManagerState
+
         if not isinstance(state, GraphFlowManagerState):
             return
         unknown = [n for n in state.ready if n not in self.graph.nodes]
@@ -132,7 +126,7 @@ class _GraphManager(GroupChatManager):
         self.ready = list(state.ready)
 
 
-class GraphFlow(BaseGroupChat, Component[GraphFlowConfig]):
+class GraphFlow(BaseGroupChat, Component["GraphFlowConfig"]):
     """A team that runs its agents in the order a :class:`DiGraph` says.
 
     A run starts at the graph's start nodes. After a node's agent answers, its outgoing
@@ -159,7 +153,7 @@ class GraphFlow(BaseGroupChat, Component[GraphFlowConfig]):
             nor ``max_turns``.
     """
 
-    component_config_schema = GraphFlowConfig
+    component_config_schema = imported_on_read("agentparts.teams._graph._config", "GraphFlowConfig")
     component_provider_override = "agentparts.teams.GraphFlow"
     DEFAULT_NAME = "GraphFlow"
     DEFAULT_DESCRIPTION = "A team of agents"
@@ -218,6 +212,7 @@ class GraphFlow(BaseGroupChat, Component[GraphFlowConfig]):
 
     def _to_config(self) -> GraphFlowConfig:
         from ...agents._references import reference_of
+        from ._config import GraphFlowConfig
 
         condition = self.termination_condition
         return GraphFlowConfig(
@@ -257,5 +252,5 @@ def _resolve_conditions(graph: DiGraph) -> DiGraph:
                         f"Edge condition {edge.condition_reference!r} names {found!r}, which "
                         "is not callable."
                     )
-                edge.condition_function = cast(EdgeCondition, found)
+                edge.condition_function = cast("EdgeCondition", found)
     return graph

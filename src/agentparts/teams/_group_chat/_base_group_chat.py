@@ -7,30 +7,28 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..._cancellation_token import CancellationToken, CancelScope
-from ..._construct import construct
-from ...agents._base_chat_agent import Task, task_messages
-from ...base import ChatAgent, Response, TaskResult, Team, TerminationCondition
-from ...messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    MessageFactory,
-    ModelClientStreamingChunkEvent,
-    SelectSpeakerEvent,
-)
-from ._checkpoint import CheckpointStore
-from ._manager import GroupChatManager, ResetParticipants
-from ._participant import LocalParticipant, Participant
-from ._types import Item
+from ...base import Response, Team
+from ._manager import ResetParticipants
+from ._participant import LocalParticipant
+
+if TYPE_CHECKING:
+    from ...agents._base_chat_agent import Task
+    from ...base import ChatAgent, TaskResult, TerminationCondition
+    from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory
+    from ._checkpoint import CheckpointStore
+    from ._manager import GroupChatManager
+    from ._participant import Participant
+    from ._types import Item
+
+    ManagerFactory = Callable[
+        [str, Sequence[Participant], TerminationCondition | None, int | None, MessageFactory],
+        GroupChatManager,
+    ]
 
 __all__ = ["BaseGroupChat"]
-
-ManagerFactory = Callable[
-    [str, Sequence[Participant], TerminationCondition | None, int | None, MessageFactory],
-    GroupChatManager,
-]
 
 
 class BaseGroupChat(Team, ABC):
@@ -96,6 +94,8 @@ class BaseGroupChat(Team, ABC):
                 )
         if max_turns is not None and max_turns < 1:
             raise ValueError(f"max_turns must be at least 1 (or None), got {max_turns}.")
+        from ...messages import MessageFactory
+
         self._name = name
         self._description = description
         self._participants = list(participants)
@@ -195,6 +195,8 @@ class BaseGroupChat(Team, ABC):
         Raises:
             ValueError: the team is already running.
         """
+        from ...base import TaskResult
+
         result: TaskResult | None = None
         async for item in self.run_stream(
             task=task,
@@ -226,6 +228,11 @@ class BaseGroupChat(Team, ABC):
                 f"The team {self._name!r} is already running: wait for its run to end (or "
                 "cancel it) before starting another."
             )
+        from ..._construct import construct
+        from ...agents._base_chat_agent import task_messages
+        from ...base import TaskResult
+        from ...messages import ModelClientStreamingChunkEvent
+
         messages = task_messages(task)
         for message in messages:
             self._register(type(message))
@@ -303,6 +310,9 @@ class BaseGroupChat(Team, ABC):
             # choosing again (no repeated selector call; a question stays pending).
             await self._checkpoint()
         if self._emit_team_events:
+            from ..._construct import construct
+            from ...messages import SelectSpeakerEvent
+
             yield construct(SelectSpeakerEvent, content=names, source=self._manager_name)
         delta: list[Item] = []
         if len(names) == 1:
@@ -321,6 +331,8 @@ class BaseGroupChat(Team, ABC):
     async def _select(self, scope: CancelScope) -> list[Item]:
         """Ask the manager for the next speakers (kept in its ``pending_speakers``); handle
         what the selection produced and return the items to yield."""
+        from ...messages import BaseChatMessage
+
         manager = self._manager
         speakers = await scope.run(manager.select_speaker(manager.message_thread))
         names = [speakers] if isinstance(speakers, str) else list(speakers)
@@ -353,6 +365,9 @@ class BaseGroupChat(Team, ABC):
         delta: list[Item],
     ) -> AsyncGenerator[Item, None]:
         """One speaker's turn: yield its events; publish its answer to the others."""
+        from ...base import TaskResult
+        from ...messages import BaseChatMessage
+
         chat: list[BaseChatMessage] = []
         async for item in scope.stream(member.turn(token)):  # the scope closes the turn
             if isinstance(item, Response):

@@ -1,25 +1,25 @@
-"""Saving and loading what every team config shares."""
+"""The config models of the group chats (AutoGen's fields).
+
+Kept apart from the teams so that importing a team does not build Pydantic models: each
+team names its model with ``imported_on_read``, and this module is imported by the first
+save or load of a team.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..._component_model import ComponentModel
-from ...base import ChatAgent, Team, TerminationCondition
-
-if TYPE_CHECKING:
-    from ._base_group_chat import BaseGroupChat
+from ._selector_prompt import DEFAULT_SELECTOR_PROMPT
 
 __all__ = [
-    "CommonConfig",
     "GroupChatConfig",
+    "RoundRobinGroupChatConfig",
+    "SelectorGroupChatConfig",
+    "SwarmConfig",
     "TeamConfig",
-    "dump_common",
-    "load_common",
-    "load_participants",
-    "load_termination",
 ]
 
 
@@ -40,61 +40,31 @@ class GroupChatConfig(TeamConfig):
     emit_team_events: bool = False
 
 
-class CommonConfig(Protocol):
-    """The fields every group chat config has besides its participants."""
-
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def description(self) -> str | None: ...
-    @property
-    def termination_condition(self) -> ComponentModel | None: ...
-    @property
-    def max_turns(self) -> int | None: ...
-    @property
-    def emit_team_events(self) -> bool: ...
+class RoundRobinGroupChatConfig(GroupChatConfig):
+    """Config of :class:`RoundRobinGroupChat` (AutoGen's fields)."""
 
 
-def dump_common(team: BaseGroupChat) -> dict[str, Any]:
-    """The config fields every group chat has (AutoGen's names)."""
-    condition = team.termination_condition
-    return {
-        "name": team.name,
-        "description": team.description,
-        "participants": [p.dump_component() for p in team.participants],
-        "termination_condition": None if condition is None else condition.dump_component(),
-        "max_turns": team.max_turns,
-        "emit_team_events": team.emit_team_events,
-    }
+class SwarmConfig(GroupChatConfig):
+    """Config of :class:`Swarm` (AutoGen's fields)."""
 
 
-def load_common(config: CommonConfig) -> dict[str, Any]:
-    """The keyword arguments of a team's constructor that :func:`dump_common` saved,
-    besides the participants (the termination condition loaded)."""
-    return {
-        "name": config.name,
-        "description": config.description,
-        "termination_condition": load_termination(config.termination_condition),
-        "max_turns": config.max_turns,
-        "emit_team_events": config.emit_team_events,
-    }
+class SelectorGroupChatConfig(BaseModel):
+    """Config of :class:`SelectorGroupChat` (AutoGen's fields, plus the functions and the
+    failure policy)."""
 
-
-def load_participants(models: list[ComponentModel]) -> list[ChatAgent | Team]:
-    """Load each saved participant, an agent or a team.
-
-    Raises:
-        ComponentTypeError: a participant is neither an agent nor a team.
-    """
-    loaded: list[ChatAgent | Team] = []
-    for model in models:
-        if model.component_type == "team":
-            loaded.append(Team.load_component(model))
-        else:
-            loaded.append(ChatAgent.load_component(model))
-    return loaded
-
-
-def load_termination(model: ComponentModel | None) -> TerminationCondition | None:
-    """Load the saved termination condition, if any."""
-    return None if model is None else TerminationCondition.load_component(model)
+    model_config = ConfigDict(defer_build=True)
+    name: str | None = None
+    description: str | None = None
+    participants: list[ComponentModel]
+    model_client: ComponentModel
+    termination_condition: ComponentModel | None = None
+    max_turns: int | None = None
+    selector_prompt: str = DEFAULT_SELECTOR_PROMPT
+    allow_repeated_speaker: bool = False
+    max_selector_attempts: int = 3
+    emit_team_events: bool = False
+    model_client_streaming: bool = False
+    model_context: ComponentModel | None = None
+    selector_func: str | None = None
+    candidate_func: str | None = None
+    on_selector_failure: Literal["fallback", "stop"] = "fallback"

@@ -6,15 +6,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from ..._construct import construct
-from ...base import TerminationCondition
 from ...base._termination import load_condition_state, save_condition_state
-from ...messages import BaseChatMessage, MessageFactory, StopMessage
-from ._participant import Participant
-from ._types import Item
 
 if TYPE_CHECKING:
+    from ...base import TerminationCondition
+    from ...messages import BaseChatMessage, MessageFactory, StopMessage
     from ...state import BaseGroupChatManagerState
+    from ._participant import Participant
+    from ._types import Item
 
 __all__ = ["RESET_PARTICIPANTS", "GroupChatManager", "ResetParticipants"]
 
@@ -113,6 +112,9 @@ class GroupChatManager(ABC):
         if increment_turn:
             self.current_turn += 1
         if self.max_turns is not None and self.current_turn >= self.max_turns:
+            from ..._construct import construct
+            from ...messages import StopMessage
+
             if condition is not None:
                 await condition.reset()
             self.current_turn = 0

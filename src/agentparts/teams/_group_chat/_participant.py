@@ -11,12 +11,15 @@ with where its participants run.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..._cancellation_token import CancellationToken
-from ...base import ChatAgent, Response, TaskResult, Team
-from ...messages import BaseChatMessage, MessageFactory
-from ._types import Item
+from ...base import Team
+
+if TYPE_CHECKING:
+    from ..._cancellation_token import CancellationToken
+    from ...base import ChatAgent, Response, TaskResult
+    from ...messages import BaseChatMessage, MessageFactory
+    from ._types import Item
 
 __all__ = ["LocalParticipant", "Participant"]
 
@@ -158,6 +161,7 @@ class LocalParticipant:
         Raises:
             ValueError: the saved queue holds something that is not a chat message.
         """
+        from ...messages import BaseChatMessage
         from ...state import ChatAgentContainerState
 
         saved = ChatAgentContainerState.model_validate(state)

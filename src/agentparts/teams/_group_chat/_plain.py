@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...base import ChatAgent, Team, TerminationCondition
-from ...messages import BaseAgentEvent, BaseChatMessage
 from ._base_group_chat import BaseGroupChat
 from ._manager import GroupChatManager
+
+if TYPE_CHECKING:
+    from ...messages import BaseAgentEvent, BaseChatMessage
 
 __all__ = ["PlainGroupChat"]
 

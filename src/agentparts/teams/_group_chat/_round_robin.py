@@ -8,19 +8,17 @@ from typing import TYPE_CHECKING, Any
 from typing_extensions import Self
 
 from ..._component import Component
-from ._config import GroupChatConfig, dump_common, load_common, load_participants
+from ..._lazy import imported_on_read
+from ._common import dump_common, load_common, load_participants
 from ._manager import GroupChatManager
 from ._plain import PlainGroupChat
-from ._types import Item
 
 if TYPE_CHECKING:
     from ...state import BaseGroupChatManagerState
+    from ._config import RoundRobinGroupChatConfig
+    from ._types import Item
 
-__all__ = ["RoundRobinGroupChat", "RoundRobinGroupChatConfig"]
-
-
-class RoundRobinGroupChatConfig(GroupChatConfig):
-    """Config of :class:`RoundRobinGroupChat` (AutoGen's fields)."""
+__all__ = ["RoundRobinGroupChat"]
 
 
 class _RoundRobinManager(GroupChatManager):
@@ -50,7 +48,7 @@ class _RoundRobinManager(GroupChatManager):
         self.next_index = index
 
 
-class RoundRobinGroupChat(PlainGroupChat, Component[RoundRobinGroupChatConfig]):
+class RoundRobinGroupChat(PlainGroupChat, Component["RoundRobinGroupChatConfig"]):
     """A team whose participants speak in turn, in the order given; everyone sees every
     answer.
 
@@ -80,13 +78,17 @@ class RoundRobinGroupChat(PlainGroupChat, Component[RoundRobinGroupChatConfig]):
         'Maximum number of messages 3 reached, current message count: 3'
     """
 
-    component_config_schema = RoundRobinGroupChatConfig
+    component_config_schema = imported_on_read(
+        "agentparts.teams._group_chat._config", "RoundRobinGroupChatConfig"
+    )
     component_provider_override = "agentparts.teams.RoundRobinGroupChat"
     DEFAULT_NAME = "RoundRobinGroupChat"
     MANAGER_NAME = "RoundRobinGroupChatManager"
     MANAGER_CLASS = _RoundRobinManager
 
     def _to_config(self) -> RoundRobinGroupChatConfig:
+        from ._config import RoundRobinGroupChatConfig
+
         return RoundRobinGroupChatConfig(**dump_common(self))
 
     @classmethod

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..._cancellation_token import CancellationToken
 from ..._runtime import AgentId, AgentRuntime, MessageContext, RoutedAgent, rpc
@@ -19,7 +19,9 @@ from ...base import ChatAgent, Response, TaskResult, Team
 from ...messages import BaseChatMessage, MessageFactory
 from ._participant import LocalParticipant
 from ._portable import GroupChatMessageSerializer, ParticipantFactory
-from ._types import Item
+
+if TYPE_CHECKING:
+    from ._types import Item  # (type checkers only; the handlers' types are all real)
 
 __all__ = ["ParticipantAgent", "RuntimeParticipant"]
 

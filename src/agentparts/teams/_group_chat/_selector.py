@@ -5,80 +5,36 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
-from ..._capabilities import Capability, host_code
 from ..._component import Component
-from ..._component_model import ComponentModel
-from ..._construct import construct
+from ..._lazy import imported_on_read
 from ...base import ChatAgent, Team, TerminationCondition
 from ...errors import ComponentConfigError
-from ...messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    HandoffMessage,
-    MessageFactory,
-    ModelClientStreamingChunkEvent,
-    SelectorEvent,
-)
-from ...model_context import ChatCompletionContext, UnboundedChatCompletionContext
-from ...models import (
-    AssistantMessage,
-    ChatCompletionClient,
-    CreateResult,
-    LLMMessage,
-    ModelFamily,
-    SystemMessage,
-    UserMessage,
-)
-from ...state import BaseGroupChatManagerState, SelectorManagerState
 from ._base_group_chat import BaseGroupChat
-from ._config import dump_common, load_common, load_participants
+from ._common import dump_common, load_common, load_participants
 from ._manager import GroupChatManager
-from ._participant import Participant
+from ._selector_prompt import DEFAULT_SELECTOR_PROMPT
 from ._speaker_answer import read_speaker
-from ._types import Item
 
-__all__ = ["SelectorGroupChat", "SelectorGroupChatConfig"]
+if TYPE_CHECKING:
+    from ..._capabilities import Capability
+    from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory
+    from ...model_context import ChatCompletionContext
+    from ...models import ChatCompletionClient, CreateResult, LLMMessage
+    from ...state import BaseGroupChatManagerState
+    from ._config import SelectorGroupChatConfig
+    from ._participant import Participant
+    from ._types import Item
 
-SelectorFunc = Callable[[Sequence[Item]], str | Awaitable[str | None] | None]
-"""Takes the conversation, returns the next speaker's name, or ``None`` to ask the model."""
-CandidateFunc = Callable[[Sequence[Item]], list[str] | Awaitable[list[str]]]
-"""Takes the conversation, returns the names the model may choose from."""
+    SelectorFunc = Callable[[Sequence[Item]], str | Awaitable[str | None] | None]
+    """Takes the conversation, returns the next speaker's name, or ``None`` to ask the model."""
+    CandidateFunc = Callable[[Sequence[Item]], list[str] | Awaitable[list[str]]]
+    """Takes the conversation, returns the names the model may choose from."""
 
-DEFAULT_SELECTOR_PROMPT = """You are in a role play game. The following roles are available:
-{roles}.
-Read the following conversation. Then select the next role from {participants} to play. Only return the role.
-
-{history}
-
-Read the above conversation. Then select the next role from {participants} to play. Only return the role.
-"""
-
-
-class SelectorGroupChatConfig(BaseModel):
-    """Config of :class:`SelectorGroupChat` (AutoGen's fields, plus the functions and the
-    failure policy)."""
-
-    model_config = ConfigDict(defer_build=True)
-    name: str | None = None
-    description: str | None = None
-    participants: list[ComponentModel]
-    model_client: ComponentModel
-    termination_condition: ComponentModel | None = None
-    max_turns: int | None = None
-    selector_prompt: str = DEFAULT_SELECTOR_PROMPT
-    allow_repeated_speaker: bool = False
-    max_selector_attempts: int = 3
-    emit_team_events: bool = False
-    model_client_streaming: bool = False
-    model_context: ComponentModel | None = None
-    selector_func: str | None = None
-    candidate_func: str | None = None
-    on_selector_failure: Literal["fallback", "stop"] = "fallback"
+__all__ = ["SelectorGroupChat"]
 
 
 async def _call(func: Callable[..., Any], thread: Sequence[Item]) -> Any:
@@ -89,7 +45,7 @@ async def _call(func: Callable[..., Any], thread: Sequence[Item]) -> Any:
 
 
 class _SelectorManager(GroupChatManager):
-    state_class = SelectorManagerState
+    state_class = "SelectorManagerState"  # imported by the first save or load
 
     def __init__(
         self,
@@ -100,6 +56,8 @@ class _SelectorManager(GroupChatManager):
         max_turns: int | None,
         message_factory: MessageFactory,
     ) -> None:
+        from ...model_context import UnboundedChatCompletionContext
+
         super().__init__(name, participants, termination_condition, max_turns, message_factory)
         self.team = team
         self.descriptions = [p.description for p in participants]
@@ -107,6 +65,8 @@ class _SelectorManager(GroupChatManager):
         self.context: ChatCompletionContext = team.model_context or UnboundedChatCompletionContext()
 
     async def update_message_thread(self, messages: Sequence[Item]) -> None:
+        from ...messages import BaseChatMessage, HandoffMessage
+
         await super().update_message_thread(messages)
         for message in messages:
             if isinstance(message, BaseChatMessage):
@@ -123,10 +83,14 @@ class _SelectorManager(GroupChatManager):
         return {"previous_speaker": self.previous_speaker}
 
     def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        from ...state import SelectorManagerState
+
         previous = state.previous_speaker if isinstance(state, SelectorManagerState) else None
         self.previous_speaker = previous if previous in self.participant_names else None
 
     async def load_state(self, state: Any) -> None:
+        from ...messages import BaseChatMessage
+
         await super().load_state(state)
         await self.context.clear()
         chat = [m for m in self.message_thread if isinstance(m, BaseChatMessage)]
@@ -173,6 +137,8 @@ class _SelectorManager(GroupChatManager):
         return list(self.participant_names)
 
     def _prompt(self, candidates: list[str], history: list[LLMMessage]) -> str:
+        from ...models import AssistantMessage, UserMessage
+
         roles = "\n".join(
             re.sub(r"\s+", " ", f"{name}: {description}").strip()
             for name, description in zip(self.participant_names, self.descriptions, strict=True)
@@ -186,6 +152,8 @@ class _SelectorManager(GroupChatManager):
         )
 
     async def _ask_model(self, candidates: list[str]) -> str | None:
+        from ...models import AssistantMessage, ModelFamily, SystemMessage, UserMessage
+
         team = self.team
         client = team.model_client
         prompt = self._prompt(candidates, await self.context.get_messages())
@@ -235,6 +203,10 @@ class _SelectorManager(GroupChatManager):
         return candidates[0]
 
     async def _create(self, messages: list[LLMMessage]) -> CreateResult:
+        from ..._construct import construct
+        from ...messages import ModelClientStreamingChunkEvent
+        from ...models import CreateResult
+
         client = self.team.model_client
         if not self.team.model_client_streaming:
             result = await client.create(messages)
@@ -256,10 +228,13 @@ class _SelectorManager(GroupChatManager):
 
     def _event(self, content: str) -> None:
         if self.team.emit_team_events:
+            from ..._construct import construct
+            from ...messages import SelectorEvent
+
             self.outbox.append(construct(SelectorEvent, content=content, source=self.name))
 
 
-class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
+class SelectorGroupChat(BaseGroupChat, Component["SelectorGroupChatConfig"]):
     """A team where a model picks who speaks next, from the conversation and the
     participants' descriptions.
 
@@ -296,7 +271,9 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
         ValueError: fewer than two participants, or ``max_selector_attempts`` below 1.
     """
 
-    component_config_schema = SelectorGroupChatConfig
+    component_config_schema = imported_on_read(
+        "agentparts.teams._group_chat._config", "SelectorGroupChatConfig"
+    )
     component_provider_override = "agentparts.teams.SelectorGroupChat"
     DEFAULT_NAME = "SelectorGroupChat"
 
@@ -370,6 +347,7 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
 
     def _to_config(self) -> SelectorGroupChatConfig:
         from ...agents._references import reference_of
+        from ._config import SelectorGroupChatConfig
 
         return SelectorGroupChatConfig(
             **dump_common(self),
@@ -398,6 +376,9 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
 
     @classmethod
     def _build(cls, config: SelectorGroupChatConfig) -> Self:
+        from ...model_context import ChatCompletionContext
+        from ...models import ChatCompletionClient
+
         return cls(
             load_participants(config.participants),
             ChatCompletionClient.load_component(config.model_client),
@@ -406,10 +387,10 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
             allow_repeated_speaker=config.allow_repeated_speaker,
             max_selector_attempts=config.max_selector_attempts,
             selector_func=cast(
-                SelectorFunc | None, _function(config.selector_func, "selector_func")
+                "SelectorFunc | None", _function(config.selector_func, "selector_func")
             ),
             candidate_func=cast(
-                CandidateFunc | None, _function(config.candidate_func, "candidate_func")
+                "CandidateFunc | None", _function(config.candidate_func, "candidate_func")
             ),
             model_client_streaming=config.model_client_streaming,
             model_context=None
@@ -420,6 +401,8 @@ class SelectorGroupChat(BaseGroupChat, Component[SelectorGroupChatConfig]):
 
     @classmethod
     def _capabilities(cls, config: SelectorGroupChatConfig) -> list[Capability]:
+        from ..._capabilities import host_code
+
         functions = (config.selector_func, config.candidate_func)
         return [host_code(f, "selector function, in-process") for f in functions if f]
 

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Self
 
 from ..._component import Component
+from ..._lazy import imported_on_read
 from ...base import ChatAgent, Team
-from ...messages import BaseChatMessage, HandoffMessage
-from ...state import BaseGroupChatManagerState, SwarmManagerState
-from ._config import GroupChatConfig, dump_common, load_common, load_participants
+from ._common import dump_common, load_common, load_participants
 from ._manager import GroupChatManager
 from ._plain import PlainGroupChat
-from ._types import Item
 
-__all__ = ["Swarm", "SwarmConfig"]
+if TYPE_CHECKING:
+    from ...messages import BaseChatMessage, HandoffMessage
+    from ...state import BaseGroupChatManagerState
+    from ._config import SwarmConfig
+    from ._types import Item
 
-
-class SwarmConfig(GroupChatConfig):
-    """Config of :class:`Swarm` (AutoGen's fields)."""
+__all__ = ["Swarm"]
 
 
 def _last_handoff(messages: Sequence[Item]) -> HandoffMessage | None:
+    from ...messages import HandoffMessage
+
     for message in reversed(messages):
         if isinstance(message, HandoffMessage):
             return message
@@ -31,7 +33,7 @@ def _last_handoff(messages: Sequence[Item]) -> HandoffMessage | None:
 
 
 class _SwarmManager(GroupChatManager):
-    state_class = SwarmManagerState
+    state_class = "SwarmManagerState"  # imported by the first save or load
     current_speaker = ""
     handoffs_seen = 0
 
@@ -65,11 +67,13 @@ class _SwarmManager(GroupChatManager):
         return {"current_speaker": self.current_speaker or self.participant_names[0]}
 
     def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        from ...state import SwarmManagerState
+
         speaker = state.current_speaker if isinstance(state, SwarmManagerState) else ""
         self.current_speaker = speaker if speaker in self.participant_names else ""
 
 
-class Swarm(PlainGroupChat, Component[SwarmConfig]):
+class Swarm(PlainGroupChat, Component["SwarmConfig"]):
     """A team where the speaker keeps the floor until it hands off with a ``HandoffMessage``.
 
     The first participant speaks first; it must be able to hand off (an
@@ -92,13 +96,17 @@ class Swarm(PlainGroupChat, Component[SwarmConfig]):
         ValueError: the first participant cannot produce a ``HandoffMessage``.
     """
 
-    component_config_schema = SwarmConfig
+    component_config_schema = imported_on_read(
+        "agentparts.teams._group_chat._config", "SwarmConfig"
+    )
     component_provider_override = "agentparts.teams.Swarm"
     DEFAULT_NAME = "Swarm"
     MANAGER_NAME = "SwarmGroupChatManager"
     MANAGER_CLASS = _SwarmManager
 
     def _check_participants(self, participants: Sequence[ChatAgent | Team]) -> None:
+        from ...messages import HandoffMessage
+
         first = participants[0]
         if isinstance(first, ChatAgent) and HandoffMessage not in first.produced_message_types:
             raise ValueError(
@@ -107,6 +115,8 @@ class Swarm(PlainGroupChat, Component[SwarmConfig]):
             )
 
     def _to_config(self) -> SwarmConfig:
+        from ._config import SwarmConfig
+
         return SwarmConfig(**dump_common(self))
 
     @classmethod

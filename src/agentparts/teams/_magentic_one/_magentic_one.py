@@ -3,56 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._component import Component
-from ..._component_model import ComponentModel
-from ..._construct import construct
+from ..._lazy import imported_on_read
 from ...base import ChatAgent, TerminationCondition
 from ...errors import ComponentConfigError
-from ...messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    MessageFactory,
-    SelectorEvent,
-    StopMessage,
-    TextMessage,
-)
-from ...models import AssistantMessage, ChatCompletionClient, LLMMessage, UserMessage
-from ...state import BaseGroupChatManagerState, MagenticOneOrchestratorState
 from .._group_chat._base_group_chat import BaseGroupChat
-from .._group_chat._config import dump_common, load_common, load_participants
+from .._group_chat._common import dump_common, load_common, load_participants
 from .._group_chat._manager import RESET_PARTICIPANTS, GroupChatManager
-from .._group_chat._participant import Participant
-from .._group_chat._types import Item
 from . import _prompts as prompts
 from ._ledger import ProgressLedger, read_ledger
 
-__all__ = ["MagenticOneGroupChat", "MagenticOneGroupChatConfig"]
+if TYPE_CHECKING:
+    from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory, StopMessage
+    from ...models import ChatCompletionClient, LLMMessage
+    from ...state import BaseGroupChatManagerState
+    from .._group_chat._participant import Participant
+    from .._group_chat._types import Item
+    from ._config import MagenticOneGroupChatConfig
+
+__all__ = ["MagenticOneGroupChat"]
 
 MAX_LEDGER_ATTEMPTS = 3
 
 
-class MagenticOneGroupChatConfig(BaseModel):
-    """Config of :class:`MagenticOneGroupChat` (AutoGen's fields)."""
-
-    model_config = ConfigDict(defer_build=True)
-    name: str | None = None
-    description: str | None = None
-    participants: list[ComponentModel]
-    model_client: ComponentModel
-    termination_condition: ComponentModel | None = None
-    max_turns: int | None = 20
-    max_stalls: int = 3
-    final_answer_prompt: str = prompts.FINAL_ANSWER_PROMPT
-    emit_team_events: bool = False
-
-
 class _Orchestrator(GroupChatManager):
-    state_class = MagenticOneOrchestratorState
+    state_class = "MagenticOneOrchestratorState"  # imported by the first save or load
 
     def __init__(
         self,
@@ -123,6 +102,8 @@ class _Orchestrator(GroupChatManager):
         return result.content
 
     async def _plan(self) -> None:
+        from ...models import AssistantMessage, UserMessage
+
         talk: list[LLMMessage] = [
             UserMessage(content=prompts.FACTS_PROMPT.format(task=self.task), source=self.name)
         ]
@@ -136,6 +117,8 @@ class _Orchestrator(GroupChatManager):
         self._start_outer_loop()
 
     async def _replan(self) -> None:
+        from ...models import AssistantMessage, UserMessage
+
         talk = self._context()
         talk.append(
             UserMessage(
@@ -165,6 +148,8 @@ class _Orchestrator(GroupChatManager):
         )
 
     async def _progress(self) -> ProgressLedger | str:
+        from ...models import AssistantMessage, UserMessage
+
         talk = self._context()
         talk.append(
             UserMessage(
@@ -193,6 +178,8 @@ class _Orchestrator(GroupChatManager):
         )
 
     async def _final_answer(self, reason: str) -> None:
+        from ...models import UserMessage
+
         talk = self._context()
         talk.append(
             UserMessage(
@@ -203,15 +190,24 @@ class _Orchestrator(GroupChatManager):
         self.stop_reason = reason
 
     def _say(self, text: str) -> None:
+        from ..._construct import construct
+        from ...messages import TextMessage
+
         message = construct(TextMessage, content=text, source=self.name)
         self.message_thread.append(message)
         self.outbox.append(message)
 
     def _event(self, text: str) -> None:
         if self.team.emit_team_events:
+            from ..._construct import construct
+            from ...messages import SelectorEvent
+
             self.outbox.append(construct(SelectorEvent, content=text, source=self.name))
 
     def _context(self) -> list[LLMMessage]:
+        from ...messages import BaseChatMessage
+        from ...models import AssistantMessage, UserMessage
+
         talk: list[LLMMessage] = []
         for message in self.message_thread:
             if not isinstance(message, BaseChatMessage):
@@ -241,12 +237,14 @@ class _Orchestrator(GroupChatManager):
         }
 
     def load_state_fields(self, state: BaseGroupChatManagerState) -> None:
+        from ...state import MagenticOneOrchestratorState
+
         if isinstance(state, MagenticOneOrchestratorState):
             self.task, self.facts, self.plan = state.task, state.facts, state.plan
             self.n_rounds, self.n_stalls = state.n_rounds, state.n_stalls
 
 
-class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig]):
+class MagenticOneGroupChat(BaseGroupChat, Component["MagenticOneGroupChatConfig"]):
     """A team led by an orchestrator model (the Magentic-One design).
 
     On a new task the orchestrator writes a fact sheet and a plan (the task ledger) and
@@ -275,7 +273,9 @@ class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig])
             ``SelectorEvent`` notes.
     """
 
-    component_config_schema = MagenticOneGroupChatConfig
+    component_config_schema = imported_on_read(
+        "agentparts.teams._magentic_one._config", "MagenticOneGroupChatConfig"
+    )
     component_provider_override = "agentparts.teams.MagenticOneGroupChat"
     DEFAULT_NAME = "MagenticOneGroupChat"
 
@@ -332,6 +332,8 @@ class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig])
             await self.model_client.close()
 
     def _to_config(self) -> MagenticOneGroupChatConfig:
+        from ._config import MagenticOneGroupChatConfig
+
         return MagenticOneGroupChatConfig(
             **dump_common(self),
             model_client=self.model_client.dump_component(),
@@ -341,6 +343,8 @@ class MagenticOneGroupChat(BaseGroupChat, Component[MagenticOneGroupChatConfig])
 
     @classmethod
     def _from_config(cls, config: MagenticOneGroupChatConfig) -> Self:
+        from ...models import ChatCompletionClient
+
         participants = load_participants(config.participants)
         agents = [p for p in participants if isinstance(p, ChatAgent)]
         if len(agents) != len(participants):
