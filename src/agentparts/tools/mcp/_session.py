@@ -305,11 +305,21 @@ def _is_connection_closed(failure: BaseException | None) -> bool:
     return isinstance(failure, MCPError) and failure.error.code == CONNECTION_CLOSED
 
 
+def _caller_is_cancelled() -> bool:
+    current = asyncio.current_task()
+    return current is not None and current.cancelling() > 0
+
+
 async def _cancel_quietly_if_running(task: asyncio.Task[None] | None) -> None:
     """Let a failed start finish writing its log; the task ends by itself after a failure."""
     if task is not None and not task.done():
-        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+        try:
             await asyncio.wait_for(asyncio.shield(task), timeout=_STOP_GRACE_SECONDS)
+        except asyncio.TimeoutError:
+            pass
+        except asyncio.CancelledError:
+            if _caller_is_cancelled():
+                raise  # the caller's own cancellation is never swallowed
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
@@ -318,9 +328,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
     try:
         await task
     except asyncio.CancelledError:
-        current = asyncio.current_task()
-        cancelling = getattr(current, "cancelling", None)  # Python 3.11+
-        if task.cancelled() is False or (cancelling is not None and cancelling()):
+        if not task.cancelled() or _caller_is_cancelled():
             raise  # the caller itself is being cancelled: never swallow that
     except Exception:
         _logger.warning("The MCP session task failed while it was stopped.", exc_info=True)
