@@ -10,8 +10,9 @@ what the assistant needs.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
     from ._approval import ApprovalFuncType as ApprovalFuncType
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from ._base_chat_agent import BaseChatAgent as BaseChatAgent
     from ._code_executor_agent import CodeExecutorAgent as CodeExecutorAgent
     from ._message_filter_agent import MessageFilterAgent as MessageFilterAgent
-    from ._message_filter_agent import MessageFilterConfig as MessageFilterConfig
-    from ._message_filter_agent import PerSourceFilter as PerSourceFilter
+    from ._message_filter_config import MessageFilterConfig as MessageFilterConfig
+    from ._message_filter_config import PerSourceFilter as PerSourceFilter
     from ._society_of_mind_agent import SocietyOfMindAgent as SocietyOfMindAgent
     from ._user_proxy_agent import UserProxyAgent as UserProxyAgent
 
@@ -48,21 +49,11 @@ _LAZY_NAMES = {
     "BaseChatAgent": "._base_chat_agent",
     "CodeExecutorAgent": "._code_executor_agent",
     "MessageFilterAgent": "._message_filter_agent",
-    "MessageFilterConfig": "._message_filter_agent",
-    "PerSourceFilter": "._message_filter_agent",
+    "MessageFilterConfig": "._message_filter_config",
+    "PerSourceFilter": "._message_filter_config",
     "SocietyOfMindAgent": "._society_of_mind_agent",
     "UserProxyAgent": "._user_proxy_agent",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _LAZY_NAMES.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'agentparts.agents' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)

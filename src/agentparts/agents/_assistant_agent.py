@@ -4,44 +4,20 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, CancelScope
-from .._capabilities import Capability, host_code
 from .._component import Component
 from .._construct import construct
 from .._function_call import FunctionCall
 from .._ids import new_uuid4
-from ..base import Handoff, Response
+from .._lazy import imported_on_read, lazy_package
+from ..base import Response
 from ..errors import StructuredOutputError
-from ..messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    HandoffMessage,
-    MemoryQueryEvent,
-    StructuredMessage,
-    TextMessage,
-    ThoughtEvent,
-    ToolCallExecutionEvent,
-    ToolCallRequestEvent,
-    ToolCallSummaryMessage,
-)
-from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
-from ..models import (
-    AssistantMessage,
-    ChatCompletionClient,
-    CreateResult,
-    FunctionExecutionResult,
-    FunctionExecutionResultMessage,
-    LLMMessage,
-    SystemMessage,
-)
-from ._assistant_config import AssistantAgentConfig, agent_from_config, config_of_agent
 from ._assistant_steps import (
-    SummaryFormatter,
     ToolSet,
     call_model,
     handoff_context,
@@ -54,8 +30,17 @@ from ._release import release_parts
 from ._telemetry import agent_span
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .._capabilities import Capability
+    from ..base import Handoff
     from ..memory import Memory
+    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ..model_context import ChatCompletionContext
+    from ..models import ChatCompletionClient, CreateResult, FunctionExecutionResult, LLMMessage
     from ..tools import Tool, Workbench
+    from ._assistant_config import AssistantAgentConfig
+    from ._assistant_steps import SummaryFormatter
 
 __all__ = ["AssistantAgent"]
 
@@ -65,10 +50,17 @@ DEFAULT_SYSTEM_MESSAGE = (
     "when the task has been completed."
 )
 
-Event = BaseAgentEvent | BaseChatMessage
+# Messages, model types and the config are Pydantic models, imported on first use (in the
+# functions that need them), so that importing the agent does not load Pydantic's model
+# machinery. The config class stays importable from here, as in AutoGen.
+__getattr__, __dir__ = lazy_package(
+    __name__, {"AssistantAgentConfig": "agentparts.agents._assistant_config"}, __all__
+)
+
+Event: TypeAlias = "BaseAgentEvent | BaseChatMessage"
 
 
-class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
+class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
     """An agent that answers with a model, calling tools and handing off as the model asks.
 
     One turn: recall memory into the model context, call the model; while the model asks
@@ -112,7 +104,9 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         'Hi there!'
     """
 
-    component_config_schema = AssistantAgentConfig
+    component_config_schema = imported_on_read(
+        "agentparts.agents._assistant_config", "AssistantAgentConfig"
+    )
     component_provider_override = "agentparts.agents.AssistantAgent"
     component_version = 2
 
@@ -155,9 +149,11 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         self._memory = list(memory) if memory else []
         self._agent_id = new_uuid4()
         self._set_tools(tools, workbench, handoffs)
-        self._model_context: ChatCompletionContext = (
-            model_context if model_context is not None else UnboundedChatCompletionContext()
-        )
+        if model_context is None:
+            from ..model_context import UnboundedChatCompletionContext
+
+            model_context = UnboundedChatCompletionContext()
+        self._model_context: ChatCompletionContext = model_context
 
     def _set_model(
         self, model_client: ChatCompletionClient, system_message: str | None, stream: bool
@@ -167,9 +163,11 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
                 f"system_message must be a string or None, got {type(system_message).__name__}."
             )
         self._model_client = model_client
-        self._system_messages: list[LLMMessage] = (
-            [construct(SystemMessage, content=system_message)] if system_message else []
-        )
+        self._system_messages: list[LLMMessage] = []
+        if system_message:
+            from ..models import SystemMessage
+
+            self._system_messages = [construct(SystemMessage, content=system_message)]
         self._system_message = system_message
         self._model_client_stream = stream
         self._vision = bool(model_client.model_info.get("vision", False))
@@ -182,9 +180,11 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     ) -> None:
         self._output_content_type = output_content_type
         self._output_content_type_format = output_content_type_format
-        self._structured_message_class: Any = (
-            cast(Any, StructuredMessage)[output_content_type] if output_content_type else None
-        )
+        self._structured_message_class: Any = None
+        if output_content_type:
+            from ..messages import StructuredMessage
+
+            self._structured_message_class = cast(Any, StructuredMessage)[output_content_type]
         self._reflect_on_tool_use = (
             reflect_on_tool_use
             if reflect_on_tool_use is not None
@@ -228,6 +228,13 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     @property
     def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
         """``TextMessage`` or ``StructuredMessage``, plus summaries and handoffs when possible."""
+        from ..messages import (
+            HandoffMessage,
+            StructuredMessage,
+            TextMessage,
+            ToolCallSummaryMessage,
+        )
+
         types: list[type[BaseChatMessage]] = [
             StructuredMessage if self._output_content_type is not None else TextMessage
         ]
@@ -307,6 +314,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
             yield item
 
     async def _add_to_context(self, messages: Sequence[BaseChatMessage]) -> None:
+        from ..messages import HandoffMessage
+
         context = self._model_context
         for message in messages:
             if isinstance(message, HandoffMessage):
@@ -316,6 +325,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
 
     async def _recall(self, scope: CancelScope, inner: list[Event]) -> AsyncGenerator[Event, None]:
         """Each memory adds what it recalls to the model context; a MemoryQueryEvent says so."""
+        from ..messages import MemoryQueryEvent
+
         for memory in self._memory:
             recalled = await scope.run(memory.update_context(self._model_context))
             if recalled.memories.results:
@@ -333,6 +344,9 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     ) -> AsyncGenerator[Event | Response, None]:
         """Run the tool calls the model asked for: the request, the events of stream tools,
         the results; then a ``Response`` if one of the calls was a handoff."""
+        from ..messages import HandoffMessage, ToolCallExecutionEvent, ToolCallRequestEvent
+        from ..models import FunctionExecutionResultMessage
+
         calls = list(cast(list[FunctionCall], result.content))
         request = construct(
             ToolCallRequestEvent, content=calls, source=self._name, models_usage=result.usage
@@ -384,6 +398,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         inner: list[Event],
     ) -> AsyncGenerator[Event | Response, None]:
         """End a turn whose model still asked for tools: a reflection, else a summary."""
+        from ..messages import ToolCallSummaryMessage
+
         stop_reason = self._tool_limit_reason()
         if self._reflect_on_tool_use:
             reflection = _Answer()
@@ -433,6 +449,9 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     ) -> AsyncGenerator[Event, None]:
         """One model call: streamed chunks, then a ThoughtEvent (also kept in ``inner``) if
         the model reasoned. The result goes into ``answer`` and the model context."""
+        from ..messages import ThoughtEvent
+        from ..models import AssistantMessage, CreateResult
+
         message_id = answer.message_id = self._new_message_id()
         history = await self._model_context.get_messages()
         messages = [*self._system_messages, *history] if self._system_messages else history
@@ -477,6 +496,8 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
         assert isinstance(content, str)
         extra: dict[str, Any] = {"id": message_id} if message_id else {}
         if self._output_content_type is None:
+            from ..messages import TextMessage
+
             return construct(
                 TextMessage, content=content, source=self._name, models_usage=result.usage, **extra
             )
@@ -541,10 +562,14 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     # -- component -------------------------------------------------------------------
 
     def _to_config(self) -> AssistantAgentConfig:
+        from ._assistant_config import config_of_agent
+
         return config_of_agent(self)
 
     @classmethod
     def _from_config(cls, config: AssistantAgentConfig) -> Self:
+        from ._assistant_config import agent_from_config
+
         agent = cls(**agent_from_config(config))
         agent.owns_parts = True
         return agent
@@ -552,15 +577,19 @@ class AssistantAgent(BaseChatAgent, Component[AssistantAgentConfig]):
     @classmethod
     def _from_config_past_version(cls, config: dict[str, Any], version: int) -> Self:
         # Version 1 (AutoGen 0.4-0.5 configs) has the same fields, tools instead of a workbench.
+        from ._assistant_config import AssistantAgentConfig
+
         return cls._from_config(AssistantAgentConfig.model_validate(config))
 
     @classmethod
     def _capabilities(cls, config: AssistantAgentConfig) -> list[Capability]:
+        from .._capabilities import host_code
+
         references = (config.tool_call_summary_formatter, config.output_content_type)
         return [host_code(r, "Python reference, imported in-process") for r in references if r]
 
 
-_Round = tuple[list[FunctionCall], list[FunctionExecutionResult]]
+_Round: TypeAlias = "tuple[list[FunctionCall], list[FunctionExecutionResult]]"
 """The calls of one model answer and their results."""
 
 
@@ -593,6 +622,8 @@ def _as_tool(tool: Any) -> Any:
 
 
 def _handoff_map(handoffs: Sequence[Handoff | str]) -> dict[str, Handoff]:
+    from ..base import Handoff
+
     found: dict[str, Handoff] = {}
     made = [Handoff(target=item) if isinstance(item, str) else item for item in handoffs]
     for handoff in made:

@@ -6,24 +6,17 @@ import asyncio
 import json
 import warnings
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from .._cancellation_token import CancellationToken, CancelScope
 from .._construct import construct
-from .._function_call import FunctionCall
-from .._image import Image
-from ..base import Handoff
-from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
-from ..models import (
-    AssistantMessage,
-    ChatCompletionClient,
-    CreateResult,
-    FunctionExecutionResult,
-    FunctionExecutionResultMessage,
-    LLMMessage,
-    UserMessage,
-)
 from ._telemetry import tool_span
+
+if TYPE_CHECKING:
+    from .._cancellation_token import CancellationToken, CancelScope
+    from .._function_call import FunctionCall
+    from ..base import Handoff
+    from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
+    from ..models import ChatCompletionClient, CreateResult, FunctionExecutionResult, LLMMessage
 
 __all__ = [
     "ToolSet",
@@ -35,8 +28,9 @@ __all__ = [
     "without_images",
 ]
 
-SummaryFormatter = Callable[[FunctionCall, FunctionExecutionResult], str]
-Event = BaseAgentEvent | BaseChatMessage
+# String aliases: the message and result classes are imported on first use, not here.
+SummaryFormatter: TypeAlias = "Callable[[FunctionCall, FunctionExecutionResult], str]"
+Event: TypeAlias = "BaseAgentEvent | BaseChatMessage"
 
 
 class ToolSet:
@@ -84,6 +78,9 @@ class ToolSet:
 
 def without_images(messages: list[LLMMessage]) -> list[LLMMessage]:
     """``messages`` with images replaced by a placeholder, for models without vision."""
+    from .._image import Image
+    from ..models import UserMessage
+
     out: list[LLMMessage] = []
     for message in messages:
         if isinstance(message, UserMessage) and isinstance(message.content, list):
@@ -112,6 +109,9 @@ async def call_model(
 
     A streamed result whose content is empty gets the streamed text as content.
     """
+    from ..messages import ModelClientStreamingChunkEvent
+    from ..models import CreateResult
+
     kwargs: dict[str, Any] = {"cancellation_token": token}
     if tools:
         kwargs["tools"] = tools
@@ -119,7 +119,11 @@ async def call_model(
         kwargs["json_output"] = json_output
     if not stream:
         result = await scope.run(client.create(messages, **kwargs))
-        yield _checked(result)
+        if not isinstance(result, CreateResult):
+            raise TypeError(
+                f"The model client returned a {type(result).__name__}, not a CreateResult."
+            )
+        yield result
         return
     chunks: list[str] = []
     final: CreateResult | None = None
@@ -147,12 +151,6 @@ async def call_model(
     yield final
 
 
-def _checked(result: Any) -> CreateResult:
-    if not isinstance(result, CreateResult):
-        raise TypeError(f"The model client returned a {type(result).__name__}, not a CreateResult.")
-    return result
-
-
 async def _run_one(
     call: FunctionCall,
     owners: Mapping[str, Any],
@@ -161,6 +159,8 @@ async def _run_one(
     timeout: float | None,
     events: asyncio.Queue[Event | None] | None = None,
 ) -> FunctionExecutionResult:
+    from ..models import FunctionExecutionResult
+
     def failed(text: str) -> FunctionExecutionResult:
         return construct(
             FunctionExecutionResult, content=text, name=call.name, call_id=call.id, is_error=True
@@ -240,6 +240,7 @@ async def _call_streaming(
     """Run a call through ``call_tool_stream``: its agent events and chat messages go to
     ``events`` as they come (other items are dropped with a warning, as AutoGen does);
     the ``ToolResult`` it ends with is returned."""
+    from ..messages import BaseAgentEvent, BaseChatMessage
     from ..tools import ToolResult
 
     result: ToolResult | None = None
@@ -354,6 +355,8 @@ def handoff_context(
     thought: str | None,
 ) -> list[LLMMessage]:
     """The model messages a handoff carries: the other tool calls and their results."""
+    from ..models import AssistantMessage, FunctionExecutionResultMessage
+
     other_calls = [c for c in calls if c.name not in handoffs]
     if other_calls:
         ids = {c.id for c in other_calls}

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, ClassVar
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
 from .._construct import construct
-from ..base import ChatAgent, Response, TaskResult
-from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent, TextMessage
+from ..base import ChatAgent, Response
 from ._logging import log_message
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
+
+    from ..base import TaskResult
+    from ..messages import BaseAgentEvent, BaseChatMessage
 
 __all__ = ["BaseChatAgent"]
 
-Task = str | BaseChatMessage | Sequence[BaseChatMessage] | None
+# A string alias, so that this module needs no message class at import time.
+Task: TypeAlias = "str | BaseChatMessage | Sequence[BaseChatMessage] | None"
 
 
 def task_messages(task: Task) -> list[BaseChatMessage]:
     """The task as a list of chat messages (a string becomes a user ``TextMessage``)."""
     if task is None:
         return []
+    from ..messages import BaseChatMessage, TextMessage
+
     if isinstance(task, str):
         return [construct(TextMessage, content=task, source="user")]
     if isinstance(task, BaseChatMessage):
@@ -38,7 +44,7 @@ def task_messages(task: Task) -> list[BaseChatMessage]:
     return messages
 
 
-class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
+class BaseChatAgent(ChatAgent, ABC, ComponentBase["BaseModel"]):
     """Base class of chat agents: implement :meth:`on_messages` (or the stream variant).
 
     It provides :meth:`run` and :meth:`run_stream`, and a default :meth:`on_messages_stream`
@@ -109,6 +115,9 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
         Returns:
             The task messages, the agent's events and its answer, and the stop reason.
         """
+        from ..base import TaskResult
+        from ..messages import ModelClientStreamingChunkEvent
+
         token = cancellation_token if cancellation_token is not None else CancellationToken()
         inputs = task_messages(task)
         output: list[BaseAgentEvent | BaseChatMessage] = (
@@ -141,6 +150,9 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase[BaseModel]):
             cancellation_token: Cancel it to stop the run at once.
             output_task_messages: Yield and include the task messages.
         """
+        from ..base import TaskResult
+        from ..messages import ModelClientStreamingChunkEvent
+
         token = cancellation_token if cancellation_token is not None else CancellationToken()
         inputs = task_messages(task)
         output: list[BaseAgentEvent | BaseChatMessage] = []

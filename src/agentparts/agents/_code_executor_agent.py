@@ -5,43 +5,36 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, CancelScope
-from .._capabilities import Capability, host_code
 from .._component import Component
-from .._component_model import ComponentModel
 from .._ids import new_uuid4
+from .._lazy import imported_on_read, lazy_package
 from ..base import Response
-from ..code_executor import CodeBlock, CodeExecutor, CodeResult, extract_markdown_code_blocks
 from ..errors import ComponentConfigError, ExecutorNotStartedError
-from ..messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    CodeExecutionEvent,
-    CodeGenerationEvent,
-    TextMessage,
-    ThoughtEvent,
-)
-from ..model_context import ChatCompletionContext
-from ..models import (
-    AssistantMessage,
-    ChatCompletionClient,
-    CreateResult,
-    LLMMessage,
-    SystemMessage,
-    UserMessage,
-)
-from ._approval import ApprovalFuncType, ask_approval, refused_result
 from ._assistant_steps import call_model
 from ._base_chat_agent import BaseChatAgent
 from ._release import release_parts
 from ._telemetry import agent_span
 
+if TYPE_CHECKING:
+    from .._capabilities import Capability
+    from ..code_executor import CodeBlock, CodeExecutor, CodeResult
+    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ..model_context import ChatCompletionContext
+    from ..models import ChatCompletionClient, LLMMessage
+    from ._approval import ApprovalFuncType
+    from ._code_executor_config import CodeExecutorAgentConfig
+
 __all__ = ["CodeExecutorAgent", "CodeExecutorAgentConfig"]
+
+# The config is a Pydantic model: imported on first use (see _code_executor_config).
+__getattr__, __dir__ = lazy_package(
+    __name__, {"CodeExecutorAgentConfig": "agentparts.agents._code_executor_config"}, __all__
+)
 
 DEFAULT_DESCRIPTION = "A Code Execution Agent that runs the code blocks it receives or writes."
 DEFAULT_SYSTEM_MESSAGE = (
@@ -54,25 +47,6 @@ NO_CODE_MESSAGE = (
     "No code blocks found in the thread. Please provide at least one markdown-encoded code "
     "block to execute (i.e., quoting code in ```python or ```sh code blocks)."
 )
-
-
-class CodeExecutorAgentConfig(BaseModel):
-    """Config of :class:`CodeExecutorAgent`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    name: str
-    code_executor: ComponentModel | None = None
-    model_client: ComponentModel | None = None
-    model_context: ComponentModel | None = None
-    description: str | None = None
-    system_message: str | None = DEFAULT_SYSTEM_MESSAGE
-    model_client_stream: bool = False
-    sources: list[str] | None = None
-    supported_languages: list[str] | None = None
-    max_retries_on_error: int = 0
-    approval_func: str | None = None
-    """Import reference (``module.function``) of the approval function, if any."""
 
 
 def describe_result(result: CodeResult) -> str:
@@ -94,7 +68,7 @@ def describe_result(result: CodeResult) -> str:
     return result.output
 
 
-class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
+class CodeExecutorAgent(BaseChatAgent, Component["CodeExecutorAgentConfig"]):
     """An agent that runs code blocks with a code executor.
 
     Without a model client it runs the markdown code blocks found in the messages it
@@ -131,7 +105,9 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         >>> agent = CodeExecutorAgent("runner", code_executor=LocalCommandLineCodeExecutor())
     """
 
-    component_config_schema = CodeExecutorAgentConfig
+    component_config_schema = imported_on_read(
+        "agentparts.agents._code_executor_config", "CodeExecutorAgentConfig"
+    )
     component_provider_override = "agentparts.agents.CodeExecutorAgent"
 
     def __init__(
@@ -165,9 +141,11 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         self._model_client_stream = model_client_stream
         self._max_retries_on_error = max_retries_on_error
         self._system_message = system_message
-        self._system_messages: list[LLMMessage] = (
-            [SystemMessage(content=system_message)] if system_message and model_client else []
-        )
+        self._system_messages: list[LLMMessage] = []
+        if system_message and model_client:
+            from ..models import SystemMessage
+
+            self._system_messages = [SystemMessage(content=system_message)]
         self._sources = list(sources) if sources is not None else None
         self._agent_id = new_uuid4()
         self._languages = [s.lower() for s in supported_languages or ("python", "sh", "bash")]
@@ -180,6 +158,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     @property
     def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
         """``TextMessage``."""
+        from ..messages import TextMessage
+
         return (TextMessage,)
 
     @property
@@ -193,6 +173,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
 
     def extract_code_blocks(self, text: str) -> list[CodeBlock]:
         """The code blocks of ``text`` in a supported language."""
+        from ..code_executor import extract_markdown_code_blocks
+
         return [b for b in extract_markdown_code_blocks(text) if b.language in self._languages]
 
     async def execute_code_block(
@@ -218,6 +200,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         """The result to give instead of running ``blocks``, if the approval function refuses."""
         if self._approval_func is None:
             return None
+        from ._approval import ask_approval, refused_result
+
         answer = await ask_approval(self._approval_func, blocks, context, scope, self._name)
         return None if answer.approved else refused_result(answer)
 
@@ -231,6 +215,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
         another executor (``OSError``, ``UnicodeError``) becomes a result with exit code 1.
         Errors of the setup (no sandbox here, a stopped executor) still raise.
         """
+        from ..code_executor import CodeResult
+
         executor = self.code_executor
         if self._owns_executor and not self._executor_started:
             await executor.start()
@@ -275,6 +261,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     async def _run_code_only(
         self, messages: Sequence[BaseChatMessage], token: CancellationToken, scope: CancelScope
     ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
+        from ..messages import CodeExecutionEvent, TextMessage
+
         blocks: list[CodeBlock] = []
         for message in messages:
             if self._sources is not None and message.source not in self._sources:
@@ -297,6 +285,10 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     async def _write_and_run(
         self, messages: Sequence[BaseChatMessage], token: CancellationToken, scope: CancelScope
     ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
+        from ..code_executor import CodeResult
+        from ..messages import CodeExecutionEvent, CodeGenerationEvent, TextMessage, ThoughtEvent
+        from ..models import CreateResult, UserMessage
+
         context = self._model_context
         for message in messages:
             await context.add_message(message.to_model_message())
@@ -369,6 +361,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
     async def _call(
         self, scope: CancelScope, token: CancellationToken
     ) -> AsyncGenerator[Any, None]:
+        from ..models import AssistantMessage, CreateResult
+
         assert self._model_client is not None
         history = await self._model_context.get_messages()
         messages: list[LLMMessage] = [*self._system_messages, *history]
@@ -430,6 +424,8 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
             await release_parts(executors=[self._code_executor], clients=[self._model_client])
 
     def _to_config(self) -> CodeExecutorAgentConfig:
+        from ._code_executor_config import CodeExecutorAgentConfig
+
         return CodeExecutorAgentConfig(
             name=self._name,
             code_executor=None
@@ -465,11 +461,17 @@ class CodeExecutorAgent(BaseChatAgent, Component[CodeExecutorAgentConfig]):
 
     @classmethod
     def _capabilities(cls, config: CodeExecutorAgentConfig) -> list[Capability]:
+        from .._capabilities import host_code
+
         func = config.approval_func
         return [host_code(func, "approval function, in-process")] if func else []
 
     @classmethod
     def _from_config(cls, config: CodeExecutorAgentConfig) -> Self:
+        from ..code_executor import CodeExecutor
+        from ..model_context import ChatCompletionContext
+        from ..models import ChatCompletionClient
+
         agent = cls(
             config.name,
             CodeExecutor.load_component(config.code_executor) if config.code_executor else None,
@@ -505,4 +507,4 @@ def _load_approval_func(reference: str | None) -> ApprovalFuncType | None:
         raise ComponentConfigError(
             f"approval_func {reference!r} names {found!r}, which is not callable."
         )
-    return cast(ApprovalFuncType, found)
+    return cast("ApprovalFuncType", found)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from .._constants import EVENT_LOGGER_NAME
 from ..logging import Event
-from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
+
+if TYPE_CHECKING:
+    from ..messages import BaseAgentEvent, BaseChatMessage
 
 __all__ = ["AgentMessageEvent", "log_message"]
 
@@ -24,6 +27,10 @@ def log_message(agent: str, message: BaseAgentEvent | BaseChatMessage) -> None:
 
     Streaming chunks are logged at DEBUG level, everything else at INFO.
     """
+    if not _logger.isEnabledFor(logging.INFO):  # nor DEBUG: levels are thresholds
+        return
+    from ..messages import ModelClientStreamingChunkEvent
+
     level = logging.DEBUG if isinstance(message, ModelClientStreamingChunkEvent) else logging.INFO
     if _logger.isEnabledFor(level):
         _logger.log(level, AgentMessageEvent(agent=agent, message=dict(message.dump())))

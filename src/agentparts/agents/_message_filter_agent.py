@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component
-from .._component_model import ComponentModel
+from .._lazy import imported_on_read, lazy_package
 from ..base import ChatAgent, Response
-from ..messages import BaseAgentEvent, BaseChatMessage
 from ._base_chat_agent import BaseChatAgent
+
+if TYPE_CHECKING:
+    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ._message_filter_config import MessageFilterAgentConfig as MessageFilterAgentConfig
+    from ._message_filter_config import MessageFilterConfig as MessageFilterConfig
+    from ._message_filter_config import PerSourceFilter as PerSourceFilter
 
 __all__ = [
     "MessageFilterAgent",
@@ -22,42 +26,21 @@ __all__ = [
     "PerSourceFilter",
 ]
 
-
-class PerSourceFilter(BaseModel):
-    """Which messages of one source pass.
-
-    Attributes:
-        source: The sender's name (an agent, or ``user``).
-        position: ``"first"`` or ``"last"`` to keep only ``count`` messages from that
-            end; every message of the source when ``None``.
-        count: How many to keep with ``position``.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-
-    source: str
-    position: Literal["first", "last"] | None = None
-    count: int | None = Field(default=None, ge=1)
+# The filter and config classes are Pydantic models: imported on first use of their names
+# (see _message_filter_config).
+_CONFIG_MODULE = "agentparts.agents._message_filter_config"
+__getattr__, __dir__ = lazy_package(
+    __name__,
+    {
+        "MessageFilterAgentConfig": _CONFIG_MODULE,
+        "MessageFilterConfig": _CONFIG_MODULE,
+        "PerSourceFilter": _CONFIG_MODULE,
+    },
+    __all__,
+)
 
 
-class MessageFilterConfig(BaseModel):
-    """The filters, applied in order; a message passes if a filter keeps it."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    per_source: list[PerSourceFilter]
-
-
-class MessageFilterAgentConfig(BaseModel):
-    """Config of :class:`MessageFilterAgent`."""
-
-    model_config = ConfigDict(defer_build=True)
-    name: str
-    wrapped_agent: ComponentModel
-    filter: MessageFilterConfig
-
-
-class MessageFilterAgent(BaseChatAgent, Component[MessageFilterAgentConfig]):
+class MessageFilterAgent(BaseChatAgent, Component["MessageFilterAgentConfig"]):
     """Wraps an agent and passes it only the messages its filter keeps.
 
     Each turn's new messages are filtered per source: for each :class:`PerSourceFilter`
@@ -72,7 +55,7 @@ class MessageFilterAgent(BaseChatAgent, Component[MessageFilterAgentConfig]):
 
     Example:
         >>> from agentparts.models.replay import ReplayChatCompletionClient
-        >>> from agentparts.agents import AssistantAgent
+        >>> from agentparts.agents import AssistantAgent, MessageFilterConfig, PerSourceFilter
         >>> inner = AssistantAgent("writer", ReplayChatCompletionClient(["ok"]))
         >>> writer = MessageFilterAgent(
         ...     "writer", inner,
@@ -83,7 +66,7 @@ class MessageFilterAgent(BaseChatAgent, Component[MessageFilterAgentConfig]):
         ... )
     """
 
-    component_config_schema = MessageFilterAgentConfig
+    component_config_schema = imported_on_read(_CONFIG_MODULE, "MessageFilterAgentConfig")
     component_provider_override = "agentparts.agents.MessageFilterAgent"
 
     def __init__(self, name: str, wrapped_agent: ChatAgent, filter: MessageFilterConfig) -> None:
@@ -161,6 +144,8 @@ class MessageFilterAgent(BaseChatAgent, Component[MessageFilterAgentConfig]):
         await self._wrapped.close()
 
     def _to_config(self) -> MessageFilterAgentConfig:
+        from ._message_filter_config import MessageFilterAgentConfig
+
         return MessageFilterAgentConfig(
             name=self.name,
             wrapped_agent=self._wrapped.dump_component(),

@@ -3,44 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component
-from .._component_model import ComponentModel
 from .._construct import construct
-from ..base import Response, TaskResult, Team
-from ..messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    HandoffMessage,
-    TextMessage,
-)
-from ..model_context import ChatCompletionContext, UnboundedChatCompletionContext
-from ..models import ChatCompletionClient, LLMMessage, SystemMessage, UserMessage
-from ..state import SocietyOfMindAgentState
+from .._lazy import imported_on_read, lazy_package
+from ..base import Response, Team
 from ._base_chat_agent import BaseChatAgent
+
+if TYPE_CHECKING:
+    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ..model_context import ChatCompletionContext
+    from ..models import ChatCompletionClient, LLMMessage
+    from ._society_of_mind_config import SocietyOfMindAgentConfig
 
 __all__ = ["SocietyOfMindAgent", "SocietyOfMindAgentConfig"]
 
-
-class SocietyOfMindAgentConfig(BaseModel):
-    """Config of :class:`SocietyOfMindAgent` (AutoGen's fields)."""
-
-    model_config = ConfigDict(defer_build=True)
-    name: str
-    team: ComponentModel
-    model_client: ComponentModel
-    description: str | None = None
-    instruction: str | None = None
-    response_prompt: str | None = None
-    model_context: ComponentModel | None = None
+# The config is a Pydantic model: imported on first use (see _society_of_mind_config).
+__getattr__, __dir__ = lazy_package(
+    __name__, {"SocietyOfMindAgentConfig": "agentparts.agents._society_of_mind_config"}, __all__
+)
 
 
-class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
+class SocietyOfMindAgent(BaseChatAgent, Component["SocietyOfMindAgentConfig"]):
     """An agent whose turn is a whole team's run, summed up by a model in one answer.
 
     Each turn runs the inner team on the new messages (with the earlier ones as context),
@@ -58,7 +46,9 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
         model_context: Where earlier messages are kept (unbounded by default).
     """
 
-    component_config_schema = SocietyOfMindAgentConfig
+    component_config_schema = imported_on_read(
+        "agentparts.agents._society_of_mind_config", "SocietyOfMindAgentConfig"
+    )
     component_provider_override = "agentparts.agents.SocietyOfMindAgent"
 
     DEFAULT_INSTRUCTION = (
@@ -87,7 +77,11 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
         self._model_client = model_client
         self._instruction = instruction
         self._response_prompt = response_prompt
-        self._model_context = model_context or UnboundedChatCompletionContext()
+        if model_context is None:
+            from ..model_context import UnboundedChatCompletionContext
+
+            model_context = UnboundedChatCompletionContext()
+        self._model_context: ChatCompletionContext = model_context
 
     @property
     def team(self) -> Team:
@@ -102,6 +96,8 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
     @property
     def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
         """``TextMessage``."""
+        from ..messages import TextMessage
+
         return (TextMessage,)
 
     async def on_messages(
@@ -120,6 +116,9 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
         self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken
     ) -> AsyncGenerator[BaseAgentEvent | BaseChatMessage | Response, None]:
         """Yield the inner team's messages and events, then the answer."""
+        from ..base import TaskResult
+        from ..messages import BaseChatMessage, HandoffMessage, TextMessage
+
         task: list[BaseChatMessage] = list(messages)
         earlier = await self._model_context.get_messages()
         if earlier:
@@ -176,6 +175,8 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
         await self._team.reset()
 
     def _prompt(self, transcript: list[BaseChatMessage]) -> list[LLMMessage]:
+        from ..models import SystemMessage, UserMessage
+
         several_system = bool(self._model_client.model_info.get("multiple_system_messages", False))
 
         def system(text: str) -> LLMMessage:
@@ -198,16 +199,22 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
 
     async def save_state(self) -> Mapping[str, Any]:
         """A ``SocietyOfMindAgentState``: the inner team's state."""
+        from ..state import SocietyOfMindAgentState
+
         return SocietyOfMindAgentState(
             inner_team_state=dict(await self._team.save_state())
         ).model_dump()
 
     async def load_state(self, state: Mapping[str, Any]) -> None:
         """Restore the inner team's state."""
+        from ..state import SocietyOfMindAgentState
+
         saved = SocietyOfMindAgentState.model_validate(state)
         await self._team.load_state(saved.inner_team_state)
 
     def _to_config(self) -> SocietyOfMindAgentConfig:
+        from ._society_of_mind_config import SocietyOfMindAgentConfig
+
         return SocietyOfMindAgentConfig(
             name=self.name,
             team=self._team.dump_component(),
@@ -220,6 +227,9 @@ class SocietyOfMindAgent(BaseChatAgent, Component[SocietyOfMindAgentConfig]):
 
     @classmethod
     def _from_config(cls, config: SocietyOfMindAgentConfig) -> Self:
+        from ..model_context import ChatCompletionContext
+        from ..models import ChatCompletionClient
+
         return cls(
             config.name,
             Team.load_component(config.team),

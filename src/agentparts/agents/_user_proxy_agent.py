@@ -8,28 +8,30 @@ import inspect
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
 from contextvars import ContextVar, copy_context
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, CancelScope
-from .._capabilities import Capability, host_code
 from .._component import Component
 from .._construct import construct
 from .._ids import new_uuid4
+from .._lazy import imported_on_read, lazy_package
 from ..base import Response
 from ..errors import ComponentConfigError
-from ..messages import (
-    BaseAgentEvent,
-    BaseChatMessage,
-    HandoffMessage,
-    TextMessage,
-    UserInputRequestedEvent,
-)
 from ._base_chat_agent import BaseChatAgent
 
+if TYPE_CHECKING:
+    from .._capabilities import Capability
+    from ..messages import BaseAgentEvent, BaseChatMessage, HandoffMessage
+    from ._user_proxy_config import UserProxyAgentConfig
+
 __all__ = ["AsyncInputFunc", "InputFunc", "SyncInputFunc", "UserProxyAgent", "UserProxyAgentConfig"]
+
+# The config is a Pydantic model: imported on first use (see _user_proxy_config).
+__getattr__, __dir__ = lazy_package(
+    __name__, {"UserProxyAgentConfig": "agentparts.agents._user_proxy_config"}, __all__
+)
 
 T = TypeVar("T")
 
@@ -40,21 +42,6 @@ AsyncInputFunc = Callable[[str, CancellationToken | None], Awaitable[str]]
 InputFunc = SyncInputFunc | AsyncInputFunc
 
 _request_id: ContextVar[str] = ContextVar("agentparts_user_input_request_id")
-
-
-class UserProxyAgentConfig(BaseModel):
-    """Config of :class:`UserProxyAgent`.
-
-    Attributes:
-        name: The agent's name.
-        description: What it stands for (a person).
-        input_func: Import reference of the input function; ``None`` reads the console.
-    """
-
-    model_config = ConfigDict(defer_build=True)
-    name: str
-    description: str = "A human user"
-    input_func: str | None = None
 
 
 def _in_daemon_thread(func: Callable[[], T]) -> asyncio.Future[T]:
@@ -94,7 +81,18 @@ def _in_daemon_thread(func: Callable[[], T]) -> asyncio.Future[T]:
     return future
 
 
-class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
+class _ProducedTypes:
+    """``(TextMessage, HandoffMessage)``, the message classes imported when first read."""
+
+    def __get__(
+        self, instance: object, owner: type | None = None
+    ) -> tuple[type[BaseChatMessage], ...]:
+        from ..messages import HandoffMessage, TextMessage
+
+        return (TextMessage, HandoffMessage)
+
+
+class UserProxyAgent(BaseChatAgent, Component["UserProxyAgentConfig"]):
     """Stands for a person: its turn asks the person through ``input_func``.
 
     Before asking, it emits a :class:`~agentparts.messages.UserInputRequestedEvent`
@@ -117,7 +115,9 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
         >>> user = UserProxyAgent("user", input_func=answer)
     """
 
-    component_config_schema = UserProxyAgentConfig
+    component_config_schema = imported_on_read(
+        "agentparts.agents._user_proxy_config", "UserProxyAgentConfig"
+    )
     component_provider_override = "agentparts.agents.UserProxyAgent"
 
     class InputRequestContext:
@@ -151,7 +151,7 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
                     "inside the input function of a UserProxyAgent."
                 ) from None
 
-    produced: ClassVar[tuple[type[BaseChatMessage], ...]] = (TextMessage, HandoffMessage)
+    produced = _ProducedTypes()
 
     def __init__(
         self,
@@ -196,6 +196,8 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
             RuntimeError: the input function failed, or the last message hands off to
                 another agent.
         """
+        from ..messages import HandoffMessage, TextMessage, UserInputRequestedEvent
+
         handoff = self._handoff_to_me(messages)
         prompt = (
             f"Handoff received from {handoff.source}. Enter your response: "
@@ -216,6 +218,8 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
         yield Response(chat_message=message)
 
     def _handoff_to_me(self, messages: Sequence[BaseChatMessage]) -> HandoffMessage | None:
+        from ..messages import HandoffMessage
+
         if not messages or not isinstance(messages[-1], HandoffMessage):
             return None
         last = messages[-1]
@@ -257,6 +261,8 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
         func = self._input_func
         # The console is the default: builtins.input saves as no function at all.
         reference = None if func in (None, input) else reference_of(func, "input function")
+        from ._user_proxy_config import UserProxyAgentConfig
+
         return UserProxyAgentConfig(
             name=self.name, description=self.description, input_func=reference
         )
@@ -277,5 +283,7 @@ class UserProxyAgent(BaseChatAgent, Component[UserProxyAgentConfig]):
 
     @classmethod
     def _capabilities(cls, config: UserProxyAgentConfig) -> list[Capability]:
+        from .._capabilities import host_code
+
         func = config.input_func
         return [host_code(func, "input function, in-process")] if func is not None else []
