@@ -7,7 +7,15 @@ from asyncio import Future
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
-__all__ = ["CancelScope", "CancellationToken", "discard_callback", "withdraw_cancel"]
+__all__ = [
+    "CancelScope",
+    "CancellationToken",
+    "caller_is_cancelled",
+    "cancel_and_wait",
+    "discard_callback",
+    "wait_shielded",
+    "withdraw_cancel",
+]
 
 _FutureT = TypeVar("_FutureT", bound="Future[Any]")
 T = TypeVar("T")
@@ -95,6 +103,44 @@ def _running_loop() -> object:
     import asyncio
 
     return asyncio.get_running_loop()
+
+
+def caller_is_cancelled() -> bool:
+    """Whether the running task has been asked to cancel (its own cancellation is pending)."""
+    current = asyncio.current_task()
+    return current is not None and current.cancelling() > 0
+
+
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    """Cancel ``task`` and wait for it to end.
+
+    The ``CancelledError`` of ``task`` itself is absorbed; the caller's own cancellation,
+    arriving while it waits, is raised, never swallowed. Any other failure of ``task``
+    propagates.
+    """
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        if not task.cancelled() or caller_is_cancelled():
+            raise
+
+
+async def wait_shielded(task: asyncio.Future[Any], timeout: float) -> None:
+    """Wait up to ``timeout`` seconds for ``task`` to end, without cancelling it.
+
+    Neither the timeout nor the end of ``task`` (cancelled or failed) is an error here: the
+    caller looks at ``task`` afterwards. The caller's own cancellation is raised.
+    """
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=timeout)
+    except asyncio.TimeoutError:
+        pass
+    except asyncio.CancelledError:
+        if caller_is_cancelled():
+            raise
+    except Exception:  # the task's own failure: the caller reads it from the task
+        pass
 
 
 def withdraw_cancel(task: asyncio.Task[Any]) -> None:

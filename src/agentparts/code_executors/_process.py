@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .._cancellation_token import CancellationToken, discard_callback
+from .._cancellation_token import CancellationToken, discard_callback, wait_shielded
 
 __all__ = [
     "OutputCollector",
@@ -246,8 +246,7 @@ class OutputCollector:
 
     async def finish(self, wait: float = 2.0) -> bool:
         """Read to the end of the output (at most ``wait`` seconds); whether it ended."""
-        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(asyncio.shield(self.eof), timeout=wait)
+        await wait_shielded(self.eof, wait)
         self.read_available()
         return self.eof.done()
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
-from ..._cancellation_token import CancellationToken, discard_callback
+from ..._cancellation_token import CancellationToken, cancel_and_wait, discard_callback
 from ..._capabilities import Capability, env_read, folder, host_code
 from ..._component import Component
 from ...code_executor import CodeBlock, CodeExecutor, CodeResult
@@ -349,9 +349,7 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         finally:
             discard_callback(cancellation_token, _on_cancel)
             if not collect.done():
-                collect.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await collect
+                await cancel_and_wait(collect)
             if not cancelled.done():
                 cancelled.cancel()
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from ..._cancellation_token import CancellationToken
+from ..._cancellation_token import CancellationToken, cancel_and_wait
 from ..._runtime._agent import Agent
 from ..._runtime._agent_runtime import AgentRuntime
 from ..._runtime._agent_table import AgentTable, factory_arity
@@ -447,9 +447,7 @@ class RayAgentRuntime(AgentRuntime):
         try:
             await asyncio.wait_for(asyncio.shield(pump), _STOP_WAIT_S)
         except asyncio.TimeoutError:
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+            await cancel_and_wait(pump)
         while self._tasks:
             await asyncio.wait(list(self._tasks))
         if self._courier is not None:

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..._cancellation_token import cancel_and_wait, wait_shielded
 from ...errors import McpServerError
 from ._config import AnyServerParams, SseServerParams, StdioServerParams
 
@@ -305,31 +306,16 @@ def _is_connection_closed(failure: BaseException | None) -> bool:
     return isinstance(failure, MCPError) and failure.error.code == CONNECTION_CLOSED
 
 
-def _caller_is_cancelled() -> bool:
-    current = asyncio.current_task()
-    return current is not None and current.cancelling() > 0
-
-
 async def _cancel_quietly_if_running(task: asyncio.Task[None] | None) -> None:
     """Let a failed start finish writing its log; the task ends by itself after a failure."""
     if task is not None and not task.done():
-        try:
-            await asyncio.wait_for(asyncio.shield(task), timeout=_STOP_GRACE_SECONDS)
-        except asyncio.TimeoutError:
-            pass
-        except asyncio.CancelledError:
-            if _caller_is_cancelled():
-                raise  # the caller's own cancellation is never swallowed
+        await wait_shielded(task, _STOP_GRACE_SECONDS)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
     """Cancel ``task`` and wait for it; its failure is logged, the caller's cancellation kept."""
-    task.cancel()
     try:
-        await task
-    except asyncio.CancelledError:
-        if not task.cancelled() or _caller_is_cancelled():
-            raise  # the caller itself is being cancelled: never swallow that
+        await cancel_and_wait(task)
     except Exception:
         _logger.warning("The MCP session task failed while it was stopped.", exc_info=True)
 
