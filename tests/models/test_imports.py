@@ -32,10 +32,16 @@ def test_each_provider_client_loads_only_its_own_client() -> None:
         "agentparts.models.ollama._client",
         "agentparts.models.azure._client",
     ]
-    ollama = loaded_after("import agentparts.models.ollama", clients)
+    ollama = loaded_after(
+        "from agentparts.models.ollama import OllamaChatCompletionClient", clients
+    )
     assert ollama == ["agentparts.models.ollama._client"]
-    anthropic = loaded_after("import agentparts.models.anthropic", clients)
+    anthropic = loaded_after(
+        "from agentparts.models.anthropic import AnthropicChatCompletionClient", clients
+    )
     assert anthropic == ["agentparts.models.anthropic._client"]
+    packages = "import agentparts.models.ollama, agentparts.models.anthropic"
+    assert loaded_after(packages, clients) == []  # each name is imported on first use
 
 
 def test_test_server_loads_no_http_client() -> None:

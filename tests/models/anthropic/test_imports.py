@@ -9,7 +9,7 @@ import sys
 def test_importing_the_client_loads_no_sdk_and_the_test_server_no_http_client() -> None:
     heavy = ["httpx", "anthropic", "bpe_openai", "botocore"]
     code = (
-        "import sys\nimport agentparts.models.anthropic\n"
+        "import sys\nfrom agentparts.models.anthropic import AnthropicChatCompletionClient\n"
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
     )
     output = subprocess.run(

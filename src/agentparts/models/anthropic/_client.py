@@ -6,14 +6,12 @@ import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import BaseModel, SecretStr
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, CancelScope
-from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
-from ..._secrets import secret_from_env
+from ..._lazy import imported_on_read
 from ...errors import ModelAuthenticationError, ModelCapabilityError, ModelStreamError
 from .._http import (
     HttpChatClient,
@@ -33,23 +31,18 @@ from .._http._limits import (
     DEFAULT_STREAM_TIMEOUT,
 )
 from .._model_info import ModelCapabilities, ModelInfo
-from .._types import CreateResult, LLMMessage
-from ._config import CREATE_ARG_NAMES, AnthropicClientConfig
-from ._messages import (
-    TurnMemory,
-    messages_to_wire,
-    structured_tool,
-    tool_choice_to_wire,
-    tools_to_wire,
-)
 from ._model_info import default_max_tokens, resolve_model_info
-from ._response import StreamAccumulator, result_from_message
 from ._tokens import estimate_tokens
 
 if TYPE_CHECKING:
-    from ...tools import Tool, ToolSchema
+    from pydantic import BaseModel, SecretStr
 
-__all__ = ["ANTHROPIC_BASE_URL", "AnthropicChatCompletionClient"]
+    from ..._capabilities import Capability
+    from ...tools import Tool, ToolSchema
+    from .._types import CreateResult, LLMMessage
+    from ._config import AnthropicClientConfig
+
+__all__ = ["ANTHROPIC_BASE_URL", "CREATE_ARG_NAMES", "AnthropicChatCompletionClient"]
 
 ANTHROPIC_BASE_URL = "https://api.anthropic.com"
 KEY_VARIABLE = "ANTHROPIC_API_KEY"
@@ -57,8 +50,24 @@ _JSON_MODE_NOTE = "Answer with one JSON object only: no prose, no code fences."
 _events = logging.getLogger(EVENT_LOGGER_NAME)
 _log = logging.getLogger(__name__)
 
+CREATE_ARG_NAMES = (
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "top_k",
+    "stop_sequences",
+    "response_format",
+    "metadata",
+    "thinking",
+)
+"""Request fields a client takes as defaults for every call (fields of its config too)."""
+
 
 def _api_key(api_key: str | SecretStr | None, base_url: str | None) -> SecretStr | None:
+    from pydantic import SecretStr
+
+    from ..._secrets import secret_from_env
+
     secret = SecretStr(api_key) if isinstance(api_key, str) else api_key
     if secret is None:
         secret = secret_from_env(KEY_VARIABLE)
@@ -71,10 +80,14 @@ def _api_key(api_key: str | SecretStr | None, base_url: str | None) -> SecretStr
 
 
 def _thinking_on(thinking: Any) -> bool:
-    if isinstance(thinking, BaseModel):
-        thinking = thinking.model_dump(exclude_none=True)
-    if not isinstance(thinking, dict):
+    if thinking is None:
         return False
+    if not isinstance(thinking, dict):
+        from pydantic import BaseModel
+
+        if not isinstance(thinking, BaseModel):
+            return False
+        thinking = thinking.model_dump(exclude_none=True)
     return cast("dict[str, Any]", thinking).get("type") == "enabled"
 
 
@@ -89,8 +102,11 @@ def _check_create_args(create_args: dict[str, Any]) -> None:
         )
     check_finite_numbers(create_args, "the client's arguments")
     thinking = create_args.get("thinking")
-    if isinstance(thinking, BaseModel):
-        create_args["thinking"] = thinking.model_dump(exclude_none=True)
+    if thinking is not None and not isinstance(thinking, dict):
+        from pydantic import BaseModel
+
+        if isinstance(thinking, BaseModel):
+            create_args["thinking"] = thinking.model_dump(exclude_none=True)
 
 
 def _request_defaults(model: str, create_args: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -153,7 +169,7 @@ def _lacks_signed_thinking(wire: list[dict[str, Any]]) -> bool:
     return False
 
 
-class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientConfig]):
+class AnthropicChatCompletionClient(HttpChatClient, Component["AnthropicClientConfig"]):
     """A model client for Claude through Anthropic's Messages API (``/v1/messages``).
 
     Built directly on httpx (no ``anthropic`` SDK), sharing the OpenAI client's pools,
@@ -201,7 +217,9 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         ...     model="claude-sonnet-4-20250514", max_tokens=1024)
     """
 
-    component_config_schema = AnthropicClientConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.anthropic._config", "AnthropicClientConfig"
+    )
     component_provider_override = "agentparts.models.anthropic.AnthropicChatCompletionClient"
     component_env_vars = (KEY_VARIABLE,)
 
@@ -228,6 +246,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         tool_choice: Literal["auto", "any", "none"] | Mapping[str, Any] | None = None,
         **create_args: Any,
     ) -> None:
+        from ._messages import TurnMemory
+
         _check_create_args(create_args)
         limits = http_limits(
             timeout, stream_idle_timeout, stream_timeout, max_response_bytes, max_event_bytes
@@ -286,6 +306,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         stream: bool,
     ) -> tuple[dict[str, Any], str | None]:
         """The request body, and the name of the structured-output tool (if any)."""
+        from ._messages import messages_to_wire, structured_tool, tool_choice_to_wire, tools_to_wire
+
         info = self._model_info
         system, wire = messages_to_wire(messages, self._model, info, self._memory)
         body: dict[str, Any] = {"model": self._model, "messages": wire}
@@ -360,6 +382,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
                 invalid request (Claude's message shown), context too long, rate limit or
                 overload after retries, timeout, connection, or an invalid answer.
         """
+        from ._response import result_from_message
+
         body, structured = self._request(
             messages, tools, tool_choice, json_output, extra_create_args, False
         )
@@ -391,6 +415,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
             ModelStreamError: The stream broke, sent an ``error`` event, or ended before
                 ``message_stop``.
         """
+        from ._response import StreamAccumulator
+
         body, structured = self._request(
             messages, tools, tool_choice, json_output, extra_create_args, True
         )
@@ -430,6 +456,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
         3.5 characters per token, 1,600 per image and a small overhead per message and
         tool (see :mod:`agentparts.models.anthropic._tokens`).
         """
+        from ._messages import messages_to_wire, tools_to_wire
+
         info = self._counting_info()
         system, wire = messages_to_wire(messages, self._model, info, self._memory)
         return estimate_tokens(system, wire, tools_to_wire(tools))
@@ -437,6 +465,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
     # --- component -------------------------------------------------------------------
 
     def _to_config(self) -> AnthropicClientConfig:
+        from ._config import AnthropicClientConfig
+
         return AnthropicClientConfig.model_validate(self._config_values)
 
     @classmethod
@@ -448,6 +478,8 @@ class AnthropicChatCompletionClient(HttpChatClient, Component[AnthropicClientCon
 
     @classmethod
     def _capabilities(cls, config: AnthropicClientConfig) -> list[Capability]:
+        from ..._capabilities import env_read, network
+
         found = [network(config.base_url or ANTHROPIC_BASE_URL, "Anthropic Messages API")]
         if config.api_key is None:  # the client falls back to the variable, if set
             found.append(env_read(KEY_VARIABLE, "the API key", only_if_set=True))

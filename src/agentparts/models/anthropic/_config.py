@@ -13,19 +13,7 @@ from .._http._limits import (
 )
 from .._model_info import ModelCapabilities
 
-__all__ = ["CREATE_ARG_NAMES", "AnthropicClientConfig", "ThinkingConfig"]
-
-CREATE_ARG_NAMES = (
-    "max_tokens",
-    "temperature",
-    "top_p",
-    "top_k",
-    "stop_sequences",
-    "response_format",
-    "metadata",
-    "thinking",
-)
-"""Request fields a client takes as defaults for every call."""
+__all__ = ["AnthropicClientConfig", "ThinkingConfig"]
 
 
 class ThinkingConfig(BaseModel):

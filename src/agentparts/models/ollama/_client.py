@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, CancelScope
-from ..._capabilities import Capability, env_read, network
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
+from ..._lazy import imported_on_read
 from ...errors import (
     ModelCapabilityError,
     ModelClientError,
@@ -42,17 +41,19 @@ from .._http._limits import (
     DEFAULT_STREAM_TIMEOUT,
 )
 from .._model_info import ModelCapabilities, ModelInfo
-from .._types import CreateResult, LLMMessage, RequestUsage
-from ..openai._messages import tools_to_wire
 from ..openai._tokens import count_wire_tokens
 from ._model_info import info_from_show, lookup_model, provisional_info
-from ._response import OllamaTurn
-from ._wire import format_for, messages_to_ollama, tools_for
 
 if TYPE_CHECKING:
-    from ...tools import Tool, ToolSchema
+    from pydantic import BaseModel
 
-__all__ = ["OllamaChatCompletionClient", "OllamaClientConfig"]
+    from ..._capabilities import Capability
+    from ...tools import Tool, ToolSchema
+    from .._types import CreateResult, LLMMessage, RequestUsage
+    from ._config import OllamaClientConfig
+    from ._response import OllamaTurn
+
+__all__ = ["OllamaChatCompletionClient"]
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 HOST_VARIABLE = "OLLAMA_HOST"
@@ -136,34 +137,7 @@ class _OllamaTransport(Transport):
         )
 
 
-class OllamaClientConfig(BaseModel):
-    """The saved form of an :class:`OllamaChatCompletionClient` (see its arguments)."""
-
-    model_config = ConfigDict(defer_build=True, extra="forbid", allow_inf_nan=False)
-
-    model: str
-    host: str | None = None
-    response_format: Any = None
-    follow_redirects: bool = True
-    timeout: float | None = None
-    headers: dict[str, str] | None = None
-    model_capabilities: ModelCapabilities | None = None
-    model_info: dict[str, Any] | None = None  # a ModelInfo; loose so older configs load
-    options: dict[str, Any] | None = None
-    keep_alive: str | float | None = None
-    think: bool | Literal["low", "medium", "high"] | None = None
-    format: str | dict[str, Any] | None = None
-    stream_idle_timeout: float | None = None
-    stream_timeout: float = DEFAULT_STREAM_TIMEOUT
-    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
-    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
-    max_retries: int = 2
-    retry_initial_delay: float = 0.5
-    retry_max_delay: float = 8.0
-    max_connections: int = 100
-
-
-class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
+class OllamaChatCompletionClient(HttpChatClient, Component["OllamaClientConfig"]):
     """A model client for Ollama's native chat API (``/api/chat``), local or remote.
 
     Unlike Ollama's OpenAI-compatible endpoint, the native API keeps ``format`` (JSON mode
@@ -210,7 +184,9 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         True
     """
 
-    component_config_schema = OllamaClientConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.ollama._config", "OllamaClientConfig"
+    )
     component_provider_override = "agentparts.models.ollama.OllamaChatCompletionClient"
     component_env_vars = (HOST_VARIABLE,)
 
@@ -338,6 +314,8 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         extra_create_args: Mapping[str, Any],
         stream: bool,
     ) -> dict[str, Any]:
+        from ._wire import format_for, messages_to_ollama, tools_for
+
         unknown = sorted(set(extra_create_args) - set(_CREATE_ARG_NAMES))
         if unknown:
             raise TypeError(
@@ -380,6 +358,8 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         return body
 
     def _usage(self, turn: OllamaTurn, body: dict[str, Any], result: CreateResult) -> RequestUsage:
+        from .._types import RequestUsage
+
         prompt = turn.prompt_eval_count
         if prompt is None:  # Ollama leaves it out when the whole prompt was cached
             prompt = count_wire_tokens(self._model, body["messages"], body.get("tools", ()))
@@ -406,6 +386,9 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
             ModelConnectionError: Ollama is not running at the host.
             ModelClientError: Another failure (timeout, server error after retries...).
         """
+        from .._types import RequestUsage
+        from ._response import OllamaTurn
+
         with CancelScope(cancellation_token, whole_block=True):
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, False
@@ -437,6 +420,9 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
         Raises:
             ModelStreamError: The stream broke, reported an error, or ended early.
         """
+        from .._types import RequestUsage
+        from ._response import OllamaTurn
+
         with CancelScope(cancellation_token, whole_block=True):
             body = await self._request(
                 messages, tools, tool_choice, json_output, extra_create_args, True
@@ -475,6 +461,9 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
     ) -> int:
         """Prompt tokens of ``messages`` and ``tools``: an estimate (cl100k), since local
         models each have their own tokenizer and Ollama has no offline counting."""
+        from ..openai._messages import tools_to_wire
+        from ._wire import messages_to_ollama
+
         wire = messages_to_ollama(messages, self._counting_info())
         for message in wire:
             images = message.pop("images", None)
@@ -487,6 +476,8 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
     # --- component -------------------------------------------------------------------
 
     def _to_config(self) -> OllamaClientConfig:
+        from ._config import OllamaClientConfig
+
         return OllamaClientConfig.model_validate(self._config_values)
 
     @classmethod
@@ -496,6 +487,8 @@ class OllamaChatCompletionClient(HttpChatClient, Component[OllamaClientConfig]):
 
     @classmethod
     def _capabilities(cls, config: OllamaClientConfig) -> list[Capability]:
+        from ..._capabilities import env_read, network
+
         found = [network(normalize_host(config.host), "Ollama server")]
         if config.host is None:
             found.append(env_read(HOST_VARIABLE, "the Ollama server", only_if_set=True))

@@ -17,7 +17,7 @@ from typing_extensions import TypedDict
 
 from .._model_info import ModelCapabilities as _ModelCapabilities
 from .._model_info import ModelInfo as _ModelInfo
-from ._client import OllamaClientConfig as BaseOllamaClientConfigurationConfigModel
+from ._config import OllamaClientConfig as BaseOllamaClientConfigurationConfigModel
 
 __all__ = [
     "BaseOllamaClientConfiguration",
