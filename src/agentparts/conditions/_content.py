@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
@@ -12,7 +12,14 @@ from .._lazy import imported_on_read
 from ..base import TerminatedException, TerminationCondition
 
 if TYPE_CHECKING:
-    from ..messages import BaseAgentEvent, BaseChatMessage, StopMessage
+    from ..messages import (
+        BaseAgentEvent,
+        BaseChatMessage,
+        HandoffMessage,
+        StopMessage,
+        TextMessage,
+        ToolCallExecutionEvent,
+    )
     from ._content_config import (
         FunctionCallTerminationConfig,
         HandoffTerminationConfig,
@@ -91,12 +98,15 @@ class StopMessageTermination(_Latched, Component["StopMessageTerminationConfig"]
         "agentparts.conditions._content_config", "StopMessageTerminationConfig"
     )
     component_provider_override = "agentparts.conditions.StopMessageTermination"
+    # The message class a check needs is a class attribute imported on first read (this
+    # module loads without the message models); cheaper than a local import on every call.
+    _stop_message: ClassVar[type[StopMessage]] = imported_on_read(
+        "agentparts.messages", "StopMessage"
+    )
 
     def _check(self, messages: Messages) -> StopMessage | None:
-        from ..messages import StopMessage
-
         for message in messages:
-            if isinstance(message, StopMessage):
+            if isinstance(message, self._stop_message):
                 return stop("Stop message received", "StopMessageTermination")
         return None
 
@@ -163,16 +173,17 @@ class HandoffTermination(_Latched, Component["HandoffTerminationConfig"]):
         "agentparts.conditions._content_config", "HandoffTerminationConfig"
     )
     component_provider_override = "agentparts.conditions.HandoffTermination"
+    _handoff_message: ClassVar[type[HandoffMessage]] = imported_on_read(
+        "agentparts.messages", "HandoffMessage"
+    )
 
     def __init__(self, target: str) -> None:
         super().__init__()
         self._target = target
 
     def _check(self, messages: Messages) -> StopMessage | None:
-        from ..messages import HandoffMessage
-
         for message in messages:
-            if isinstance(message, HandoffMessage) and message.target == self._target:
+            if isinstance(message, self._handoff_message) and message.target == self._target:
                 return stop(
                     f"Handoff to {self._target} from {message.source} detected.",
                     "HandoffTermination",
@@ -235,16 +246,17 @@ class TextMessageTermination(_Latched, Component["TextMessageTerminationConfig"]
         "agentparts.conditions._content_config", "TextMessageTerminationConfig"
     )
     component_provider_override = "agentparts.conditions.TextMessageTermination"
+    _text_message: ClassVar[type[TextMessage]] = imported_on_read(
+        "agentparts.messages", "TextMessage"
+    )
 
     def __init__(self, source: str | None = None) -> None:
         super().__init__()
         self._source = source
 
     def _check(self, messages: Messages) -> StopMessage | None:
-        from ..messages import TextMessage
-
         for message in messages:
-            if isinstance(message, TextMessage) and self._source in (None, message.source):
+            if isinstance(message, self._text_message) and self._source in (None, message.source):
                 return stop(
                     f"Text message received from '{message.source}'", "TextMessageTermination"
                 )
@@ -271,16 +283,17 @@ class FunctionCallTermination(_Latched, Component["FunctionCallTerminationConfig
         "agentparts.conditions._content_config", "FunctionCallTerminationConfig"
     )
     component_provider_override = "agentparts.conditions.FunctionCallTermination"
+    _tool_call_execution_event: ClassVar[type[ToolCallExecutionEvent]] = imported_on_read(
+        "agentparts.messages", "ToolCallExecutionEvent"
+    )
 
     def __init__(self, function_name: str) -> None:
         super().__init__()
         self._function_name = function_name
 
     def _check(self, messages: Messages) -> StopMessage | None:
-        from ..messages import ToolCallExecutionEvent
-
         for message in messages:
-            if not isinstance(message, ToolCallExecutionEvent):
+            if not isinstance(message, self._tool_call_execution_event):
                 continue
             if any(result.name == self._function_name for result in message.content):
                 return stop(

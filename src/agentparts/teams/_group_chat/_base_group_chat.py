@@ -9,6 +9,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ... import base as _base
 from ..._cancellation_token import CancellationToken, CancelScope
 from ...base import Response, Team
 from ._manager import ResetParticipants
@@ -331,8 +332,6 @@ class BaseGroupChat(Team, ABC):
     async def _select(self, scope: CancelScope) -> list[Item]:
         """Ask the manager for the next speakers (kept in its ``pending_speakers``); handle
         what the selection produced and return the items to yield."""
-        from ...messages import BaseChatMessage
-
         manager = self._manager
         speakers = await scope.run(manager.select_speaker(manager.message_thread))
         names = [speakers] if isinstance(speakers, str) else list(speakers)
@@ -343,8 +342,12 @@ class BaseGroupChat(Team, ABC):
                     f"participant ({', '.join(self._by_name)})."
                 )
         manager.pending_speakers = names
-        items: list[Item] = []
         outbox, manager.outbox = manager.outbox, []
+        if not outbox:
+            return []
+        from ...messages import BaseChatMessage
+
+        items: list[Item] = []
         for entry in outbox:
             if isinstance(entry, ResetParticipants):
                 reset_token = CancellationToken()
@@ -365,9 +368,9 @@ class BaseGroupChat(Team, ABC):
         delta: list[Item],
     ) -> AsyncGenerator[Item, None]:
         """One speaker's turn: yield its events; publish its answer to the others."""
-        from ...base import TaskResult
-        from ...messages import BaseChatMessage
-
+        # Read from the package, which imports it on first use and keeps it as a plain
+        # attribute: cheaper than a local import on every turn.
+        task_result = _base.TaskResult
         chat: list[BaseChatMessage] = []
         async for item in scope.stream(member.turn(token)):  # the scope closes the turn
             if isinstance(item, Response):
@@ -378,7 +381,9 @@ class BaseGroupChat(Team, ABC):
                 # that saves the state on seeing the answer saves a whole turn.
                 await self._publish(member.name, chat, delta)
                 yield item.chat_message
-            elif isinstance(item, TaskResult):
+            elif isinstance(item, task_result):
+                from ...messages import BaseChatMessage  # (a team's result: once a turn)
+
                 delta.extend(item.messages)
                 chat.extend(m for m in item.messages if isinstance(m, BaseChatMessage))
                 await self._publish(member.name, chat, delta)
