@@ -16,6 +16,8 @@ from .._model_info import ModelInfo, validate_model_info
 from ..openai._azure import bearer_token
 from ..openai._azure_transport import AzureTransport
 from ..openai._client import OpenAIChatCompletionClient
+from ._defaults import DEFAULT_API_VERSION as DEFAULT_API_VERSION
+from ._defaults import GITHUB_MODELS_ENDPOINT as GITHUB_MODELS_ENDPOINT
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, SecretStr
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["AzureAIChatCompletionClient"]
 
 KEY_VARIABLE = "AZURE_AI_API_KEY"
-GITHUB_MODELS_ENDPOINT = "https://models.github.ai/inference"
-DEFAULT_API_VERSION = "2024-05-01-preview"
 TOKEN_SCOPE = "https://ml.azure.com/.default"
 _GITHUB_HOSTS = ("models.github.ai", "models.inference.ai.azure.com")
 _CREATE_ARGS = (

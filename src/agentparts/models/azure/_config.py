@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from ..._component_model import ComponentModel
-from ._client import DEFAULT_API_VERSION
+from ._defaults import DEFAULT_API_VERSION
 
 __all__ = ["AzureAIClientConfig"]
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from typing_extensions import TypedDict
 
 from .._model_info import ModelInfo as _ModelInfo
-from ._client import GITHUB_MODELS_ENDPOINT as GITHUB_MODELS_ENDPOINT
+from ._defaults import GITHUB_MODELS_ENDPOINT as GITHUB_MODELS_ENDPOINT
 
 __all__ = [
     "GITHUB_MODELS_ENDPOINT",
