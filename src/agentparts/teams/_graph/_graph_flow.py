@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from typing_extensions import Self
 
@@ -29,6 +29,11 @@ COMPLETE = "Digraph execution is complete"
 
 
 class _GraphManager(GroupChatManager):
+    # Read on every turn: imported on first read (cheaper than a local import per call).
+    chat_message: ClassVar[type[BaseChatMessage]] = imported_on_read(
+        "agentparts.messages", "BaseChatMessage"
+    )
+
     def __init__(
         self,
         graph: DiGraph,
@@ -64,10 +69,8 @@ class _GraphManager(GroupChatManager):
         return GraphFlowManagerState
 
     async def update_message_thread(self, messages: Sequence[Item]) -> None:
-        from ...messages import BaseChatMessage
-
         await super().update_message_thread(messages)
-        answer = next((m for m in reversed(messages) if isinstance(m, BaseChatMessage)), None)
+        answer = next((m for m in reversed(messages) if isinstance(m, self.chat_message)), None)
         if answer is None or answer.source not in self.edges:
             return
         for edge in self.edges[answer.source]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from typing_extensions import Self
 
@@ -21,7 +21,7 @@ from ._speaker_answer import read_speaker
 
 if TYPE_CHECKING:
     from ..._capabilities import Capability
-    from ...messages import BaseAgentEvent, BaseChatMessage, MessageFactory
+    from ...messages import BaseAgentEvent, BaseChatMessage, HandoffMessage, MessageFactory
     from ...model_context import ChatCompletionContext
     from ...models import ChatCompletionClient, CreateResult, LLMMessage
     from ...state import BaseGroupChatManagerState
@@ -46,6 +46,13 @@ async def _call(func: Callable[..., Any], thread: Sequence[Item]) -> Any:
 
 class _SelectorManager(GroupChatManager):
     state_class = "SelectorManagerState"  # imported by the first save or load
+    # Read on every turn: imported on first read (cheaper than a local import per call).
+    chat_message: ClassVar[type[BaseChatMessage]] = imported_on_read(
+        "agentparts.messages", "BaseChatMessage"
+    )
+    handoff_message: ClassVar[type[HandoffMessage]] = imported_on_read(
+        "agentparts.messages", "HandoffMessage"
+    )
 
     def __init__(
         self,
@@ -65,12 +72,10 @@ class _SelectorManager(GroupChatManager):
         self.context: ChatCompletionContext = team.model_context or UnboundedChatCompletionContext()
 
     async def update_message_thread(self, messages: Sequence[Item]) -> None:
-        from ...messages import BaseChatMessage, HandoffMessage
-
         await super().update_message_thread(messages)
         for message in messages:
-            if isinstance(message, BaseChatMessage):
-                if isinstance(message, HandoffMessage):
+            if isinstance(message, self.chat_message):
+                if isinstance(message, self.handoff_message):
                     for context_message in message.context:
                         await self.context.add_message(context_message)
                 await self.context.add_message(message.to_model_message())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from typing_extensions import Self
 
@@ -23,22 +23,17 @@ if TYPE_CHECKING:
 __all__ = ["Swarm"]
 
 
-def _last_handoff(messages: Sequence[Item]) -> HandoffMessage | None:
-    from ...messages import HandoffMessage
-
-    for message in reversed(messages):
-        if isinstance(message, HandoffMessage):
-            return message
-    return None
-
-
 class _SwarmManager(GroupChatManager):
     state_class = "SwarmManagerState"  # imported by the first save or load
+    # Read on every turn: imported on first read (cheaper than a local import per call).
+    handoff_message: ClassVar[type[HandoffMessage]] = imported_on_read(
+        "agentparts.messages", "HandoffMessage"
+    )
     current_speaker = ""
     handoffs_seen = 0
 
     async def validate_group_state(self, messages: Sequence[BaseChatMessage] | None) -> None:
-        handoff = _last_handoff(messages or ()) or _last_handoff(self.message_thread)
+        handoff = self.last_handoff(messages or ()) or self.last_handoff(self.message_thread)
         if handoff is not None and handoff.target not in self.participant_names:
             raise ValueError(
                 f"The handoff to {handoff.target!r} names no participant "
@@ -49,7 +44,7 @@ class _SwarmManager(GroupChatManager):
     async def select_speaker(self, thread: Sequence[Item]) -> list[str]:
         if not self.current_speaker:
             self.current_speaker = self.participant_names[0]
-        handoff = _last_handoff(thread)
+        handoff = self.last_handoff(thread)
         if handoff is not None:
             if handoff.target not in self.participant_names:
                 self.stop_reason = (
@@ -59,6 +54,12 @@ class _SwarmManager(GroupChatManager):
                 return []
             self.current_speaker = handoff.target
         return [self.current_speaker]
+
+    def last_handoff(self, messages: Sequence[Item]) -> HandoffMessage | None:
+        for message in reversed(messages):
+            if isinstance(message, self.handoff_message):
+                return message
+        return None
 
     async def reset_selection(self) -> None:
         self.current_speaker = self.participant_names[0]
