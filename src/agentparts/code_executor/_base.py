@@ -5,12 +5,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
 from typing_extensions import Self
 
-from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
+
+    from .._cancellation_token import CancellationToken
 
 __all__ = ["CodeBlock", "CodeExecutor", "CodeResult", "CommandLineCodeResult"]
 
@@ -53,7 +57,7 @@ class CommandLineCodeResult(CodeResult):
     code_file: str | None = None
 
 
-class CodeExecutor(ABC, ComponentBase[BaseModel]):
+class CodeExecutor(ABC, ComponentBase["BaseModel"]):
     """Runs code blocks and returns one :class:`CodeResult`.
 
     An executor owns resources (a work directory, a kernel, processes): call :meth:`start`

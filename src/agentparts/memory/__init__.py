@@ -1,22 +1,23 @@
 """Memory: content an agent recalls into its model context before each model call.
 
-``ListMemory`` is loaded on first use: the messages import this package for
-``MemoryContent``.
+Each name is imported on first use. The :class:`Memory` interface and :class:`ListMemory`
+load without Pydantic's model machinery; the items and results (:class:`MemoryContent`...)
+are Pydantic models.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ._base import ContentType as ContentType
-from ._base import Memory as Memory
-from ._base import MemoryContent as MemoryContent
-from ._base import MemoryMimeType as MemoryMimeType
-from ._base import MemoryQueryResult as MemoryQueryResult
-from ._base import UpdateContextResult as UpdateContextResult
+from .._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
+    from ._base import ContentType as ContentType
+    from ._base import Memory as Memory
+    from ._base import MemoryMimeType as MemoryMimeType
+    from ._content import MemoryContent as MemoryContent
+    from ._content import MemoryQueryResult as MemoryQueryResult
+    from ._content import UpdateContextResult as UpdateContextResult
     from ._list_memory import ListMemory as ListMemory
-    from ._list_memory import ListMemoryConfig as ListMemoryConfig
+    from ._list_memory_config import ListMemoryConfig as ListMemoryConfig
 
 __all__ = [
     "ContentType",
@@ -29,14 +30,15 @@ __all__ = [
     "UpdateContextResult",
 ]
 
+_LAZY_NAMES = {
+    "ContentType": "._base",
+    "ListMemory": "._list_memory",
+    "ListMemoryConfig": "._list_memory_config",
+    "Memory": "._base",
+    "MemoryContent": "._content",
+    "MemoryMimeType": "._base",
+    "MemoryQueryResult": "._content",
+    "UpdateContextResult": "._content",
+}
 
-def __getattr__(name: str) -> Any:
-    if name in ("ListMemory", "ListMemoryConfig"):
-        value = getattr(importlib.import_module("._list_memory", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)

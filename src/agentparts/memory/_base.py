@@ -6,23 +6,19 @@ from abc import ABC, abstractmethod
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
-
-from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
 from .._image import Image
 
+# The items and results are Pydantic models (in _content), imported on first use: the
+# interface loads without Pydantic's model machinery.
 if TYPE_CHECKING:
-    from ..model_context import ChatCompletionContext
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
 
-__all__ = [
-    "ContentType",
-    "Memory",
-    "MemoryContent",
-    "MemoryMimeType",
-    "MemoryQueryResult",
-    "UpdateContextResult",
-]
+    from .._cancellation_token import CancellationToken
+    from ..model_context import ChatCompletionContext
+    from ._content import MemoryContent, MemoryQueryResult, UpdateContextResult
+
+__all__ = ["ContentType", "Memory", "MemoryMimeType"]
 
 
 class MemoryMimeType(Enum):
@@ -39,53 +35,7 @@ ContentType = str | bytes | dict[str, Any] | Image
 """What a memory item can hold."""
 
 
-class MemoryContent(BaseModel):
-    """One item of memory.
-
-    Attributes:
-        content: Text, bytes, a JSON-like dict or an image.
-        mime_type: A :class:`MemoryMimeType` or any MIME type string.
-        metadata: Free-form metadata.
-    """
-
-    model_config = ConfigDict(defer_build=True, arbitrary_types_allowed=True)
-
-    content: ContentType
-    mime_type: MemoryMimeType | str
-    metadata: dict[str, Any] | None = None
-
-    @field_validator("mime_type", mode="before")
-    @classmethod
-    def _known_mime_type(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return MemoryMimeType(value)
-            except ValueError:
-                return value
-        return value
-
-    @field_serializer("mime_type")
-    def _serialize_mime_type(self, mime_type: MemoryMimeType | str) -> str:
-        return mime_type.value if isinstance(mime_type, MemoryMimeType) else mime_type
-
-
-class MemoryQueryResult(BaseModel):
-    """What a memory query found."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    results: list[MemoryContent] = Field(default_factory=list[MemoryContent])
-
-
-class UpdateContextResult(BaseModel):
-    """What :meth:`Memory.update_context` added to the model context."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    memories: MemoryQueryResult
-
-
-class Memory(ABC, ComponentBase[BaseModel]):
+class Memory(ABC, ComponentBase["BaseModel"]):
     """A store an agent queries before each model call.
 
     :meth:`update_context` adds what is relevant to the model context and returns it; the

@@ -5,29 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import Self
 
-from .._cancellation_token import CancellationToken
 from .._component import Component
-from ._base import Memory, MemoryContent, MemoryQueryResult, UpdateContextResult
+from .._lazy import imported_on_read
+from ._base import Memory
 
+# The config, items and results are Pydantic models, imported on first use.
 if TYPE_CHECKING:
+    from .._cancellation_token import CancellationToken
     from ..model_context import ChatCompletionContext
+    from ._content import MemoryContent, MemoryQueryResult, UpdateContextResult
+    from ._list_memory_config import ListMemoryConfig
 
-__all__ = ["ListMemory", "ListMemoryConfig"]
-
-
-class ListMemoryConfig(BaseModel):
-    """Config of :class:`ListMemory`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    name: str | None = None
-    memory_contents: list[MemoryContent] = Field(default_factory=list[MemoryContent])
+__all__ = ["ListMemory"]
 
 
-class ListMemory(Memory, Component[ListMemoryConfig]):
+class ListMemory(Memory, Component["ListMemoryConfig"]):
     """A list of memory items; every item is recalled on every model call.
 
     Each call adds one system message listing the items to the model context.
@@ -45,7 +39,9 @@ class ListMemory(Memory, Component[ListMemoryConfig]):
         ['Units: metric']
     """
 
-    component_config_schema = ListMemoryConfig
+    component_config_schema = imported_on_read(
+        "agentparts.memory._list_memory_config", "ListMemoryConfig"
+    )
     component_provider_override = "agentparts.memory.ListMemory"
 
     def __init__(
@@ -70,9 +66,11 @@ class ListMemory(Memory, Component[ListMemoryConfig]):
 
     async def update_context(self, model_context: ChatCompletionContext) -> UpdateContextResult:
         """Add one system message listing every item (nothing if empty)."""
+        from ..models import SystemMessage
+        from ._content import MemoryQueryResult, UpdateContextResult
+
         if not self._contents:
             return UpdateContextResult(memories=MemoryQueryResult(results=[]))
-        from ..models import SystemMessage
 
         lines = "\n".join(f"{i}. {item.content}" for i, item in enumerate(self._contents, 1))
         text = f"\nRelevant memory content (in chronological order):\n{lines}\n"
@@ -86,6 +84,8 @@ class ListMemory(Memory, Component[ListMemoryConfig]):
         **kwargs: Any,
     ) -> MemoryQueryResult:
         """Every item (a list memory does not rank)."""
+        from ._content import MemoryQueryResult
+
         return MemoryQueryResult(results=list(self._contents))
 
     async def add(
@@ -99,7 +99,7 @@ class ListMemory(Memory, Component[ListMemoryConfig]):
         self._contents = []
 
     def _to_config(self) -> ListMemoryConfig:
-        return ListMemoryConfig(name=self._name, memory_contents=list(self._contents))
+        return self.component_config_schema(name=self._name, memory_contents=list(self._contents))
 
     @classmethod
     def _from_config(cls, config: ListMemoryConfig) -> Self:
