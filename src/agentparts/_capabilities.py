@@ -20,9 +20,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic_core import ValidationError
 
-from ._component_model import ComponentModel
 from ._secrets import (
     ALLOWED_ENV_VAR,
     allowed_env_names,
@@ -31,8 +30,14 @@ from ._secrets import (
 )
 from .errors import CapabilityRefusedError, ComponentLoadError, EnvNotAllowedError
 
+# Every component module imports this one for Capability and its constructors: the
+# component model and Pydantic's BaseModel, which only the inspection needs, are imported
+# by it (when a config is loaded, so Pydantic is in use anyway).
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ._component import ComponentFromConfig
+    from ._component_model import ComponentModel
 
 __all__ = [
     "KIND_TITLES",
@@ -360,6 +365,10 @@ def _declares_capabilities(cls: type[Any]) -> bool:
 
 
 def _nested_components(value: Any, path: str) -> Iterator[tuple[str, ComponentModel]]:
+    from pydantic import BaseModel
+
+    from ._component_model import ComponentModel
+
     if isinstance(value, ComponentModel):
         yield path, value
     elif isinstance(value, BaseModel):

@@ -7,13 +7,16 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pydantic import BaseModel
+# Only named in annotations: the modules that build models at import time (messages) load
+# Pydantic themselves, and the others (agents, teams) call construct() on first use.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["construct"]
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 # Defaults that are safe to share between instances; any other default is deep-copied per
 # instance, as Pydantic does.

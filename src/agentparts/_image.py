@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
+    from pydantic import GetCoreSchemaHandler
 
 __all__ = ["Image"]
 

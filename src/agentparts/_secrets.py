@@ -15,13 +15,19 @@ from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, SecretStr
 from pydantic_core import SchemaSerializer, core_schema, to_jsonable_python
 
-from ._component_model import ComponentModel
 from .errors import CapabilityRefusedError, EnvNotAllowedError, SecretError
+
+# Every model client imports this module (for secret_from_env): ``pydantic.types``
+# (SecretStr, which EnvSecretStr derives from, in _env_secret) and the component model are
+# imported by the first secret read from the environment or the first dump.
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ._env_secret import EnvSecretStr as EnvSecretStr
 
 __all__ = ["ALLOWED_ENV_VAR", "MASK", "EnvSecretStr", "EnvUse", "secret_from_env"]
 
@@ -83,20 +89,10 @@ class EnvUse:
     documented: bool
 
 
-class EnvSecretStr(SecretStr):
-    """A secret that was read from an environment variable.
-
-    It is saved as ``{"$env": "NAME"}``, never as its value, and read again from the
-    environment when the config is loaded.
-    """
-
-    def __init__(self, secret_value: str, env_var: str) -> None:
-        super().__init__(secret_value)
-        self.env_var = env_var
-
-
 def secret_from_env(name: str) -> EnvSecretStr | None:
     """The environment variable ``name`` as a secret that saves as a reference, or None."""
+    from ._env_secret import EnvSecretStr
+
     value = os.environ.get(name)
     return None if value is None else EnvSecretStr(value, name)
 
@@ -231,6 +227,8 @@ def env_reference_secret(name: str, path: str, documented: Sequence[str] = ()) -
         EnvNotAllowedError: The variable is neither documented nor allowed; nothing was read.
         SecretError: The variable is not set.
     """
+    from ._env_secret import EnvSecretStr
+
     permission = _current()
     if permission.recorded is not None:
         permission.recorded.append(EnvUse(name, path, name in documented))
@@ -333,6 +331,11 @@ def _encode(value: Any, include: bool) -> Any:
         return [v if type(v) in _PLAIN else _encode(v, include) for v in value]  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
     if kind in _PLAIN:
         return value
+    # (Imported past the plain values, which are nearly all of them.)
+    from pydantic import SecretStr
+
+    from ._env_secret import EnvSecretStr
+
     if isinstance(value, EnvSecretStr):
         return {ENV_REFERENCE_KEY: value.env_var}
     if isinstance(value, SecretStr):
@@ -368,6 +371,8 @@ def _encode_component(model: Any, include: bool) -> dict[str, Any]:
 
 def _nested_component_fields(config: BaseModel) -> dict[str, Any]:
     """The fields of ``config`` whose value is a ``ComponentModel`` or a list of them."""
+    from ._component_model import ComponentModel
+
     found: dict[str, Any] = {}
     values = config.__dict__
     for name in _component_fields(type(config)):
@@ -403,6 +408,19 @@ def _component_fields(cls: type[BaseModel]) -> tuple[str, ...]:
 
 
 def _mentions_component_model(annotation: Any) -> bool:
+    from ._component_model import ComponentModel
+
     return annotation is ComponentModel or any(
         _mentions_component_model(a) for a in typing.get_args(annotation)
     )
+
+
+def __getattr__(name: str) -> Any:
+    # EnvSecretStr is defined in _env_secret (it loads pydantic.types); still importable
+    # from here, on first use.
+    if name == "EnvSecretStr":
+        from ._env_secret import EnvSecretStr
+
+        globals()[name] = EnvSecretStr
+        return EnvSecretStr
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
