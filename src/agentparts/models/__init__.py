@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._lazy import lazy_package
+from .._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
     from ._client import ChatCompletionClient as ChatCompletionClient
@@ -77,4 +77,4 @@ _LAZY_NAMES = {
     "validate_model_info": "._model_info",
 }
 
-__getattr__, __dir__ = lazy_package(__name__, _LAZY_NAMES, __all__)
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..._lazy import lazy_package
+from ..._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
     from ._body import decode_json as decode_json
@@ -76,4 +76,4 @@ _LAZY_NAMES = {
     "tls_may_be_needed": "._pool",
 }
 
-__getattr__, __dir__ = lazy_package(__name__, _LAZY_NAMES, __all__)
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)

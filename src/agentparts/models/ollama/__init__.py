@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..._lazy import lazy_package
+from ..._lazy import lazy_package as _lazy_package
 
 if TYPE_CHECKING:
     from ._client import OllamaChatCompletionClient as OllamaChatCompletionClient
@@ -22,4 +22,4 @@ _LAZY_NAMES = {
     "OllamaClientConfig": "._config",
 }
 
-__getattr__, __dir__ = lazy_package(__name__, _LAZY_NAMES, __all__)
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY_NAMES, __all__)
