@@ -11,7 +11,11 @@ from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+import agentparts
+
 if TYPE_CHECKING:
+    import agentparts.messages
+
     from .._cancellation_token import CancellationToken
     from ..messages import BaseAgentEvent, BaseChatMessage
     from ._task import TaskResult
@@ -32,8 +36,13 @@ class Response:
             :attr:`TaskResult.stop_reason`.
     """
 
-    chat_message: BaseChatMessage
-    inner_messages: Sequence[BaseAgentEvent | BaseChatMessage] | None = None
+    # The message classes are named through the package (imported by now: there is no
+    # Response without a message), so that typing.get_type_hints and a Pydantic model
+    # with a Response field resolve them without this module importing the messages.
+    chat_message: agentparts.messages.BaseChatMessage
+    inner_messages: (
+        Sequence[agentparts.messages.BaseAgentEvent | agentparts.messages.BaseChatMessage] | None
+    ) = None
     stop_reason: str | None = None
 
 
