@@ -28,6 +28,7 @@ from ._assistant_steps import (
 from ._base_chat_agent import BaseChatAgent
 from ._release import release_parts
 from ._telemetry import agent_span
+from ._turn_types import TurnTypes
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .._capabilities import Capability
     from ..base import Handoff
     from ..memory import Memory
-    from ..messages import BaseAgentEvent, BaseChatMessage
+    from ..messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
     from ..model_context import ChatCompletionContext
     from ..models import ChatCompletionClient, CreateResult, FunctionExecutionResult, LLMMessage
     from ..tools import Tool, Workbench
@@ -314,23 +315,22 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
             yield item
 
     async def _add_to_context(self, messages: Sequence[BaseChatMessage]) -> None:
-        from ..messages import HandoffMessage
-
         context = self._model_context
+        handoff_message = TurnTypes.handoff_message
         for message in messages:
-            if isinstance(message, HandoffMessage):
+            if isinstance(message, handoff_message):
                 for item in message.context:
                     await context.add_message(item)
             await context.add_message(message.to_model_message())
 
     async def _recall(self, scope: CancelScope, inner: list[Event]) -> AsyncGenerator[Event, None]:
         """Each memory adds what it recalls to the model context; a MemoryQueryEvent says so."""
-        from ..messages import MemoryQueryEvent
-
         for memory in self._memory:
             recalled = await scope.run(memory.update_context(self._model_context))
             if recalled.memories.results:
-                event = MemoryQueryEvent(content=recalled.memories.results, source=self._name)
+                event = TurnTypes.memory_query_event(
+                    content=recalled.memories.results, source=self._name
+                )
                 inner.append(event)
                 yield event
 
@@ -344,12 +344,12 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
     ) -> AsyncGenerator[Event | Response, None]:
         """Run the tool calls the model asked for: the request, the events of stream tools,
         the results; then a ``Response`` if one of the calls was a handoff."""
-        from ..messages import HandoffMessage, ToolCallExecutionEvent, ToolCallRequestEvent
-        from ..models import FunctionExecutionResultMessage
-
         calls = list(cast(list[FunctionCall], result.content))
         request = construct(
-            ToolCallRequestEvent, content=calls, source=self._name, models_usage=result.usage
+            TurnTypes.tool_call_request_event,
+            content=calls,
+            source=self._name,
+            models_usage=result.usage,
         )
         inner.append(request)
         yield request
@@ -369,9 +369,11 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
                 yield item
                 inner.append(item)
         await self._model_context.add_message(
-            construct(FunctionExecutionResultMessage, content=results)
+            construct(TurnTypes.function_execution_result_message, content=results)
         )
-        executed = construct(ToolCallExecutionEvent, content=results, source=self._name)
+        executed = construct(
+            TurnTypes.tool_call_execution_event, content=results, source=self._name
+        )
         inner.append(executed)
         yield executed
         rounds.append((calls, results))
@@ -380,7 +382,7 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
             _warn_if_several_handoffs(calls, self._handoffs)
             context = handoff_context(calls, results, self._handoffs, self._name, result.thought)
             yield Response(
-                chat_message=HandoffMessage(
+                chat_message=TurnTypes.handoff_message(
                     content=handoff.message,
                     target=handoff.target,
                     source=self._name,
@@ -398,8 +400,6 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
         inner: list[Event],
     ) -> AsyncGenerator[Event | Response, None]:
         """End a turn whose model still asked for tools: a reflection, else a summary."""
-        from ..messages import ToolCallSummaryMessage
-
         stop_reason = self._tool_limit_reason()
         if self._reflect_on_tool_use:
             reflection = _Answer()
@@ -416,7 +416,7 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
             rounds, self._tool_call_summary_format, self._tool_call_summary_formatter
         )
         yield Response(
-            chat_message=ToolCallSummaryMessage(
+            chat_message=TurnTypes.tool_call_summary_message(
                 content=text, source=self._name, tool_calls=all_calls, results=all_results
             ),
             inner_messages=inner,
@@ -449,9 +449,7 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
     ) -> AsyncGenerator[Event, None]:
         """One model call: streamed chunks, then a ThoughtEvent (also kept in ``inner``) if
         the model reasoned. The result goes into ``answer`` and the model context."""
-        from ..messages import ThoughtEvent
-        from ..models import AssistantMessage, CreateResult
-
+        create_result = TurnTypes.create_result
         message_id = answer.message_id = self._new_message_id()
         history = await self._model_context.get_messages()
         messages = [*self._system_messages, *history] if self._system_messages else history
@@ -471,18 +469,24 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
             source=self._name,
             message_id=message_id or "",
         ):
-            if not isinstance(item, CreateResult):
-                yield item
+            if not isinstance(item, create_result):
+                yield cast("ModelClientStreamingChunkEvent", item)
                 continue
             answer.result = item
             await self._model_context.add_message(
                 construct(
-                    AssistantMessage, content=item.content, source=self._name, thought=item.thought
+                    TurnTypes.assistant_message,
+                    content=item.content,
+                    source=self._name,
+                    thought=item.thought,
                 )
             )
             if item.thought:
                 thought = construct(
-                    ThoughtEvent, content=item.thought, source=self._name, models_usage=item.usage
+                    TurnTypes.thought_event,
+                    content=item.thought,
+                    source=self._name,
+                    models_usage=item.usage,
                 )
                 inner.append(thought)
                 yield thought
@@ -496,10 +500,12 @@ class AssistantAgent(BaseChatAgent, Component["AssistantAgentConfig"]):
         assert isinstance(content, str)
         extra: dict[str, Any] = {"id": message_id} if message_id else {}
         if self._output_content_type is None:
-            from ..messages import TextMessage
-
             return construct(
-                TextMessage, content=content, source=self._name, models_usage=result.usage, **extra
+                TurnTypes.text_message,
+                content=content,
+                source=self._name,
+                models_usage=result.usage,
+                **extra,
             )
         try:
             parsed = self._output_content_type.model_validate_json(_strip_code_fence(content))

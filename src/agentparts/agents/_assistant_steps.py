@@ -6,10 +6,11 @@ import asyncio
 import json
 import warnings
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from .._construct import construct
 from ._telemetry import tool_span
+from ._turn_types import TurnTypes
 
 if TYPE_CHECKING:
     from .._cancellation_token import CancellationToken, CancelScope
@@ -78,16 +79,15 @@ class ToolSet:
 
 def without_images(messages: list[LLMMessage]) -> list[LLMMessage]:
     """``messages`` with images replaced by a placeholder, for models without vision."""
-    from .._image import Image
-    from ..models import UserMessage
-
+    user_message, image = TurnTypes.user_message, TurnTypes.image
     out: list[LLMMessage] = []
     for message in messages:
-        if isinstance(message, UserMessage) and isinstance(message.content, list):
+        if isinstance(message, user_message) and isinstance(message.content, list):
             text = "\n".join(
-                "[image]" if isinstance(part, Image) else part for part in message.content
+                "[image]" if isinstance(part, image) else cast(str, part)
+                for part in message.content
             )
-            out.append(construct(UserMessage, content=text, source=message.source))
+            out.append(construct(user_message, content=text, source=message.source))
         else:
             out.append(message)
     return out
@@ -109,9 +109,7 @@ async def call_model(
 
     A streamed result whose content is empty gets the streamed text as content.
     """
-    from ..messages import ModelClientStreamingChunkEvent
-    from ..models import CreateResult
-
+    create_result = TurnTypes.create_result
     kwargs: dict[str, Any] = {"cancellation_token": token}
     if tools:
         kwargs["tools"] = tools
@@ -119,7 +117,7 @@ async def call_model(
         kwargs["json_output"] = json_output
     if not stream:
         result = await scope.run(client.create(messages, **kwargs))
-        if not isinstance(result, CreateResult):
+        if not isinstance(result, create_result):
             raise TypeError(
                 f"The model client returned a {type(result).__name__}, not a CreateResult."
             )
@@ -131,10 +129,8 @@ async def call_model(
         if isinstance(item, str):
             if item:
                 chunks.append(item)
-                yield ModelClientStreamingChunkEvent(
-                    content=item, source=source, full_message_id=message_id
-                )
-        elif isinstance(item, CreateResult):
+                yield TurnTypes.chunk_event(content=item, source=source, full_message_id=message_id)
+        elif isinstance(item, create_result):
             final = item
         else:
             raise TypeError(
@@ -159,12 +155,10 @@ async def _run_one(
     timeout: float | None,
     events: asyncio.Queue[Event | None] | None = None,
 ) -> FunctionExecutionResult:
-    from ..models import FunctionExecutionResult
+    result_class = TurnTypes.function_execution_result
 
     def failed(text: str) -> FunctionExecutionResult:
-        return construct(
-            FunctionExecutionResult, content=text, name=call.name, call_id=call.id, is_error=True
-        )
+        return construct(result_class, content=text, name=call.name, call_id=call.id, is_error=True)
 
     try:
         arguments: Any = json.loads(call.arguments) if call.arguments.strip() else {}
@@ -181,7 +175,7 @@ async def _run_one(
     handoff = handoffs.get(call.name)
     if handoff is not None:
         return construct(
-            FunctionExecutionResult,
+            result_class,
             content=handoff.message,
             name=call.name,
             call_id=call.id,
@@ -208,7 +202,7 @@ async def _run_one(
         except Exception as exc:  # a workbench must not end the run: report it to the model
             return failed(f"Error: {type(exc).__name__}: {exc}")
     return construct(
-        FunctionExecutionResult,
+        result_class,
         content=result.to_text(),
         name=call.name,
         call_id=call.id,
@@ -240,7 +234,6 @@ async def _call_streaming(
     """Run a call through ``call_tool_stream``: its agent events and chat messages go to
     ``events`` as they come (other items are dropped with a warning, as AutoGen does);
     the ``ToolResult`` it ends with is returned."""
-    from ..messages import BaseAgentEvent, BaseChatMessage
     from ..tools import ToolResult
 
     result: ToolResult | None = None
@@ -251,7 +244,7 @@ async def _call_streaming(
         async for item in stream:
             if isinstance(item, ToolResult):
                 result = item
-            elif isinstance(item, (BaseAgentEvent, BaseChatMessage)):
+            elif isinstance(item, (TurnTypes.base_agent_event, TurnTypes.base_chat_message)):
                 events.put_nowait(item)
             else:
                 warnings.warn(
@@ -355,17 +348,18 @@ def handoff_context(
     thought: str | None,
 ) -> list[LLMMessage]:
     """The model messages a handoff carries: the other tool calls and their results."""
-    from ..models import AssistantMessage, FunctionExecutionResultMessage
-
     other_calls = [c for c in calls if c.name not in handoffs]
     if other_calls:
         ids = {c.id for c in other_calls}
         return [
-            construct(AssistantMessage, content=other_calls, source=source, thought=thought),
             construct(
-                FunctionExecutionResultMessage, content=[r for r in results if r.call_id in ids]
+                TurnTypes.assistant_message, content=other_calls, source=source, thought=thought
+            ),
+            construct(
+                TurnTypes.function_execution_result_message,
+                content=[r for r in results if r.call_id in ids],
             ),
         ]
     if thought:
-        return [construct(AssistantMessage, content=thought, source=source)]
+        return [construct(TurnTypes.assistant_message, content=thought, source=source)]
     return []

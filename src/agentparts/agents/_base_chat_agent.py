@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 from .._cancellation_token import CancellationToken
 from .._component import ComponentBase
 from .._construct import construct
 from ..base import ChatAgent, Response
 from ._logging import log_message
+from ._turn_types import TurnTypes
 
 if TYPE_CHECKING:
     from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
@@ -28,15 +29,14 @@ def task_messages(task: Task) -> list[BaseChatMessage]:
     """The task as a list of chat messages (a string becomes a user ``TextMessage``)."""
     if task is None:
         return []
-    from ..messages import BaseChatMessage, TextMessage
-
     if isinstance(task, str):
-        return [construct(TextMessage, content=task, source="user")]
-    if isinstance(task, BaseChatMessage):
+        return [construct(TurnTypes.text_message, content=task, source="user")]
+    chat_message = TurnTypes.base_chat_message
+    if isinstance(task, chat_message):
         return [task]
-    messages = list(task)
+    messages = list(cast("Sequence[BaseChatMessage]", task))
     for message in messages:
-        if not isinstance(message, BaseChatMessage):
+        if not isinstance(message, chat_message):
             raise TypeError(
                 f"A task is a string, a chat message or a list of chat messages; the list "
                 f"holds a {type(message).__name__}."
@@ -115,24 +115,22 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase["BaseModel"]):
         Returns:
             The task messages, the agent's events and its answer, and the stop reason.
         """
-        from ..base import TaskResult
-        from ..messages import ModelClientStreamingChunkEvent
-
         token = cancellation_token if cancellation_token is not None else CancellationToken()
         inputs = task_messages(task)
         output: list[BaseAgentEvent | BaseChatMessage] = (
             list(inputs) if output_task_messages else []
         )
         response: Response | None = None
+        chunk_event = TurnTypes.chunk_event
         async for item in self.on_messages_stream(inputs, token):
             if isinstance(item, Response):
                 response = item
-            elif not isinstance(item, ModelClientStreamingChunkEvent):
+            elif not isinstance(item, chunk_event):
                 output.append(item)
         if response is None:
             raise RuntimeError(f"Agent {self._name} ended its turn without a Response.")
         output.append(response.chat_message)
-        return construct(TaskResult, messages=output, stop_reason=response.stop_reason)
+        return construct(TurnTypes.task_result, messages=output, stop_reason=response.stop_reason)
 
     async def run_stream(
         self,
@@ -150,9 +148,6 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase["BaseModel"]):
             cancellation_token: Cancel it to stop the run at once.
             output_task_messages: Yield and include the task messages.
         """
-        from ..base import TaskResult
-        from ..messages import ModelClientStreamingChunkEvent
-
         token = cancellation_token if cancellation_token is not None else CancellationToken()
         inputs = task_messages(task)
         output: list[BaseAgentEvent | BaseChatMessage] = []
@@ -161,18 +156,19 @@ class BaseChatAgent(ChatAgent, ABC, ComponentBase["BaseModel"]):
                 output.append(message)
                 yield message
         response: Response | None = None
+        chunk_event = TurnTypes.chunk_event
         async for item in self.on_messages_stream(inputs, token):
             if isinstance(item, Response):
                 response = item
                 output.append(item.chat_message)
                 yield item.chat_message
             else:
-                if not isinstance(item, ModelClientStreamingChunkEvent):
+                if not isinstance(item, chunk_event):
                     output.append(item)
                 yield item
         if response is None:
             raise RuntimeError(f"Agent {self._name} ended its turn without a Response.")
-        yield construct(TaskResult, messages=output, stop_reason=response.stop_reason)
+        yield construct(TurnTypes.task_result, messages=output, stop_reason=response.stop_reason)
 
     async def on_reset(self, cancellation_token: CancellationToken) -> None:
         """Forget the conversation; nothing to forget by default."""

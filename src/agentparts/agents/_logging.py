@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .._constants import EVENT_LOGGER_NAME
 from ..logging import Event
+from ._turn_types import TurnTypes
 
 if TYPE_CHECKING:
     from ..messages import BaseAgentEvent, BaseChatMessage
@@ -27,10 +28,6 @@ def log_message(agent: str, message: BaseAgentEvent | BaseChatMessage) -> None:
 
     Streaming chunks are logged at DEBUG level, everything else at INFO.
     """
-    if not _logger.isEnabledFor(logging.INFO):  # nor DEBUG: levels are thresholds
-        return
-    from ..messages import ModelClientStreamingChunkEvent
-
-    level = logging.DEBUG if isinstance(message, ModelClientStreamingChunkEvent) else logging.INFO
+    level = logging.DEBUG if isinstance(message, TurnTypes.chunk_event) else logging.INFO
     if _logger.isEnabledFor(level):
         _logger.log(level, AgentMessageEvent(agent=agent, message=dict(message.dump())))
