@@ -8,35 +8,29 @@ import re
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
 from ..._component import Component
 from ..._constants import EVENT_LOGGER_NAME
+from ..._lazy import imported_on_read
 from ...errors import ModelScriptExhaustedError
 from ...logging import LLMCallEvent, LLMStreamEndEvent, LLMStreamStartEvent, emit
 from .._client import ChatCompletionClient
 from .._events import emit_model_event
 from .._model_info import ModelFamily, ModelInfo, validate_model_info
-from .._types import CreateResult, LLMMessage, RequestUsage
 
 if TYPE_CHECKING:
-    from ...tools import Tool, ToolSchema
+    from pydantic import BaseModel
 
-__all__ = ["ReplayChatCompletionClient", "ReplayChatCompletionClientConfig"]
+    from ...tools import Tool, ToolSchema
+    from .._types import CreateResult, LLMMessage, RequestUsage
+    from ._config import ReplayChatCompletionClientConfig
+
+__all__ = ["ReplayChatCompletionClient"]
 
 _events = logging.getLogger(EVENT_LOGGER_NAME)
 _WORDS = re.compile(r"\S+\s*|\s+")
-
-
-class ReplayChatCompletionClientConfig(BaseModel):
-    """The saved form of a :class:`ReplayChatCompletionClient`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    chat_completions: list[str | CreateResult]
-    model_info: ModelInfo | None = None
 
 
 _TOKEN_BUDGET = 10_000
@@ -64,7 +58,9 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompletionClientConfig]):
+class ReplayChatCompletionClient(
+    ChatCompletionClient, Component["ReplayChatCompletionClientConfig"]
+):
     """A model client that answers with a script, in order: for tests and demos.
 
     Behaves as AutoGen's replay client. Strings become text answers (``cached=True``;
@@ -103,7 +99,9 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         True
     """
 
-    component_config_schema = ReplayChatCompletionClientConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.replay._config", "ReplayChatCompletionClientConfig"
+    )
     component_provider_override = "agentparts.models.replay.ReplayChatCompletionClient"
 
     def __init__(
@@ -111,6 +109,8 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         chat_completions: Sequence[str | CreateResult],
         model_info: ModelInfo | None = None,
     ) -> None:
+        from .._types import RequestUsage
+
         if model_info is not None:
             validate_model_info(model_info)
         self.chat_completions = list(chat_completions)
@@ -158,6 +158,8 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
 
         :attr:`create_calls` is kept (as AutoGen); :attr:`calls` is cleared.
         """
+        from .._types import RequestUsage
+
         self._index = 0
         self.calls.clear()
         self._last_usage = RequestUsage(0, 0)
@@ -165,6 +167,8 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
 
     def actual_usage(self) -> RequestUsage:
         """The usage of the last answered call (as AutoGen's replay client; zero at first)."""
+        from .._types import RequestUsage
+
         return RequestUsage(self._last_usage.prompt_tokens, self._last_usage.completion_tokens)
 
     def _next(
@@ -176,6 +180,8 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         extra_create_args: Mapping[str, Any],
         cancellation_token: CancellationToken | None,
     ) -> CreateResult:
+        from .._types import CreateResult, RequestUsage
+
         if cancellation_token is not None and cancellation_token.is_cancelled():
             raise asyncio.CancelledError("The cancellation token was cancelled.")
         self.calls.append(
@@ -284,6 +290,8 @@ class ReplayChatCompletionClient(ChatCompletionClient, Component[ReplayChatCompl
         return _text_words(messages)
 
     def _to_config(self) -> ReplayChatCompletionClientConfig:
+        from ._config import ReplayChatCompletionClientConfig
+
         return ReplayChatCompletionClientConfig(
             chat_completions=list(self.chat_completions), model_info=self._model_info
         )
