@@ -7,30 +7,23 @@ import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
 from ..._component import Component
-from ..._component_model import ComponentModel
+from ..._lazy import imported_on_read
 from .._client import ChatCompletionClient, count_tokens_compat, remaining_tokens_compat
 from .._model_info import ModelCapabilities, ModelInfo
-from .._types import CreateResult, LLMMessage
 from ._stores import CacheStore, InMemoryStore
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from ...tools import Tool, ToolSchema
+    from .._types import CreateResult, LLMMessage
+    from ._config import ChatCompletionCacheConfig
 
-__all__ = ["ChatCompletionCache", "ChatCompletionCacheConfig"]
-
-
-class ChatCompletionCacheConfig(BaseModel):
-    """The saved form of a :class:`ChatCompletionCache`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    chat_completion_client: ComponentModel
-    store: ComponentModel | None = None
+__all__ = ["ChatCompletionCache"]
 
 
 def _tool_schema(tool: Tool | ToolSchema) -> Any:
@@ -48,7 +41,7 @@ def _client_identity(client: ChatCompletionClient) -> Any:
         }
 
 
-class ChatCompletionCache(ChatCompletionClient, Component[ChatCompletionCacheConfig]):
+class ChatCompletionCache(ChatCompletionClient, Component["ChatCompletionCacheConfig"]):
     """Wraps a model client; a call seen before is answered from the store, ``cached=True``.
 
     The cache key covers everything that can change the answer: the wrapped client's
@@ -65,7 +58,9 @@ class ChatCompletionCache(ChatCompletionClient, Component[ChatCompletionCacheCon
         >>> cache = ChatCompletionCache(ReplayChatCompletionClient(["Hi"]))
     """
 
-    component_config_schema = ChatCompletionCacheConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.cache._config", "ChatCompletionCacheConfig"
+    )
     component_provider_override = "agentparts.models.cache.ChatCompletionCache"
 
     def __init__(self, client: ChatCompletionClient, store: CacheStore | None = None) -> None:
@@ -114,6 +109,8 @@ class ChatCompletionCache(ChatCompletionClient, Component[ChatCompletionCacheCon
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _cached(self, key: str) -> tuple[CreateResult, list[str] | None] | None:
+        from .._types import CreateResult
+
         value: Any = self.store.get(key)
         if not isinstance(value, dict) or "result" not in value:
             return None
@@ -167,6 +164,8 @@ class ChatCompletionCache(ChatCompletionClient, Component[ChatCompletionCacheCon
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Replay the stored answer's chunks, or stream the wrapped client's (then store it)."""
+        from .._types import CreateResult
+
         key = self.cache_key(messages, tools, tool_choice, json_output, extra_create_args)
         hit = self._cached(key)
         if hit is not None:
@@ -211,6 +210,8 @@ class ChatCompletionCache(ChatCompletionClient, Component[ChatCompletionCacheCon
         await self.client.close()
 
     def _to_config(self) -> ChatCompletionCacheConfig:
+        from ._config import ChatCompletionCacheConfig
+
         return ChatCompletionCacheConfig(
             chat_completion_client=self.client.dump_component(),
             store=self.store.dump_component(),

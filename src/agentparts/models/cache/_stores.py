@@ -8,21 +8,26 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal
 
-from pydantic import BaseModel, ConfigDict
 from typing_extensions import Self, TypeVar
 
-from ..._capabilities import Capability, folder
 from ..._component import Component, ComponentBase
+from ..._lazy import imported_on_read
 
-__all__ = ["CacheStore", "DiskStore", "DiskStoreConfig", "InMemoryStore", "InMemoryStoreConfig"]
+if TYPE_CHECKING:
+    from pydantic import BaseModel  # noqa: F401  (the string type argument of ComponentBase)
+
+    from ..._capabilities import Capability
+    from ._config import DiskStoreConfig, InMemoryStoreConfig
+
+__all__ = ["CacheStore", "DiskStore", "InMemoryStore"]
 
 T = TypeVar("T", default=Any)
 _MISSING: Any = object()
 
 
-class CacheStore(ComponentBase[BaseModel], ABC, Generic[T]):
+class CacheStore(ComponentBase["BaseModel"], ABC, Generic[T]):
     """A key-value store of JSON-ready values, keyed by hex digests.
 
     ``CacheStore[T]`` types the values, as ``autogen_core.CacheStore[T]`` does.
@@ -39,22 +44,16 @@ class CacheStore(ComponentBase[BaseModel], ABC, Generic[T]):
         """Store ``value`` (JSON-ready data) under ``key``."""
 
 
-class InMemoryStoreConfig(BaseModel):
-    """The saved form of an :class:`InMemoryStore` (its contents are not saved)."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    max_entries: int | None = None
-
-
-class InMemoryStore(CacheStore[T], Component[InMemoryStoreConfig]):
+class InMemoryStore(CacheStore[T], Component["InMemoryStoreConfig"]):
     """A store in this process's memory, optionally bounded (least recently used go first).
 
     Args:
         max_entries: Keep at most this many values (None: no limit).
     """
 
-    component_config_schema = InMemoryStoreConfig
+    component_config_schema = imported_on_read(
+        "agentparts.models.cache._config", "InMemoryStoreConfig"
+    )
     component_provider_override = "agentparts.models.cache.InMemoryStore"
 
     def __init__(self, max_entries: int | None = None) -> None:
@@ -81,6 +80,8 @@ class InMemoryStore(CacheStore[T], Component[InMemoryStoreConfig]):
         return len(self._data)
 
     def _to_config(self) -> InMemoryStoreConfig:
+        from ._config import InMemoryStoreConfig
+
         return InMemoryStoreConfig(max_entries=self.max_entries)
 
     @classmethod
@@ -88,15 +89,7 @@ class InMemoryStore(CacheStore[T], Component[InMemoryStoreConfig]):
         return cls(max_entries=config.max_entries)
 
 
-class DiskStoreConfig(BaseModel):
-    """The saved form of a :class:`DiskStore`."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    directory: str
-
-
-class DiskStore(CacheStore[Any], Component[DiskStoreConfig]):
+class DiskStore(CacheStore[Any], Component["DiskStoreConfig"]):
     """A store of one JSON file per key in a directory; survives restarts.
 
     Writes are atomic (a temporary file renamed into place), so concurrent processes
@@ -106,7 +99,7 @@ class DiskStore(CacheStore[Any], Component[DiskStoreConfig]):
         directory: The directory (created if missing).
     """
 
-    component_config_schema = DiskStoreConfig
+    component_config_schema = imported_on_read("agentparts.models.cache._config", "DiskStoreConfig")
     component_provider_override = "agentparts.models.cache.DiskStore"
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
@@ -139,6 +132,8 @@ class DiskStore(CacheStore[Any], Component[DiskStoreConfig]):
             raise
 
     def _to_config(self) -> DiskStoreConfig:
+        from ._config import DiskStoreConfig
+
         return DiskStoreConfig(directory=str(self.directory))
 
     @classmethod
@@ -147,4 +142,6 @@ class DiskStore(CacheStore[Any], Component[DiskStoreConfig]):
 
     @classmethod
     def _capabilities(cls, config: DiskStoreConfig) -> list[Capability]:
+        from ..._capabilities import folder
+
         return [folder(config.directory, "reads and writes", "model response cache")]
