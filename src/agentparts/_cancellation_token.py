@@ -148,12 +148,9 @@ def withdraw_cancel(task: asyncio.Task[Any]) -> None:
 
     Python 3.11 counts cancel requests on a task, and ``asyncio.timeout`` and task groups
     read that count: a request that is never taken back makes a later timeout of the
-    caller's raise ``CancelledError`` instead of ``TimeoutError``. Python 3.10 keeps no
-    count.
+    caller's raise ``CancelledError`` instead of ``TimeoutError``.
     """
-    uncancel = getattr(task, "uncancel", None)
-    if uncancel is not None:
-        uncancel()
+    task.uncancel()
 
 
 class CancelScope:

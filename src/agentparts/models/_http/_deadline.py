@@ -5,7 +5,9 @@ event stream that never ends, holds the caller forever. A :class:`Deadline` canc
 task that waits on the network once a limit is past, and the code that waited turns that
 cancellation into a :class:`~agentparts.errors.ModelTimeoutError` (see :meth:`withdraw`).
 It only cancels while :attr:`waiting` is set, so a streamed answer never cancels the
-caller's own code between two chunks.
+caller's own code between two chunks. That window is why this is not a
+:class:`~agentparts._cancellation_token.CancelScope` (which cancels at any await once its
+token fires); both take their cancel request back with ``withdraw_cancel``.
 """
 
 from __future__ import annotations
@@ -105,10 +107,8 @@ class Deadline:
             return False
         self._requested = False
         withdraw_cancel(self._task)
-        # Someone else cancelled the task too: their cancellation wins (Python 3.10 keeps
-        # no count of cancel requests, so there this deadline always wins).
-        cancelling = getattr(self._task, "cancelling", None)
-        return cancelling is None or cancelling() == 0
+        # Someone else cancelled the task too: their cancellation wins.
+        return self._task.cancelling() == 0
 
     def cancel(self) -> None:
         """Stop the timer (the request is over)."""
