@@ -572,7 +572,7 @@ def main() -> None:
     ]
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     machine = machine_info(pythons)  # before the run: the commit that is measured
     server, base_url = start_server(args.agentparts_python)
     print(f"==> model server at {base_url}", file=sys.stderr)

@@ -134,7 +134,7 @@ async def wait_shielded(task: asyncio.Future[Any], timeout: float) -> None:
     """
     try:
         await asyncio.wait_for(asyncio.shield(task), timeout=timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     except asyncio.CancelledError:
         if caller_is_cancelled():

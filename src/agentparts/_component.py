@@ -6,10 +6,9 @@ import typing
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeAlias, TypeVar, overload
 
 from pydantic_core import ValidationError
-from typing_extensions import Self
 
 from ._providers import allowing_providers, register_class
 from .errors import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Self
 
 import pytest
 from pydantic import BaseModel, ValidationError
-from typing_extensions import Self
 
 import agentparts.agents as agents_module
 import agentparts.base as base_module

@@ -57,7 +57,7 @@ class _Exit:
         try:
             await asyncio.wait_for(exited.wait(), timeout)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
         finally:
             loop.remove_reader(self._fd)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator, Sequence
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from pydantic import BaseModel, Field
-from typing_extensions import Self
 
 # --- the guide's code, verbatim apart from the import roots --------------------------
 from agentparts import CancellationToken, Component, FunctionCall

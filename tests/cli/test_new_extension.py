@@ -6,10 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from agentparts.cli._new_extension import write_extension
 from agentparts.cli._util import CommandError

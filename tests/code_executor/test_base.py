@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Self
 
 import pytest
 from pydantic import BaseModel
-from typing_extensions import Self
 
 import agentparts.code_executor as code_executor
 from agentparts import CancellationToken, Component, ComponentLoader

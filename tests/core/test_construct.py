@@ -6,11 +6,11 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from agentparts._construct import _plan, construct  # pyright: ignore[reportPrivateUsage]

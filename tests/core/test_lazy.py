@@ -20,7 +20,7 @@ from agentparts._lazy import imported_on_read, lazy_package
 from ._lazy_config import GreeterConfig
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing import Self
 
 
 def _run(script: str) -> str:

@@ -13,11 +13,11 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, get_origin
+from typing import Any, Required, Self, get_origin
 
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from typing_extensions import Required, Self, Unpack, is_typeddict
+from typing_extensions import Unpack, is_typeddict
 
 from agentparts import ComponentLoader
 from agentparts.models import ModelFamily, ModelInfo, UserMessage

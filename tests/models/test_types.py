@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Sequence
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from pydantic import BaseModel, TypeAdapter
-from typing_extensions import Self
 
 from agentparts import CancellationToken, Component, FunctionCall, Image
 from agentparts.errors import ModelInfoRequiredError

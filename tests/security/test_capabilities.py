@@ -10,11 +10,10 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from pydantic import BaseModel
-from typing_extensions import Self
 
 from agentparts import Component, ComponentBase, ComponentLoader, ComponentModel
 from agentparts._capabilities import Capability, inspect_model

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from pydantic import BaseModel, Field
-from typing_extensions import Self
 
 from agentparts import CancellationToken, Component, ComponentModel
 from agentparts.errors import ToolArgumentsError, ToolError

@@ -5,9 +5,7 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Literal, Protocol, TypeVar, get_type_hints
-
-from typing_extensions import Self
+from typing import Any, Literal, Protocol, Self, TypeVar, get_type_hints
 
 from .._cancellation_token import CancellationToken
 from ..errors import CantHandleException

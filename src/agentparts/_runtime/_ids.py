@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TypedDict
-
-from typing_extensions import Self
+from typing import Self, TypedDict
 
 __all__ = ["AgentId", "AgentMetadata", "AgentType", "TopicId"]
 

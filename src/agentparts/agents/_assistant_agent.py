@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, cast
 
 from pydantic_core import ValidationError
-from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, CancelScope
 from .._component import Component

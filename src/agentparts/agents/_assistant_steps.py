@@ -194,7 +194,7 @@ async def _run_one(
                     name=call.name, arguments=arguments, cancellation_token=token, call_id=call.id
                 )
             result = await (asyncio.wait_for(pending, timeout) if timeout else pending)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return failed(
                 f"Error: the tool {call.name} did not finish within {timeout} seconds and was "
                 "stopped."

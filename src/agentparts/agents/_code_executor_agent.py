@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from .._cancellation_token import CancellationToken, CancelScope
 from .._component import Component

@@ -7,10 +7,9 @@ lazily from ``agentparts.tools``, which must not import agents.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict
-from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component

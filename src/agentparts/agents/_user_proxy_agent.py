@@ -8,9 +8,7 @@ import inspect
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Sequence
 from contextvars import ContextVar, copy_context
-from typing import TYPE_CHECKING, Any, TypeVar, cast
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from .._cancellation_token import CancellationToken, CancelScope
 from .._component import Component

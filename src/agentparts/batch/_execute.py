@@ -101,7 +101,7 @@ async def run_task(
         outcome = await asyncio.wait_for(
             agent.run(task=task.task, cancellation_token=token), timeout
         )
-    except asyncio.TimeoutError:
+    except TimeoutError:
         token.cancel()
         return _failed(task, started, f"Timed out after {timeout:g} s.")
     except asyncio.CancelledError:

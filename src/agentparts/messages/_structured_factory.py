@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
-from typing_extensions import Self
 
 from .._component import Component, ComponentBase
 from ._chat import StructuredMessage

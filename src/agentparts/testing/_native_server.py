@@ -8,7 +8,9 @@ a request that is not JSON (``_bad_json``).
 
 from __future__ import annotations
 
-from typing_extensions import Self, TypeIs
+from typing import Self
+
+from typing_extensions import TypeIs
 
 from ._openai_server import OpenAITestServer
 from ._scripted import Fault, ScriptedReply

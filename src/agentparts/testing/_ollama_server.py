@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ._native_server import NativeApiTestServer, is_plain_error
@@ -169,7 +169,7 @@ class OllamaTestServer(NativeApiTestServer):
         return {**self._line(body, message), **self._final(reply, body)}
 
     def _line(self, body: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
-        created = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+        created = datetime.now(UTC).isoformat().replace("+00:00", "Z")
         return {"model": body.get("model", "llama3.2"), "created_at": created, "message": message}
 
     def _final(self, reply: ScriptedReply, body: dict[str, Any]) -> dict[str, Any]:

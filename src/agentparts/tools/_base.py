@@ -9,10 +9,10 @@ import logging
 import typing
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Generic, NotRequired, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import TypedDict
 
 from .._cancellation_token import CancellationToken
 from .._component import ComponentBase

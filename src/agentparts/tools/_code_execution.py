@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component, ComponentLoader

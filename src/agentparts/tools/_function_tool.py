@@ -9,7 +9,7 @@ import sys
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
@@ -20,7 +20,6 @@ from pydantic import (
     model_serializer,
 )
 from pydantic.fields import FieldInfo
-from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken, CancelScope
 from .._capabilities import Capability, host_code

@@ -13,10 +13,9 @@ import asyncio
 import json
 import secrets
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel
-from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._capabilities import Capability, host_code, sandboxed_code

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import typing
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from .._cancellation_token import CancellationToken
 from .._component import Component, is_component_instance

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
-from typing_extensions import Self
 
 from ..._capabilities import Capability, env_read, network
 from ..._component import Component, ComponentBase

@@ -19,10 +19,9 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, cancel_and_wait, discard_callback
 from ..._capabilities import Capability, env_read, folder, host_code
@@ -362,7 +361,7 @@ class JupyterCodeExecutor(CodeExecutor, Component[JupyterCodeExecutorConfig]):
         await self._manager.interrupt_kernel()  # pyright: ignore[reportUnknownMemberType]
         try:
             await asyncio.wait_for(asyncio.shield(collect), timeout=_INTERRUPT_GRACE)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await self._shutdown_kernel()
             await self.start()
 

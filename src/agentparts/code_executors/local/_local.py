@@ -9,10 +9,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
 from ..._capabilities import Capability, env_read, folder, host_code

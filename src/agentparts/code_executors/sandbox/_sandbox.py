@@ -11,10 +11,9 @@ import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
 from ..._capabilities import Capability, folder, host_command, sandboxed_code

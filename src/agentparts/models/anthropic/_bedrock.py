@@ -3,10 +3,9 @@ error (agentparts does not sign AWS requests; see docs/models.md)."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Self
 
 from pydantic import BaseModel, ConfigDict
-from typing_extensions import Self
 
 from ..._component import Component
 from .._client import ChatCompletionClient

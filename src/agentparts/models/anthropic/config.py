@@ -13,10 +13,10 @@ Note that, as in AutoGen, ``ThinkingConfig`` here is the TypedDict; the pydantic
 the same name in ``agentparts.models.anthropic`` is ``ThinkingConfigModel`` here.
 """
 
-from typing import Any, Literal
+from typing import Any, Literal, Required
 
 from pydantic import BaseModel, ConfigDict, SecretStr
-from typing_extensions import Required, TypedDict
+from typing_extensions import TypedDict
 
 from .._model_info import ModelCapabilities as _ModelCapabilities
 from .._model_info import ModelInfo as _ModelInfo

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 from urllib.parse import quote, urlsplit
-
-from typing_extensions import Self
 
 from ..._lazy import imported_on_read
 from ...errors import ModelAuthenticationError

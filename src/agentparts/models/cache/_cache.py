@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from ..._cancellation_token import CancellationToken
 from ..._component import Component

@@ -8,9 +8,9 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self
 
-from typing_extensions import Self, TypeVar
+from typing_extensions import TypeVar
 
 from ..._component import Component, ComponentBase
 from ..._lazy import imported_on_read

@@ -10,10 +10,9 @@ import uuid
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, discard_callback
 from ..._capabilities import Capability, folder

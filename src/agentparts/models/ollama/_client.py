@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 from urllib.parse import urlsplit
 
 import httpx
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken, CancelScope
 from ..._component import Component

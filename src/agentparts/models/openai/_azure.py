@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import quote
-
-from typing_extensions import Self
 
 from ..._lazy import imported_on_read
 from ...errors import ModelAuthenticationError

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncGenerator, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from ..._cancellation_token import CancellationToken, CancelScope
 from ..._component import Component

@@ -16,9 +16,9 @@ Example:
 
 import importlib
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias
 
-from typing_extensions import Required, TypedDict
+from typing_extensions import TypedDict
 
 from .._model_info import ModelCapabilities as _ModelCapabilities
 from .._model_info import ModelInfo as _ModelInfo

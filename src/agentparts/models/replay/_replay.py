@@ -6,9 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from ..._cancellation_token import CancellationToken
 from ..._component import Component

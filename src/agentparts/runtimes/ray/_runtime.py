@@ -446,7 +446,7 @@ class RayAgentRuntime(AgentRuntime):
         self._stopping = True
         try:
             await asyncio.wait_for(asyncio.shield(pump), _STOP_WAIT_S)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             await cancel_and_wait(pump)
         while self._tasks:
             await asyncio.wait(list(self._tasks))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, cast
 
 from ..._component import Component
 from ..._lazy import imported_on_read

@@ -11,10 +11,9 @@ from __future__ import annotations
 import typing
 import warnings
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
 from ..._capabilities import Capability

@@ -88,7 +88,7 @@ class McpSession:
         try:
             # The task enforces the startup timeout itself; this bound is a safety net.
             await asyncio.wait_for(ready.wait(), timeout=startup + _STOP_GRACE_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._failure = TimeoutError()
         if self._session is None:
             await _cancel_quietly_if_running(self._task)
@@ -167,7 +167,7 @@ class McpSession:
                 self._stop_event.set()
             try:
                 await asyncio.wait_for(asyncio.shield(task), timeout=_STOP_GRACE_SECONDS)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await _cancel(task)
             except asyncio.CancelledError:
                 await _cancel(task)  # the server is still stopped when the caller is cancelled
@@ -248,7 +248,7 @@ class McpSession:
             raise McpServerError(
                 f"{self.label} refused to {what}: {exc.error.message} (MCP error {exc.error.code})."
             ) from None
-        except asyncio.TimeoutError:
+        except TimeoutError:
             if not sdk_timeout:  # the caller's own wait_for, not the safety net
                 raise McpServerError(
                     f"{self.label} did not {what} within {timeout:g} s (read_timeout_seconds)."

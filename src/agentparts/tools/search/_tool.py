@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from typing_extensions import Self
 
 from ..._cancellation_token import CancellationToken
 from ..._capabilities import Capability, folder

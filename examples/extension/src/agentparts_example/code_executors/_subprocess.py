@@ -16,10 +16,9 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from pydantic import BaseModel, Field
-from typing_extensions import Self
 
 from agentparts import CancellationToken, Component
 from agentparts.code_executor import CodeBlock, CodeExecutor, CommandLineCodeResult
@@ -132,7 +131,7 @@ class SubprocessCodeExecutor(CodeExecutor, Component[SubprocessExecutorConfig]):
         token.link_future(reader)
         try:
             output = await asyncio.wait_for(asyncio.shield(reader), self._timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             _kill_group(process)
             reader.cancel()
             await process.wait()

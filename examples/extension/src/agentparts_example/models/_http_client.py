@@ -11,11 +11,10 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal, Self, cast
 
 import httpx
 from pydantic import BaseModel, Field, SecretStr
-from typing_extensions import Self
 
 from agentparts import (
     EVENT_LOGGER_NAME,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, Field
-from typing_extensions import Self
 
 from agentparts import CancellationToken, Component
 from agentparts.errors import ToolError
@@ -95,7 +94,7 @@ class FileSearchTool(BaseTool[FileSearchArgs, FileSearchResult], Component[FileS
         cancellation_token.link_future(search)
         try:
             results = await asyncio.wait_for(search, self._timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ToolError(
                 f"The search took longer than {self._timeout:g} s. Search a smaller folder or "
                 "a narrower pattern, or raise the timeout."
