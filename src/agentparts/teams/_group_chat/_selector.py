@@ -206,14 +206,14 @@ class _SelectorManager(GroupChatManager):
         return candidates[0]
 
     async def _create(self, messages: list[LLMMessage]) -> CreateResult:
-        from ..._construct import construct
-        from ...messages import ModelClientStreamingChunkEvent
-        from ...models import CreateResult
-
         client = self.team.model_client
         if not self.team.model_client_streaming:
             result = await client.create(messages)
         else:
+            from ..._construct import construct
+            from ...messages import ModelClientStreamingChunkEvent
+            from ...models import CreateResult
+
             final: CreateResult | None = None
             async for chunk in client.create_stream(messages):
                 if isinstance(chunk, CreateResult):
