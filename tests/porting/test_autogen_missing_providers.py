@@ -7,7 +7,6 @@ missing subsystem, then says how to replace or register it.
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
@@ -16,6 +15,8 @@ from agentparts import ComponentLoader
 from agentparts._providers import _AUTOGEN_MISSING, closest_to_autogen, import_provider
 from agentparts.errors import ProviderNotFoundError
 from agentparts.models.llama_cpp import LlamaCppChatCompletionClient
+
+from ._paths import object_exists
 
 # provider -> words the error must contain (the closest component, or the issue)
 MISSING = {
@@ -103,24 +104,9 @@ def test_advice_is_given_only_when_the_class_is_missing() -> None:
     )
 
 
-def _exists(path: str) -> bool:
-    parts = path.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            found: object = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        for attribute in parts[split:]:
-            if not hasattr(found, attribute):
-                return False
-            found = getattr(found, attribute)
-        return True
-    return False
-
-
 @pytest.mark.parametrize("prefix", sorted(_AUTOGEN_MISSING))
 def test_every_piece_of_advice_names_something_that_exists(prefix: str) -> None:
     advice = _AUTOGEN_MISSING[prefix]
     paths = re.findall(r"agentparts(?:\.[A-Za-z_][A-Za-z0-9_]*)+", advice)
     assert paths or re.search(r"issue #\d+", advice), f"{prefix}: names nothing to use"
-    assert [p for p in paths if not _exists(p.rstrip("."))] == []
+    assert [p for p in paths if not object_exists(p.rstrip("."))] == []

@@ -36,6 +36,7 @@ from agentparts.utils import (
 )
 
 from .._autogen import AUTOGEN_PYTHON
+from ._paths import object_exists
 
 
 def test_code_execution_module_path(tmp_path: Any) -> None:
@@ -296,21 +297,6 @@ def _exists(module: str, name: str) -> bool:
     return hasattr(found, name)
 
 
-def _object_exists(path: str) -> bool:
-    parts = path.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            found: object = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
-            continue
-        for attribute in parts[split:]:
-            if not hasattr(found, attribute):
-                return False
-            found = getattr(found, attribute)
-        return True
-    return False
-
-
 def _autogen_names() -> dict[str, list[str]]:
     done = subprocess.run(
         [str(AUTOGEN_PYTHON), str(LIST_NAMES), *MIRRORED_MODULES],
@@ -362,7 +348,7 @@ def test_names_the_table_calls_missing_do_not_exist_and_say_what_instead() -> No
         if _exists(row.module, row.name):
             problems.append(f"{where} exists now: call it same or different")
         paths = _PATH.findall(row.note)
-        unknown = [p for p in paths if not _object_exists(p)]
+        unknown = [p for p in paths if not object_exists(p)]
         if unknown:
             problems.append(f"{where}: the note names {unknown}, which do not exist")
         if not (re.search(r"#\d+", row.note) or "not planned:" in row.note or paths):
